@@ -1,0 +1,283 @@
+//! The spec as data: every method of the Ruibo HIS interface (v2.6.1) with
+//! its request and response fields.
+//!
+//! This module owns the one list of methods and fields. The router, request
+//! validation, response shaping, `hisgw check` and the tests all read it;
+//! nothing else in the code base may list methods or fields by hand.
+//! It must never depend on any other module of the gateway: it is plain data.
+
+mod methods;
+
+pub use methods::METHODS;
+
+/// Who provides the method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The HIS provides it and the platform calls it: the gateway answers it.
+    Inbound,
+    /// The platform provides it and the HIS calls it: the gateway is the client.
+    Outbound,
+}
+
+/// What calling the method does, which decides how the gateway runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Reads only.
+    Read,
+    /// Writes to the HIS (card creation, booking, cancelling).
+    Write,
+    /// A payment notification: booked exactly once per tradeNo.
+    Payment,
+    /// Reconciliation (ledger totals and details).
+    Reconciliation,
+    /// An outbound push or query to the platform.
+    Outbound,
+}
+
+/// The semantic type of a field: how a request value is checked and how a
+/// database value is formatted on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// Free text or a code, passed through as is.
+    Text,
+    /// Whole number.
+    Int,
+    /// `yyyy-MM-dd`.
+    Date,
+    /// `yyyy-MM-dd HH:mm:ss`, local time as the HIS stores it.
+    DateTime,
+    /// Money in yuan as an exact decimal (at least two decimal places).
+    Money,
+    /// A non-money exact decimal (quantities, lab values kept as text are `Text`).
+    Decimal,
+}
+
+/// A default the spec states for an absent optional request field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultRule {
+    /// The date `days` days after the (already present) date field `field`.
+    DaysAfter { field: &'static str, days: i64 },
+    /// The date `months` calendar months before today.
+    MonthsBeforeToday { months: u32 },
+    /// Today's date.
+    Today,
+}
+
+/// One field on the wire.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The wire name, exactly as the spec spells it (slips included).
+    pub name: &'static str,
+    pub ty: FieldType,
+    /// Required by the spec (是否必须 = 是).
+    pub required: bool,
+    /// The spec's description (说明), shortened.
+    pub doc: &'static str,
+    /// The spec's default when an optional request field is absent.
+    pub default: Option<DefaultRule>,
+    /// The value the spec's own request example uses, if any (requests only).
+    pub example: Option<&'static str>,
+}
+
+impl Field {
+    /// A field with no default and no example.
+    pub const fn new(name: &'static str, ty: FieldType, required: bool, doc: &'static str) -> Self {
+        Field {
+            name,
+            ty,
+            required,
+            doc,
+            default: None,
+            example: None,
+        }
+    }
+
+    pub const fn example(mut self, value: &'static str) -> Self {
+        self.example = Some(value);
+        self
+    }
+
+    pub const fn default(mut self, rule: DefaultRule) -> Self {
+        self.default = Some(rule);
+        self
+    }
+}
+
+/// A repeated part of a message: rows of `fields`, each in an `item` element,
+/// all inside an optional `wrapper` element.
+#[derive(Debug, Clone, Copy)]
+pub struct List {
+    /// The name a mapping uses for the SQL section that yields these rows
+    /// (the wrapper element's name where there is one, e.g. `content`,
+    /// `feeDetail`, `detail`).
+    pub section: &'static str,
+    /// Element around all rows (`content`), or `None` when the rows sit
+    /// directly in their parent (9.2 `<data>`, 13.1 `<detail>`).
+    pub wrapper: Option<&'static str>,
+    /// Element around one row (`data`, `detail`).
+    pub item: &'static str,
+    pub fields: &'static [Field],
+    /// A nested list inside each row (8.2 `feeDetail`), joined on `key`.
+    pub child: Option<&'static List>,
+    /// For a nested list: the field, present in parent and child rows, that
+    /// joins a child row to its parent row.
+    pub key: Option<&'static str>,
+}
+
+/// The body of a message: top-level fields (optionally wrapped in one
+/// element, as 4.4 wraps them in `<data>`), then at most one list.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub fields: &'static [Field],
+    /// Element that wraps `fields` (4.4 `data`; outbound pushes `data`).
+    pub wrap: Option<&'static str>,
+    pub list: Option<&'static List>,
+}
+
+impl Shape {
+    pub const EMPTY: Shape = Shape {
+        fields: &[],
+        wrap: None,
+        list: None,
+    };
+
+    /// Every field of the shape, top level first, then list rows, then nested rows.
+    pub fn all_fields(&self) -> impl Iterator<Item = &'static Field> {
+        let mut lists = Vec::new();
+        let mut next = self.list;
+        while let Some(list) = next {
+            lists.push(list);
+            next = list.child;
+        }
+        self.fields
+            .iter()
+            .chain(lists.into_iter().flat_map(|l| l.fields.iter()))
+    }
+}
+
+/// One method of the interface.
+#[derive(Debug, Clone, Copy)]
+pub struct Method {
+    /// The spec's section number, e.g. "8.2".
+    pub section: &'static str,
+    /// The method name on the wire (for pushes: the operation, `pushHisData`).
+    pub name: &'static str,
+    /// For `pushHisData`: the `dataType` value that selects the push.
+    pub data_type: Option<&'static str>,
+    /// The spec's title (Chinese).
+    pub title: &'static str,
+    pub direction: Direction,
+    pub kind: Kind,
+    pub request: Shape,
+    pub response: Shape,
+}
+
+impl Method {
+    /// The name that identifies this method uniquely: the method name, or for
+    /// a push the `dataType`.
+    pub fn key(&self) -> &'static str {
+        self.data_type.unwrap_or(self.name)
+    }
+
+    pub fn request_field(&self, name: &str) -> Option<&'static Field> {
+        self.request
+            .fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The inbound methods, in spec order.
+pub fn inbound() -> impl Iterator<Item = &'static Method> {
+    METHODS.iter().filter(|m| m.direction == Direction::Inbound)
+}
+
+/// The outbound methods, in spec order.
+pub fn outbound() -> impl Iterator<Item = &'static Method> {
+    METHODS.iter().filter(|m| m.direction == Direction::Outbound)
+}
+
+/// Finds an inbound method by name, ignoring ASCII case (platform clients
+/// are not consistent about it).
+pub fn find_inbound(name: &str) -> Option<&'static Method> {
+    inbound().find(|m| m.name.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn counts_match_the_spec_index() {
+        assert_eq!(inbound().count(), 33);
+        assert_eq!(outbound().count(), 13);
+    }
+
+    #[test]
+    fn inbound_names_are_unique_ignoring_case() {
+        let mut seen = HashSet::new();
+        for m in inbound() {
+            assert!(seen.insert(m.name.to_ascii_lowercase()), "duplicate {}", m.name);
+        }
+    }
+
+    #[test]
+    fn outbound_keys_are_unique() {
+        let mut seen = HashSet::new();
+        for m in outbound() {
+            assert!(seen.insert(m.key()), "duplicate {}", m.key());
+        }
+    }
+
+    #[test]
+    fn fields_within_one_level_are_unique() {
+        for m in METHODS {
+            for shape in [&m.request, &m.response] {
+                let mut seen = HashSet::new();
+                for f in shape.fields {
+                    assert!(seen.insert(f.name), "{}: duplicate {}", m.key(), f.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn defaults_refer_to_fields_of_the_same_request() {
+        for m in METHODS {
+            for f in m.request.fields {
+                if let Some(DefaultRule::DaysAfter { field, .. }) = f.default {
+                    assert!(m.request_field(field).is_some(), "{}.{}", m.name, f.name);
+                }
+                assert!(f.default.is_none() || !f.required, "{}.{}", m.name, f.name);
+            }
+        }
+    }
+
+    #[test]
+    fn nested_keys_exist_in_parent_and_child() {
+        for m in METHODS {
+            let mut next = m.response.list;
+            while let Some(list) = next {
+                if let Some(child) = list.child {
+                    let key = child.key.expect("nested list has a key");
+                    assert!(list.fields.iter().any(|f| f.name == key));
+                    assert!(child.fields.iter().any(|f| f.name == key));
+                }
+                next = list.child;
+            }
+        }
+    }
+
+    #[test]
+    fn spec_slips_are_kept() {
+        assert!(find_inbound("GetChecLedgerDetail").is_some());
+        let prepay = find_inbound("prePayExpense").unwrap();
+        assert!(prepay.request_field("prepayaAmt").is_some());
+        let patient = find_inbound("queryInHospitalPatient").unwrap();
+        assert!(patient.response.fields.iter().any(|f| f.name == "totleAmt"));
+        assert_eq!(patient.response.wrap, Some("data"));
+        let time = find_inbound("queryScheduleTime").unwrap();
+        assert!(time.response.all_fields().any(|f| f.name == "havaNo"));
+    }
+}
