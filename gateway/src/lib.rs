@@ -1,1 +1,19 @@
+//! hisgw: answers the Ruibo patient-platform HIS interface from a
+//! hospital's own database. See ARCHITECTURE.md for the data path.
+
+pub mod app;
 pub mod catalogue;
+pub mod check;
+pub mod decode;
+pub mod encode;
+pub mod execute;
+pub mod gateway;
+pub mod http;
+pub mod money;
+pub mod plan;
+pub mod settings;
+pub mod shape;
+pub mod validate;
+
+pub use app::Application;
+pub use settings::Settings;

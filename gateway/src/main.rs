@@ -1,1 +1,141 @@
-fn main() {}
+//! The `hisgw` command: serve, check, call.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hisgw::catalogue;
+use hisgw::decode::RawRequest;
+use hisgw::gateway::Gateway;
+use hisgw::{Application, Settings};
+
+#[derive(Parser)]
+#[command(name = "hisgw", version, about = "Ruibo HIS interface gateway")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Gateway settings (TOML). Without it the bundled demo hospital is served.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Where embedded databases live (default ./data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the platform-facing HTTP interface.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Listen address, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Check every hospital's mappings against the spec catalogue.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Also describe and run each read mapping against its database.
+        #[arg(long)]
+        live: bool,
+    },
+    /// Answer one call in-process and print the response XML.
+    Call {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: String,
+        /// The method name, e.g. queryPatientInfo.
+        method: String,
+        /// Request fields as name=value.
+        fields: Vec<String>,
+    },
+}
+
+fn settings(common: &Common) -> anyhow::Result<Settings> {
+    let mut s = Settings::load(common.config.as_deref())?;
+    if let Some(dir) = &common.data_dir {
+        s.data_dir = dir.clone();
+    }
+    Ok(s)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hisgw: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hisgw: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { common, listen } => {
+            let mut s = settings(&common)?;
+            if let Some(listen) = listen {
+                s.listen = listen;
+            }
+            let app = Application::build(s.clone()).await?;
+            let ids: Vec<String> = app.gateway().hospitals().map(|h| h.mapping.id.clone()).collect();
+            tracing::info!(listen = %s.listen, port = app.port(), hospitals = ?ids, "hisgw serving");
+            app.run_until_stopped().await.context("server stopped")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { common, live } => {
+            let s = settings(&common)?;
+            let report = hisgw::check::check(&s, live).await;
+            for finding in &report.findings {
+                println!("{finding}");
+            }
+            let errors = report.errors();
+            println!("{errors} error(s)");
+            Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Call { common, hospital, method, fields } => {
+            let s = settings(&common)?;
+            let mut pairs = Vec::new();
+            for f in fields {
+                let (k, v) = f
+                    .split_once('=')
+                    .with_context(|| format!("field {f:?} is not name=value"))?;
+                pairs.push((k.to_string(), v.to_string()));
+            }
+            if catalogue::find_inbound(&method).is_none() {
+                anyhow::bail!("unknown method {method:?}");
+            }
+            let gateway = tokio::task::spawn_blocking(move || {
+                Gateway::open(&s.mappings_dir, Some(&[hospital.clone()]), &s.data_dir).map(|g| (g, hospital))
+            })
+            .await??;
+            let (gateway, hospital) = gateway;
+            let reply = match gateway.call(&hospital, &method, &RawRequest::new(pairs)).await {
+                Ok(reply) => reply,
+                Err(e) => e.to_reply().1,
+            };
+            println!("{}", hisgw::encode::encode_xml(&reply));
+            Ok(if reply.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! `hisgw check`: validates every hospital's mappings against the catalogue
+//! and, with `--live`, describes and runs each read mapping against its
+//! database with the spec's own example values.
+//!
+//! This module owns the report hospital IT reads after an edit. It must
+//! never change a database: live runs are limited to read methods.
+
+use std::fmt;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::catalogue::{self, FieldType, Kind, Method};
+use crate::decode::RawRequest;
+use crate::gateway::{CallError, Gateway};
+use crate::plan::{self, HospitalMapping, Part};
+use crate::settings::Settings;
+use crate::validate::{parse_date, parse_datetime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub level: Level,
+    pub text: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tag = match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        };
+        write!(f, "{tag}: {}", self.text)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    fn push(&mut self, level: Level, text: impl Into<String>) {
+        self.findings.push(Finding { level, text: text.into() });
+    }
+
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.level == Level::Error).count()
+    }
+}
+
+/// Checks the mapping files; with `live`, also the databases.
+pub async fn check(settings: &Settings, live: bool) -> Report {
+    let mut report = Report::default();
+    let (hospitals, errors) = plan::load_all(&settings.mappings_dir, settings.hospitals.as_deref());
+    for e in &errors {
+        report.push(Level::Error, e.to_string());
+    }
+    for h in &hospitals {
+        check_coverage(h, &mut report);
+    }
+    if live {
+        if !errors.is_empty() {
+            report.push(Level::Note, "live checks skipped: fix the errors above first");
+        } else {
+            check_live(settings, &mut report).await;
+        }
+    }
+    report
+}
+
+fn check_coverage(h: &HospitalMapping, report: &mut Report) {
+    let unmapped: Vec<&str> = catalogue::inbound()
+        .filter(|m| h.plan(m).is_none())
+        .map(|m| m.name)
+        .collect();
+    report.push(
+        Level::Note,
+        format!(
+            "hospital {} ({}): {} of {} inbound methods mapped",
+            h.id,
+            h.name,
+            h.methods.len(),
+            catalogue::inbound().count()
+        ),
+    );
+    if !unmapped.is_empty() {
+        report.push(Level::Note, format!("hospital {}: not mapped: {}", h.id, unmapped.join(", ")));
+    }
+}
+
+async fn check_live(settings: &Settings, report: &mut Report) {
+    let s = settings.clone();
+    let opened = tokio::task::spawn_blocking(move || Gateway::open(&s.mappings_dir, s.hospitals.as_deref(), &s.data_dir)).await;
+    let gateway = match opened {
+        Ok(Ok(g)) => g,
+        Ok(Err(e)) => return report.push(Level::Error, e.to_string()),
+        Err(e) => return report.push(Level::Error, format!("start-up failed: {e}")),
+    };
+    let today = crate::gateway::today();
+    let mut hospitals: Vec<_> = gateway.hospitals().collect();
+    hospitals.sort_by(|a, b| a.mapping.id.cmp(&b.mapping.id));
+    for hospital in hospitals {
+        let mut plans: Vec<_> = hospital.mapping.methods.values().collect();
+        plans.sort_by_key(|p| p.method.section);
+        for plan in plans {
+            let method = plan.method;
+            if !matches!(method.kind, Kind::Read | Kind::Reconciliation) {
+                report.push(Level::Note, format!("{}: not run (it writes)", plan.file.display()));
+                continue;
+            }
+            for section in &plan.sections {
+                let at = format!("{}:{}", plan.file.display(), section.line);
+                match hospital.db.describe(section.sql.clone()).await {
+                    Ok(d) => check_columns(method, section.part, &section.name, &d.columns, &at, report),
+                    Err(e) => report.push(Level::Error, format!("{at}: section `{}`: {e}", section.name)),
+                }
+            }
+            let sample = sample_request(method, today);
+            match gateway.call(&hospital.mapping.id, method.name, &sample).await {
+                Ok(reply) if reply.is_success() => report.push(
+                    Level::Note,
+                    format!("{}: spec example answered success", plan.file.display()),
+                ),
+                Ok(reply) => report.push(
+                    Level::Warning,
+                    format!(
+                        "{}: spec example answered {}: {}",
+                        plan.file.display(),
+                        reply.result,
+                        reply.message
+                    ),
+                ),
+                Err(e @ (CallError::Execute { .. } | CallError::Shape { .. })) => {
+                    report.push(Level::Error, format!("{}: {e}", plan.file.display()))
+                }
+                Err(e) => report.push(Level::Warning, format!("{}: {e}", plan.file.display())),
+            }
+        }
+    }
+}
+
+/// Required fields the section does not return are errors; columns that are
+/// no field of the part (typos) are warnings.
+fn check_columns(method: &Method, part: Part, name: &str, columns: &[String], at: &str, report: &mut Report) {
+    let fields: &[catalogue::Field] = match part {
+        Part::Header => method.response.fields,
+        Part::List(depth) => {
+            let mut list = method.response.list;
+            for _ in 0..depth {
+                list = list.and_then(|l| l.child);
+            }
+            list.map(|l| l.fields).unwrap_or_default()
+        }
+    };
+    let has = |n: &str| columns.iter().any(|c| c.eq_ignore_ascii_case(n));
+    for f in fields.iter().filter(|f| f.required && !has(f.name)) {
+        report.push(
+            Level::Error,
+            format!("{at}: section `{name}` does not return required field {} ({})", f.name, f.doc),
+        );
+    }
+    for c in columns {
+        let known = fields.iter().any(|f| f.name.eq_ignore_ascii_case(c))
+            || c.eq_ignore_ascii_case("result")
+            || c.eq_ignore_ascii_case("message");
+        if !known {
+            report.push(
+                Level::Warning,
+                format!("{at}: column {c} is not a field of {} `{name}` and is not sent", method.name),
+            );
+        }
+    }
+}
+
+/// The spec's own request example for `method`, its dates moved so that the
+/// latest lands on `today` (keeping the distance between them).
+pub fn sample_request(method: &Method, today: NaiveDate) -> RawRequest {
+    let dated = |ty: FieldType, v: &str| match ty {
+        FieldType::Date => parse_date(v),
+        FieldType::DateTime => parse_datetime(v).map(|d| d.date()),
+        _ => None,
+    };
+    let latest = method
+        .request
+        .fields
+        .iter()
+        .filter_map(|f| dated(f.ty, f.example?))
+        .max();
+    let shift = latest.map(|l| today - l).unwrap_or(Duration::zero());
+    let fields = method
+        .request
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let example = f.example?;
+            let value = match f.ty {
+                FieldType::Date => dated(f.ty, example)
+                    .map(|d| (d + shift).format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| example.to_string()),
+                FieldType::DateTime => parse_datetime(example)
+                    .map(|d| (d + shift).format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_else(|| example.to_string()),
+                _ => example.to_string(),
+            };
+            Some((f.name.to_string(), value))
+        })
+        .collect();
+    RawRequest::new(fields)
+}

@@ -1,0 +1,211 @@
+//! Decode: turns the bytes of a platform call into a `RawRequest`, the
+//! flat list of `<request>` children with their text.
+//!
+//! This module owns XML parsing of requests. It must never look at the
+//! catalogue or decide whether a field is required: names are kept as sent
+//! and matched later, ignoring ASCII case. It refuses DOCTYPE/entity
+//! declarations and never panics, whatever the bytes.
+
+use quick_xml::events::{BytesRef, Event};
+use quick_xml::Reader;
+
+/// The request as sent: each direct child of `<request>` with its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawRequest {
+    fields: Vec<(String, String)>,
+}
+
+impl RawRequest {
+    pub fn new(fields: Vec<(String, String)>) -> Self {
+        RawRequest { fields }
+    }
+
+    /// The value of a field, matching its name ignoring ASCII case
+    /// (`<PATIENTCARD>` answers `patientCard`).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn fields(&self) -> &[(String, String)] {
+        &self.fields
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("request body is empty: send <request>…</request>")]
+    Empty,
+    #[error("request body is not valid UTF-8 (byte {0})")]
+    NotUtf8(usize),
+    #[error("request is not well-formed XML: {0}")]
+    Malformed(String),
+    #[error("root element must be <request>, found <{0}>")]
+    WrongRoot(String),
+    #[error("DOCTYPE and entity declarations are not accepted")]
+    Doctype,
+    #[error("unknown entity &{0};")]
+    UnknownEntity(String),
+    #[error("field <{0}> is sent twice with different values")]
+    Conflicting(String),
+}
+
+/// Decodes a UTF-8 `<request>` document. Element names match later
+/// ignoring case; children of a field element are ignored.
+pub fn decode_xml(body: &[u8]) -> Result<RawRequest, DecodeError> {
+    let text = std::str::from_utf8(body).map_err(|e| DecodeError::NotUtf8(e.valid_up_to()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut depth = 0usize;
+    let mut root_seen = false;
+    let mut root_closed = false;
+    // The field being read (a direct child of <request>) and its text so far.
+    let mut current: Option<(String, String)> = None;
+
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| DecodeError::Malformed(format!("{e} at byte {}", reader.error_position())))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if root_closed => {
+                return Err(DecodeError::Malformed(format!(
+                    "content after </request>: <{}>",
+                    e.name().as_ref()
+                )));
+            }
+            Event::Start(e) => {
+                depth += 1;
+                match depth {
+                    1 => {
+                        check_root(e.local_name().as_ref())?;
+                        root_seen = true;
+                    }
+                    2 => current = Some((e.local_name().as_ref().to_string(), String::new())),
+                    _ => {}
+                }
+            }
+            Event::Empty(e) => match depth {
+                0 => {
+                    check_root(e.local_name().as_ref())?;
+                    root_seen = true;
+                    root_closed = true;
+                }
+                1 => push_field(&mut fields, e.local_name().as_ref().to_string(), String::new())?,
+                _ => {}
+            },
+            Event::End(_) => {
+                if depth == 2 {
+                    if let Some((name, value)) = current.take() {
+                        push_field(&mut fields, name, value)?;
+                    }
+                }
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    root_closed = true;
+                }
+            }
+            Event::Text(t) => {
+                if depth == 2 {
+                    if let Some((_, value)) = current.as_mut() {
+                        value.push_str(&t.xml10_content());
+                    }
+                } else if (depth == 0 || root_closed) && !t.trim().is_empty() {
+                    return Err(DecodeError::Malformed(format!(
+                        "text outside <request>: {:?}",
+                        truncate(&t, 40)
+                    )));
+                }
+            }
+            Event::CData(c) => {
+                if depth == 2 {
+                    if let Some((_, value)) = current.as_mut() {
+                        value.push_str(&c.xml10_content());
+                    }
+                }
+            }
+            Event::GeneralRef(r) => {
+                let ch = resolve_reference(&r)?;
+                if depth == 2 {
+                    if let Some((_, value)) = current.as_mut() {
+                        value.push(ch);
+                    }
+                }
+            }
+            Event::DocType(_) => return Err(DecodeError::Doctype),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !root_seen {
+        return Err(DecodeError::Malformed("no <request> element".into()));
+    }
+    if !root_closed || depth != 0 {
+        return Err(DecodeError::Malformed("document ends inside <request>".into()));
+    }
+    for (_, value) in fields.iter_mut() {
+        let trimmed = value.trim();
+        if trimmed.len() != value.len() {
+            *value = trimmed.to_string();
+        }
+    }
+    Ok(RawRequest { fields })
+}
+
+fn check_root(name: &str) -> Result<(), DecodeError> {
+    if name.eq_ignore_ascii_case("request") {
+        Ok(())
+    } else {
+        Err(DecodeError::WrongRoot(truncate(name, 64)))
+    }
+}
+
+/// A repeated element keeps its first value; a repeat with another value is
+/// refused rather than guessed (the spec's 5.3 example repeats clinicDate).
+fn push_field(fields: &mut Vec<(String, String)>, name: String, value: String) -> Result<(), DecodeError> {
+    match fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+        Some((_, existing)) if existing.trim() != value.trim() => Err(DecodeError::Conflicting(name)),
+        Some(_) => Ok(()),
+        None => {
+            fields.push((name, value));
+            Ok(())
+        }
+    }
+}
+
+/// Resolves the five predefined entities and character references; any
+/// other entity would need a DTD, which is refused.
+fn resolve_reference(r: &BytesRef<'_>) -> Result<char, DecodeError> {
+    if r.is_char_ref() {
+        return match r.resolve_char_ref() {
+            Ok(Some(ch)) => Ok(ch),
+            _ => Err(DecodeError::Malformed(format!(
+                "bad character reference &{};",
+                truncate(r, 32)
+            ))),
+        };
+    }
+    let name: &str = r;
+    match name {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        _ => Err(DecodeError::UnknownEntity(truncate(name, 32))),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,126 @@
+//! Execute: runs a planned batch of SQL statements against a hospital's HIS
+//! database through a pool of connections, and hands back plain result sets.
+//!
+//! This module owns the database interface (`Database`), the values that
+//! cross it (`Param` in, `Value` out) and the backends (SQLite now; SQL
+//! Server drops in beside it). It must never know about the interface spec,
+//! XML or HTTP: it runs SQL text with bound parameters and nothing else.
+//! Request values reach SQL only as bound parameters.
+
+mod decimal_functions;
+pub mod sqlite;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    Null,
+    Text(String),
+}
+
+/// A value read from a result set. Backends convert their own types into
+/// these; binary floating point never leaves a backend (SQLite `REAL` is
+/// read through its shortest decimal representation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Decimal(Decimal),
+    Text(String),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+    Bytes(Vec<u8>),
+}
+
+/// How a backend writes the placeholder for the n-th (1-based) distinct parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `?1`, `?2`, ... (SQLite numbered parameters; a number may repeat).
+    Sqlite,
+    /// `@P1`, `@P2`, ... (SQL Server, as tiberius binds them).
+    Mssql,
+}
+
+impl Dialect {
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Mssql => format!("@P{n}"),
+        }
+    }
+
+    /// The file-name infix of a per-dialect override (`method.mssql.sql`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Mssql => "mssql",
+        }
+    }
+}
+
+/// One statement ready to run: SQL in the backend's dialect and the values
+/// of its numbered placeholders, in order.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub sql: Arc<str>,
+    pub params: Vec<Param>,
+}
+
+/// The rows of one statement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultSet {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl ResultSet {
+    /// The index of a column, matching exactly first and then ignoring ASCII case.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .or_else(|| self.columns.iter().position(|c| c.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// What a backend can tell about a statement without running it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    #[error("HIS database busy: no connection free within {0:?}")]
+    Busy(Duration),
+    #[error("HIS database did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("HIS database unavailable: {0}")]
+    Unavailable(String),
+    #[error("SQL error in statement {statement}: {message}")]
+    Sql { statement: usize, message: String },
+    #[error("cannot open HIS database {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("init script {script}: {message}")]
+    Script { script: String, message: String },
+}
+
+/// A pooled connection to one hospital's HIS database.
+#[async_trait]
+pub trait Database: Send + Sync {
+    fn dialect(&self) -> Dialect;
+
+    /// Runs the statements in order on one connection and returns one result
+    /// set per statement. Reads see one consistent state of the database.
+    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<ResultSet>, ExecError>;
+
+    /// Compiles a statement without running it and reports its result columns
+    /// (used by `hisgw check`).
+    async fn describe(&self, sql: Arc<str>) -> Result<Description, ExecError>;
+}

@@ -1,0 +1,231 @@
+//! The embedded SQLite backend: the demo HIS and offline mapping work.
+//!
+//! A fixed set of worker threads each owns one connection; calls queue on a
+//! bounded channel and wait at most the checkout timeout for a worker.
+//! rusqlite is synchronous, so the threads keep blocking work off the async
+//! runtime without a thread hop per statement.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::oneshot;
+
+use super::{
+    decimal_functions, Database, Description, Dialect, ExecError, Param, ResultSet, Statement,
+    Value,
+};
+
+/// How to open one SQLite HIS database.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    pub path: PathBuf,
+    pub pool_size: usize,
+    /// Run once, in order, when the database file does not exist yet.
+    pub init_scripts: Vec<PathBuf>,
+    /// Run at every start (must be idempotent).
+    pub start_scripts: Vec<PathBuf>,
+    /// How long a call waits for a free connection.
+    pub checkout_timeout: Duration,
+}
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+pub struct SqliteDatabase {
+    jobs: flume::Sender<Job>,
+    checkout_timeout: Duration,
+}
+
+impl SqliteDatabase {
+    /// Opens (creating and initialising if needed) the database and starts
+    /// the worker threads. Blocking: call at start-up.
+    pub fn open(options: &SqliteOptions) -> Result<Self, ExecError> {
+        let path_text = options.path.display().to_string();
+        let fresh = !options.path.exists();
+        if fresh {
+            if let Some(dir) = options.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| ExecError::Open {
+                    path: path_text.clone(),
+                    message: e.to_string(),
+                })?;
+            }
+        }
+        let mut first = open_connection(&options.path)?;
+        if fresh {
+            if let Err(e) = run_scripts(&mut first, &options.init_scripts) {
+                drop(first);
+                // A half-initialised file would be reused on the next start.
+                let _ = std::fs::remove_file(&options.path);
+                return Err(e);
+            }
+        }
+        run_scripts(&mut first, &options.start_scripts)?;
+
+        let size = options.pool_size.max(1);
+        let (tx, rx) = flume::bounded::<Job>(size * 64);
+        let mut connection = Some(first);
+        for n in 0..size {
+            let conn = match connection.take() {
+                Some(c) => c,
+                None => open_connection(&options.path)?,
+            };
+            let rx = rx.clone();
+            thread::Builder::new()
+                .name(format!("sqlite-{n}"))
+                .spawn(move || worker(conn, rx))
+                .map_err(|e| ExecError::Open {
+                    path: path_text.clone(),
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(SqliteDatabase {
+            jobs: tx,
+            checkout_timeout: options.checkout_timeout,
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Connection) -> Result<T, ExecError> + Send + 'static,
+    ) -> Result<T, ExecError> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            // The caller gave up waiting: do not run work nobody will read.
+            if tx.is_closed() {
+                return;
+            }
+            let _ = tx.send(job(conn));
+        });
+        let wait = self.checkout_timeout;
+        let queued = tokio::time::timeout(wait, self.jobs.send_async(job)).await;
+        match queued {
+            Err(_) => return Err(ExecError::Busy(wait)),
+            Ok(Err(_)) => return Err(ExecError::Unavailable("worker threads stopped".into())),
+            Ok(Ok(())) => {}
+        }
+        rx.await
+            .map_err(|_| ExecError::Unavailable("worker thread stopped".into()))?
+    }
+}
+
+#[async_trait]
+impl Database for SqliteDatabase {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<ResultSet>, ExecError> {
+        self.run(move |conn| {
+            // One read transaction: every section sees the same snapshot.
+            let tx = conn.transaction().map_err(|e| sql_error(0, e))?;
+            let mut sets = Vec::with_capacity(statements.len());
+            for (i, statement) in statements.iter().enumerate() {
+                sets.push(run_statement(&tx, statement).map_err(|e| sql_error(i, e))?);
+            }
+            tx.commit().map_err(|e| sql_error(0, e))?;
+            Ok(sets)
+        })
+        .await
+    }
+
+    async fn describe(&self, sql: Arc<str>) -> Result<Description, ExecError> {
+        self.run(move |conn| {
+            let stmt = conn.prepare(&sql).map_err(|e| sql_error(0, e))?;
+            Ok(Description {
+                columns: stmt.column_names().into_iter().map(String::from).collect(),
+            })
+        })
+        .await
+    }
+}
+
+fn worker(mut conn: Connection, jobs: flume::Receiver<Job>) {
+    while let Ok(job) = jobs.recv() {
+        job(&mut conn);
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, ExecError> {
+    let open_err = |e: rusqlite::Error| ExecError::Open {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(open_err)?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
+        .map_err(open_err)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    decimal_functions::register(&conn).map_err(open_err)?;
+    Ok(conn)
+}
+
+fn run_scripts(conn: &mut Connection, scripts: &[PathBuf]) -> Result<(), ExecError> {
+    for script in scripts {
+        let name = script.display().to_string();
+        let text = std::fs::read_to_string(script).map_err(|e| ExecError::Script {
+            script: name.clone(),
+            message: e.to_string(),
+        })?;
+        let tx = conn.transaction().map_err(|e| ExecError::Script {
+            script: name.clone(),
+            message: e.to_string(),
+        })?;
+        tx.execute_batch(&text)
+            .and_then(|_| tx.commit())
+            .map_err(|e| ExecError::Script {
+                script: name.clone(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(())
+}
+
+fn run_statement(conn: &Connection, statement: &Statement) -> rusqlite::Result<ResultSet> {
+    let mut stmt = conn.prepare_cached(&statement.sql)?;
+    for (i, param) in statement.params.iter().enumerate() {
+        match param {
+            Param::Null => stmt.raw_bind_parameter(i + 1, rusqlite::types::Null)?,
+            Param::Text(text) => stmt.raw_bind_parameter(i + 1, text.as_str())?,
+        }
+    }
+    let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let width = columns.len();
+    let mut rows = Vec::new();
+    let mut cursor = stmt.raw_query();
+    while let Some(row) = cursor.next()? {
+        let mut values = Vec::with_capacity(width);
+        for i in 0..width {
+            values.push(read_value(row.get_ref(i)?));
+        }
+        rows.push(values);
+    }
+    Ok(ResultSet { columns, rows })
+}
+
+fn read_value(value: ValueRef<'_>) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(f) => crate::money::real_to_decimal(f)
+            .map(Value::Decimal)
+            .unwrap_or(Value::Null),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+    }
+}
+
+fn sql_error(statement: usize, e: rusqlite::Error) -> ExecError {
+    ExecError::Sql {
+        statement,
+        message: e.to_string(),
+    }
+}
+

@@ -1,0 +1,220 @@
+//! The data path of one call, end to end: decode → validate → plan →
+//! execute → shape. Transports (HTTP now, SOAP and JSON later, the `call`
+//! command) hand it bytes or a decoded request and encode what it returns.
+//!
+//! This module owns the loaded hospitals and the one place where errors
+//! become replies (`CallError::to_reply`). It must never parse transports
+//! or write wire formats itself.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+
+use crate::catalogue::{self, Direction, Method};
+use crate::decode::{self, DecodeError, RawRequest};
+use crate::execute::sqlite::{SqliteDatabase, SqliteOptions};
+use crate::execute::{Database, ExecError};
+use crate::plan::{self, DatabaseConfig, EmptyResult, HospitalMapping, MappingError, Part};
+use crate::shape::{self, Reply, Rows, ShapeError, WhenEmpty};
+use crate::validate::{self, ValidationError};
+
+/// One hospital: its mapping and its database pool.
+pub struct Hospital {
+    pub mapping: HospitalMapping,
+    pub db: Arc<dyn Database>,
+}
+
+/// Every hospital the gateway serves.
+pub struct Gateway {
+    hospitals: HashMap<String, Hospital>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("unknown hospital {0:?}")]
+    UnknownHospital(String),
+    #[error("unknown method {0:?}: not an inbound method of the Ruibo HIS interface")]
+    UnknownMethod(String),
+    #[error("hospital {hospital:?} does not provide {method} (no mapping file)")]
+    NotMapped { hospital: String, method: &'static str },
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error(transparent)]
+    Validate(#[from] ValidationError),
+    #[error("{method}: {source}")]
+    Execute {
+        method: &'static str,
+        #[source]
+        source: ExecError,
+    },
+    #[error("{method}: {source}")]
+    Shape {
+        method: &'static str,
+        #[source]
+        source: ShapeError,
+    },
+}
+
+impl CallError {
+    /// The HTTP status and `<response>` for an error: the one place where
+    /// errors become what the platform sees.
+    pub fn to_reply(&self) -> (u16, Reply) {
+        match self {
+            CallError::UnknownHospital(_) | CallError::UnknownMethod(_) | CallError::NotMapped { .. } => {
+                (404, Reply::error(self.to_string()))
+            }
+            CallError::Decode(e) => (400, Reply::error(e.to_string())),
+            CallError::Validate(e) => (200, Reply::error(e.to_string())),
+            CallError::Execute { method, source } => {
+                let message = match source {
+                    ExecError::Busy(_) => "HIS数据库繁忙，请稍后重试 (HIS database busy)".to_string(),
+                    ExecError::Timeout(_) => "HIS数据库响应超时 (HIS database timeout)".to_string(),
+                    _ => format!("HIS数据库查询失败 (HIS database error in {method})"),
+                };
+                (200, Reply::error(message))
+            }
+            CallError::Shape { method, source } => (
+                200,
+                Reply::error(format!(
+                    "HIS返回数据格式错误 ({method}: field {} is not {})",
+                    source.field, source.expected
+                )),
+            ),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{}", join_errors(.0))]
+    Mapping(Vec<MappingError>),
+    #[error("hospital {hospital}: {source}")]
+    Database {
+        hospital: String,
+        #[source]
+        source: ExecError,
+    },
+}
+
+fn join_errors(errors: &[MappingError]) -> String {
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    format!("{} mapping error(s):\n  {}", errors.len(), lines.join("\n  "))
+}
+
+impl Gateway {
+    /// Loads the mappings and opens every hospital's database. Blocking
+    /// (opening SQLite may create and seed it): call at start-up.
+    pub fn open(mappings_dir: &Path, only: Option<&[String]>, data_dir: &Path) -> Result<Gateway, StartError> {
+        let (mappings, errors) = plan::load_all(mappings_dir, only);
+        if !errors.is_empty() {
+            return Err(StartError::Mapping(errors));
+        }
+        let mut hospitals = HashMap::new();
+        for mapping in mappings {
+            let db = open_database(&mapping, data_dir).map_err(|source| StartError::Database {
+                hospital: mapping.id.clone(),
+                source,
+            })?;
+            hospitals.insert(mapping.id.clone(), Hospital { mapping, db });
+        }
+        Ok(Gateway { hospitals })
+    }
+
+    pub fn hospital(&self, id: &str) -> Option<&Hospital> {
+        self.hospitals.get(id)
+    }
+
+    pub fn hospitals(&self) -> impl Iterator<Item = &Hospital> {
+        self.hospitals.values()
+    }
+
+    /// Answers one call whose body is a `<request>` document.
+    pub async fn call_xml(&self, hospital: &str, method: &str, body: &[u8]) -> Result<Reply, CallError> {
+        let (hospital, method) = self.route(hospital, method)?;
+        let request = decode::decode_xml(body)?;
+        self.answer(hospital, method, &request, today()).await
+    }
+
+    /// Answers one call already decoded.
+    pub async fn call(&self, hospital: &str, method: &str, request: &RawRequest) -> Result<Reply, CallError> {
+        let (hospital, method) = self.route(hospital, method)?;
+        self.answer(hospital, method, request, today()).await
+    }
+
+    fn route(&self, hospital: &str, method: &str) -> Result<(&Hospital, &'static Method), CallError> {
+        let h = self
+            .hospitals
+            .get(hospital)
+            .ok_or_else(|| CallError::UnknownHospital(hospital.chars().take(64).collect()))?;
+        let m = catalogue::find_inbound(method)
+            .filter(|m| m.direction == Direction::Inbound)
+            .ok_or_else(|| CallError::UnknownMethod(method.chars().take(64).collect()))?;
+        Ok((h, m))
+    }
+
+    async fn answer(
+        &self,
+        hospital: &Hospital,
+        method: &'static Method,
+        request: &RawRequest,
+        today: NaiveDate,
+    ) -> Result<Reply, CallError> {
+        let plan = hospital.mapping.plan(method).ok_or_else(|| CallError::NotMapped {
+            hospital: hospital.mapping.id.clone(),
+            method: method.name,
+        })?;
+        let params = validate::validate(method, request, today)?;
+        let statements = plan.statements(&params);
+        let sets = hospital
+            .db
+            .query(statements)
+            .await
+            .map_err(|source| {
+                tracing::error!(hospital = %hospital.mapping.id, file = %plan.file.display(), error = %source, "mapping failed");
+                CallError::Execute { method: method.name, source }
+            })?;
+        let mut rows = Rows::default();
+        for (section, set) in plan.sections.iter().zip(sets) {
+            match section.part {
+                Part::Header => rows.header = Some(set),
+                Part::List(depth) => {
+                    if rows.lists.len() <= depth {
+                        rows.lists.resize_with(depth + 1, || None);
+                    }
+                    rows.lists[depth] = Some(set);
+                }
+            }
+        }
+        let empty = WhenEmpty {
+            success: plan.empty_result == EmptyResult::Success,
+            message: &plan.empty_message,
+        };
+        shape::shape(method, rows, &empty).map_err(|source| {
+            tracing::error!(hospital = %hospital.mapping.id, file = %plan.file.display(), error = %source, "mapping returned a bad value");
+            CallError::Shape { method: method.name, source }
+        })
+    }
+}
+
+fn open_database(mapping: &HospitalMapping, data_dir: &Path) -> Result<Arc<dyn Database>, ExecError> {
+    match &mapping.database {
+        DatabaseConfig::Sqlite(c) => {
+            let options = SqliteOptions {
+                path: data_dir.join(&c.path),
+                pool_size: c.pool_size,
+                init_scripts: c.init_scripts.iter().map(|s| mapping.dir.join(s)).collect(),
+                start_scripts: c.start_scripts.iter().map(|s| mapping.dir.join(s)).collect(),
+                checkout_timeout: Duration::from_millis(c.checkout_timeout_ms),
+            };
+            Ok(Arc::new(SqliteDatabase::open(&options)?))
+        }
+    }
+}
+
+/// The gateway's local date: the spec's dates are the hospital's local dates.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}

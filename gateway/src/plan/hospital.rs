@@ -1,0 +1,144 @@
+//! `hospital.toml`: one hospital's identity, database and options, read
+//! strictly (unknown keys are errors) with the line of every problem.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::MappingError;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HospitalFile {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub database: DatabaseConfig,
+    #[serde(default)]
+    pub options: Options,
+    #[serde(default)]
+    pub methods: BTreeMap<Spanned<String>, MethodOptions>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum DatabaseConfig {
+    Sqlite(SqliteConfig),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqliteConfig {
+    /// Relative to the gateway's data directory.
+    pub path: String,
+    #[serde(default = "default_pool_size")]
+    pub pool_size: usize,
+    /// Relative to the hospital's folder; run when the file is created.
+    #[serde(default)]
+    pub init_scripts: Vec<String>,
+    /// Relative to the hospital's folder; run at every start.
+    #[serde(default)]
+    pub start_scripts: Vec<String>,
+    #[serde(default = "default_checkout_timeout_ms")]
+    pub checkout_timeout_ms: u64,
+}
+
+fn default_pool_size() -> usize {
+    4
+}
+
+fn default_checkout_timeout_ms() -> u64 {
+    5_000
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// The message of a single-record method that finds no row.
+    pub empty_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmptyResult {
+    Success,
+    Error,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodOptions {
+    pub empty_result: Option<EmptyResult>,
+    pub empty_message: Option<String>,
+}
+
+/// Parses `hospital.toml`; a problem names the file, line and key.
+pub fn parse(path: &Path, text: &str) -> Result<HospitalFile, MappingError> {
+    toml::from_str::<HospitalFile>(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        MappingError::new(path, line, e.message().trim().to_string())
+    })
+}
+
+/// The 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len()))
+        .map(|t| t.matches('\n').count() + 1)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> MappingError {
+        parse(Path::new("m/x/hospital.toml"), text).unwrap_err()
+    }
+
+    #[test]
+    fn reads_a_complete_file() {
+        let h = parse(
+            Path::new("hospital.toml"),
+            r#"
+id = "demo"
+name = "演示医院"
+[database]
+kind = "sqlite"
+path = "demo.sqlite"
+init_scripts = ["a.sql"]
+[options]
+empty_message = "无记录"
+[methods.queryPatientInfo]
+empty_result = "error"
+empty_message = "卡号不存在"
+"#,
+        )
+        .unwrap();
+        assert_eq!(h.id.get_ref(), "demo");
+        let DatabaseConfig::Sqlite(db) = &h.database;
+        assert_eq!(db.pool_size, 4);
+        assert_eq!(h.methods.len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_line() {
+        let e = err("id = \"x\"\nname = \"n\"\n[database]\nkind = \"sqlite\"\npath = \"p\"\npoolsize = 3\n");
+        // Inside the tagged [database] table serde reports the table's line;
+        // the message names the key.
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("poolsize"), "{}", e.message);
+        let e = err("id = \"x\"\nname = \"n\"\ncolour = 1\n[database]\nkind = \"sqlite\"\npath = \"p\"\n");
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("colour"), "{}", e.message);
+        assert!(e.to_string().starts_with("m/x/hospital.toml:3:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_database_kind_and_bad_values() {
+        let e = err("id = \"x\"\nname = \"n\"\n[database]\nkind = \"oracle\"\npath = \"p\"\n");
+        assert!(e.message.contains("oracle"), "{}", e.message);
+        let e = err("id = \"x\"\nname = \"n\"\n[database]\nkind = \"sqlite\"\npath = \"p\"\n[methods.a]\nempty_result = \"maybe\"\n");
+        assert_eq!(e.line, Some(7));
+    }
+}

@@ -1,0 +1,462 @@
+//! Plan: the mapping files of each hospital, loaded and checked once at
+//! start-up, and the step that turns validated parameters into statements.
+//!
+//! This module owns the mapping format (`hospital.toml` + one SQL file per
+//! method, see `mappings/README.md`). It must never run SQL or format
+//! responses; it hands `execute` SQL text with numbered placeholders and the
+//! parameter values in order. Request values are never spliced into SQL.
+
+pub mod hospital;
+pub mod sql;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::catalogue::{self, Kind, Method};
+use crate::execute::{Dialect, Param, Statement};
+use crate::validate::Params;
+
+pub use hospital::{DatabaseConfig, EmptyResult, HospitalFile, SqliteConfig};
+
+/// The message of a single-record method that finds no row, unless the
+/// hospital or method says otherwise.
+pub const DEFAULT_EMPTY_MESSAGE: &str = "未查询到相关记录";
+
+/// A problem in a mapping, located for the hospital IT person who edits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl MappingError {
+    pub fn new(file: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
+        MappingError {
+            file: file.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for MappingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for MappingError {}
+
+/// Which part of the response a section's rows feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Top-level fields (and `result`/`message`).
+    Header,
+    /// The list at this nesting depth (0 = the response's list, 1 = its child).
+    List(usize),
+}
+
+/// One statement of a method's mapping.
+#[derive(Debug, Clone)]
+pub struct SectionPlan {
+    pub part: Part,
+    pub name: String,
+    /// Line of the section in the file, for messages.
+    pub line: usize,
+    /// SQL in the hospital's dialect, placeholders numbered.
+    pub sql: Arc<str>,
+    /// For placeholder n (1-based), the index of its request field at n-1.
+    pub fields: Vec<usize>,
+}
+
+/// Everything needed to answer one method for one hospital.
+#[derive(Debug, Clone)]
+pub struct MethodPlan {
+    pub method: &'static Method,
+    pub file: PathBuf,
+    /// Header first, then lists by depth.
+    pub sections: Vec<SectionPlan>,
+    pub empty_result: EmptyResult,
+    pub empty_message: String,
+}
+
+impl MethodPlan {
+    /// The statements to run for these parameters, in section order.
+    pub fn statements(&self, params: &Params) -> Vec<Statement> {
+        self.sections
+            .iter()
+            .map(|s| Statement {
+                sql: s.sql.clone(),
+                params: s
+                    .fields
+                    .iter()
+                    .map(|&i| match params.value(i) {
+                        Some(v) => Param::Text(v.to_string()),
+                        None => Param::Null,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    pub fn section(&self, part: Part) -> Option<&SectionPlan> {
+        self.sections.iter().find(|s| s.part == part)
+    }
+}
+
+/// One hospital's mapping, fully loaded and checked.
+#[derive(Debug, Clone)]
+pub struct HospitalMapping {
+    pub id: String,
+    pub name: String,
+    pub dir: PathBuf,
+    pub database: DatabaseConfig,
+    pub dialect: Dialect,
+    /// Keyed by the catalogue's method name.
+    pub methods: HashMap<&'static str, MethodPlan>,
+}
+
+impl HospitalMapping {
+    pub fn plan(&self, method: &Method) -> Option<&MethodPlan> {
+        self.methods.get(method.name)
+    }
+}
+
+/// Loads every hospital folder under `mappings_dir` (or only those named),
+/// collecting every error instead of stopping at the first.
+pub fn load_all(mappings_dir: &Path, only: Option<&[String]>) -> (Vec<HospitalMapping>, Vec<MappingError>) {
+    let mut hospitals = Vec::new();
+    let mut errors = Vec::new();
+    let dirs: Vec<PathBuf> = match only {
+        Some(ids) => ids.iter().map(|id| mappings_dir.join(id)).collect(),
+        None => match std::fs::read_dir(mappings_dir) {
+            Ok(entries) => {
+                let mut dirs: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.join("hospital.toml").is_file())
+                    .collect();
+                dirs.sort();
+                dirs
+            }
+            Err(e) => {
+                errors.push(MappingError::new(mappings_dir, None, format!("cannot read mappings folder: {e}")));
+                Vec::new()
+            }
+        },
+    };
+    if dirs.is_empty() && errors.is_empty() {
+        errors.push(MappingError::new(
+            mappings_dir,
+            None,
+            "no hospital folders (a folder with a hospital.toml) found",
+        ));
+    }
+    for dir in dirs {
+        match load_hospital(&dir) {
+            Ok(h) => hospitals.push(h),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (hospitals, errors)
+}
+
+/// Loads one hospital folder.
+pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
+    let toml_path = dir.join("hospital.toml");
+    let text = std::fs::read_to_string(&toml_path)
+        .map_err(|e| vec![MappingError::new(&toml_path, None, format!("cannot read: {e}"))])?;
+    let file = hospital::parse(&toml_path, &text).map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+
+    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if file.id.get_ref() != folder {
+        errors.push(MappingError::new(
+            &toml_path,
+            Some(hospital::line_of(&text, file.id.span().start)),
+            format!("id = {:?} must equal the folder name {folder:?}", file.id.get_ref()),
+        ));
+    }
+    let dialect = match file.database {
+        DatabaseConfig::Sqlite(_) => Dialect::Sqlite,
+    };
+
+    let files = match sql_files(dir, dialect) {
+        Ok(files) => files,
+        Err(e) => {
+            errors.push(e);
+            HashMap::new()
+        }
+    };
+    for key in file.methods.keys() {
+        let line = Some(hospital::line_of(&text, key.span().start));
+        match catalogue::find_inbound(key.get_ref()) {
+            None => errors.push(MappingError::new(
+                &toml_path,
+                line,
+                format!("[methods.{}]: no inbound method has this name", key.get_ref()),
+            )),
+            Some(m) if !files.contains_key(m.name) => errors.push(MappingError::new(
+                &toml_path,
+                line,
+                format!("[methods.{}]: there is no {}.sql for it", key.get_ref(), m.name),
+            )),
+            Some(_) => {}
+        }
+    }
+
+    let mut methods = HashMap::new();
+    for (name, path) in files {
+        let method = catalogue::find_inbound(name).expect("sql_files only yields catalogue methods");
+        let options = file
+            .methods
+            .iter()
+            .find(|(k, _)| k.get_ref().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        match load_method(method, &path, dialect) {
+            Ok(sections) => {
+                let empty_result = options.empty_result.unwrap_or(match method.response.list {
+                    Some(_) if method.response.fields.is_empty() => EmptyResult::Success,
+                    _ => EmptyResult::Error,
+                });
+                let empty_message = options
+                    .empty_message
+                    .or_else(|| file.options.empty_message.clone())
+                    .unwrap_or_else(|| DEFAULT_EMPTY_MESSAGE.to_string());
+                methods.insert(
+                    method.name,
+                    MethodPlan {
+                        method,
+                        file: path,
+                        sections,
+                        empty_result,
+                        empty_message,
+                    },
+                );
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(HospitalMapping {
+            id: file.id.into_inner(),
+            name: file.name,
+            dir: dir.to_path_buf(),
+            database: file.database,
+            dialect,
+            methods,
+        })
+    } else {
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Err(errors)
+    }
+}
+
+/// The SQL file of each method in `dir`: `method.sql`, or the dialect's
+/// override `method.<dialect>.sql` where there is one.
+fn sql_files(dir: &Path, dialect: Dialect) -> Result<HashMap<&'static str, PathBuf>, MappingError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| MappingError::new(dir, None, format!("cannot read folder: {e}")))?;
+    let mut plain: HashMap<&'static str, PathBuf> = HashMap::new();
+    let mut overrides: HashMap<&'static str, PathBuf> = HashMap::new();
+    let mut unknown = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = file_name.strip_suffix(".sql") else {
+            continue;
+        };
+        let (name, is_override) = match stem.split_once('.') {
+            Some((name, d)) if d == dialect.name() => (name, true),
+            // Another dialect's override: not for this database.
+            Some((_, d)) if d == "sqlite" || d == "mssql" => continue,
+            Some(_) => (stem, false),
+            None => (stem, false),
+        };
+        match catalogue::find_inbound(name) {
+            Some(m) if is_override => {
+                overrides.insert(m.name, path);
+            }
+            Some(m) => {
+                plain.insert(m.name, path);
+            }
+            None => unknown.push(path),
+        }
+    }
+    if let Some(path) = unknown.into_iter().next() {
+        return Err(MappingError::new(
+            &path,
+            None,
+            "file name is not an inbound method of the spec (name files exactly as the method, e.g. findAllDepartments.sql)",
+        ));
+    }
+    plain.extend(overrides);
+    Ok(plain)
+}
+
+/// Reads one method's SQL file and checks its sections and parameters
+/// against the catalogue.
+pub fn load_method(method: &'static Method, path: &Path, dialect: Dialect) -> Result<Vec<SectionPlan>, Vec<MappingError>> {
+    let err = |line: Option<usize>, message: String| MappingError::new(path, line, message);
+    if method.kind == Kind::Payment {
+        return Err(vec![err(
+            None,
+            format!(
+                "{} is a payment notification; payments are booked through the payment ledger, which this version does not provide yet",
+                method.name
+            ),
+        )]);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| vec![err(None, format!("cannot read: {e}"))])?;
+    let raw = sql::parse(&text, dialect)
+        .map_err(|errs| errs.into_iter().map(|e| err(Some(e.line), e.message)).collect::<Vec<_>>())?;
+
+    let parts = parts_of(method);
+    let explicit = raw.iter().any(|s| s.name.is_some());
+    let mut errors = Vec::new();
+    let mut sections = Vec::new();
+    for section in raw {
+        let (part, name) = match &section.name {
+            None if !section.has_sql => continue,
+            None if explicit => {
+                errors.push(err(Some(section.line), "SQL before the first `-- @section` line".into()));
+                continue;
+            }
+            None => match default_part(method) {
+                Some(p) => p,
+                None => {
+                    errors.push(err(
+                        None,
+                        format!(
+                            "{} needs one section per part: {}",
+                            method.name,
+                            section_list(&parts)
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            Some(name) => match parts.iter().find(|(_, n)| n == name) {
+                Some(p) => p.clone(),
+                None => {
+                    errors.push(err(
+                        Some(section.line),
+                        format!(
+                            "unknown section `{name}` for {}; its sections are {}",
+                            method.name,
+                            section_list(&parts)
+                        ),
+                    ));
+                    continue;
+                }
+            },
+        };
+        if !section.has_sql {
+            errors.push(err(Some(section.line), format!("section `{name}` has no SQL")));
+            continue;
+        }
+        if sections.iter().any(|s: &SectionPlan| s.part == part) {
+            errors.push(err(Some(section.line), format!("section `{name}` appears twice")));
+            continue;
+        }
+        let mut fields = Vec::with_capacity(section.params.len());
+        for (param, line) in &section.params {
+            match method
+                .request
+                .fields
+                .iter()
+                .position(|f| f.name.eq_ignore_ascii_case(param))
+            {
+                Some(i) => fields.push(i),
+                None => errors.push(err(
+                    Some(*line),
+                    format!(
+                        "parameter :{param} is not a request field of {}; its fields are {}",
+                        method.name,
+                        field_list(method)
+                    ),
+                )),
+            }
+        }
+        sections.push(SectionPlan {
+            part,
+            name,
+            line: section.line,
+            sql: Arc::from(section.sql.trim()),
+            fields,
+        });
+    }
+    for (part, name) in &parts {
+        let needed = match part {
+            Part::Header => !method.response.fields.is_empty(),
+            Part::List(0) => true,
+            // Nested lists are optional in the spec (8.2 feeDetail: 否).
+            Part::List(_) => false,
+        };
+        if needed && !sections.iter().any(|s| s.part == *part) && errors.is_empty() {
+            errors.push(err(None, format!("{} needs a `{name}` section", method.name)));
+        }
+    }
+    if errors.is_empty() {
+        sections.sort_by_key(|s| match s.part {
+            Part::Header => 0,
+            Part::List(d) => d + 1,
+        });
+        Ok(sections)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The sections a method's mapping may have: `header` and each list's name.
+pub fn parts_of(method: &Method) -> Vec<(Part, String)> {
+    let mut parts = vec![(Part::Header, "header".to_string())];
+    let mut depth = 0;
+    let mut next = method.response.list;
+    while let Some(list) = next {
+        parts.push((Part::List(depth), list.section.to_string()));
+        depth += 1;
+        next = list.child;
+    }
+    parts
+}
+
+/// The part a file without section lines feeds: the only part the shape has.
+fn default_part(method: &Method) -> Option<(Part, String)> {
+    let shape = &method.response;
+    match shape.list {
+        None => Some((Part::Header, "header".into())),
+        Some(list) if shape.fields.is_empty() && list.child.is_none() => {
+            Some((Part::List(0), list.section.to_string()))
+        }
+        Some(_) => None,
+    }
+}
+
+fn section_list(parts: &[(Part, String)]) -> String {
+    parts.iter().map(|(_, n)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn field_list(method: &Method) -> String {
+    if method.request.fields.is_empty() {
+        return "(none)".into();
+    }
+    method
+        .request
+        .fields
+        .iter()
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+//! Reads one mapping SQL file: splits it into sections at `-- @section NAME`
+//! lines and turns `:param` names into the backend's numbered placeholders.
+//! String literals, quoted identifiers and comments are left alone, so a
+//! `':00'` inside quotes is never mistaken for a parameter.
+
+use crate::execute::Dialect;
+
+/// One section of a file, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawSection {
+    /// `None` for SQL before any section line.
+    pub name: Option<String>,
+    /// 1-based line of the section line (or 1).
+    pub line: usize,
+    /// SQL with placeholders rendered for the dialect.
+    pub sql: String,
+    /// Distinct parameter names, in placeholder order (`?1` is `params[0]`),
+    /// each with the line where it first appears.
+    pub params: Vec<(String, usize)>,
+    /// Whether the section holds anything but comments and blanks.
+    pub has_sql: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlSyntaxError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Splits `text` into sections and renders placeholders for `dialect`.
+pub fn parse(text: &str, dialect: Dialect) -> Result<Vec<RawSection>, Vec<SqlSyntaxError>> {
+    let mut errors = Vec::new();
+    let mut chunks: Vec<(Option<String>, usize, String)> = vec![(None, 1, String::new())];
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        match directive(line) {
+            Some(Ok(name)) => chunks.push((Some(name), line_no, String::new())),
+            Some(Err(message)) => {
+                errors.push(SqlSyntaxError {
+                    line: line_no,
+                    message,
+                });
+                // Keep the line count of the chunk right for later messages.
+                chunks.last_mut().expect("never empty").2.push('\n');
+            }
+            None => {
+                let chunk = &mut chunks.last_mut().expect("never empty").2;
+                chunk.push_str(line);
+                chunk.push('\n');
+            }
+        }
+    }
+    let mut sections = Vec::new();
+    for (name, line, body) in chunks {
+        // The section line itself is not part of the body, so the body's
+        // first line is the next one.
+        let first_line = if name.is_some() { line + 1 } else { line };
+        match render(&body, first_line, dialect) {
+            Ok((sql, params, has_sql)) => sections.push(RawSection {
+                name,
+                line,
+                sql,
+                params,
+                has_sql,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(sections)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A `-- @word ...` line: `Some(Ok(name))` for a section line, an error for
+/// any other directive (so typos are caught), `None` for ordinary lines.
+fn directive(line: &str) -> Option<Result<String, String>> {
+    let rest = line.trim_start().strip_prefix("--")?.trim_start();
+    let rest = rest.strip_prefix('@')?;
+    let mut words = rest.split_whitespace();
+    match words.next() {
+        Some("section") => match (words.next(), words.next()) {
+            (Some(name), None) if is_name(name) => Some(Ok(name.to_string())),
+            _ => Some(Err("expected `-- @section NAME`".into())),
+        },
+        Some(other) => Some(Err(format!(
+            "unknown directive `@{other}` (only `-- @section NAME` is understood)"
+        ))),
+        None => Some(Err("expected `-- @section NAME`".into())),
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+type Rendered = (String, Vec<(String, usize)>, bool);
+
+/// Replaces `:name` outside literals and comments with numbered placeholders.
+fn render(body: &str, first_line: usize, dialect: Dialect) -> Result<Rendered, SqlSyntaxError> {
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = String::with_capacity(body.len());
+    let mut params: Vec<(String, usize)> = Vec::new();
+    let mut has_sql = false;
+    let mut line = first_line;
+    let mut i = 0;
+    let unterminated = |what: &str, at: usize| SqlSyntaxError {
+        line: at,
+        message: format!("unterminated {what}"),
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\n' => {
+                line += 1;
+                out.push(c);
+                i += 1;
+            }
+            '-' if chars.get(i + 1) == Some(&'-') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                let start = line;
+                out.push_str("/*");
+                i += 2;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(unterminated("/* comment", start)),
+                        Some('*') if chars.get(i + 1) == Some(&'/') => {
+                            out.push_str("*/");
+                            i += 2;
+                            break;
+                        }
+                        Some(&ch) => {
+                            if ch == '\n' {
+                                line += 1;
+                            }
+                            out.push(ch);
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            '\'' | '"' | '[' | '`' => {
+                has_sql = true;
+                let close = if c == '[' { ']' } else { c };
+                let start = line;
+                out.push(c);
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(unterminated("quoted text", start)),
+                        Some(&ch) if ch == close => {
+                            out.push(ch);
+                            i += 1;
+                            // A doubled quote is an escaped quote, not the end.
+                            if chars.get(i) == Some(&close) && close != ']' {
+                                out.push(close);
+                                i += 1;
+                                continue;
+                            }
+                            break;
+                        }
+                        Some(&ch) => {
+                            if ch == '\n' {
+                                line += 1;
+                            }
+                            out.push(ch);
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            ':' if chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == '_')
+                && (i == 0 || chars[i - 1] != ':') =>
+            {
+                has_sql = true;
+                let start = i + 1;
+                let mut end = start;
+                while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_') {
+                    end += 1;
+                }
+                let name: String = chars[start..end].iter().collect();
+                let n = match params.iter().position(|(p, _)| *p == name) {
+                    Some(k) => k + 1,
+                    None => {
+                        params.push((name, line));
+                        params.len()
+                    }
+                };
+                out.push_str(&dialect.placeholder(n));
+                i = end;
+            }
+            _ => {
+                if !c.is_whitespace() && c != ';' {
+                    has_sql = true;
+                }
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Ok((out, params, has_sql))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_numbered_placeholders_and_reuses_numbers() {
+        let s = parse(
+            "SELECT a FROM t\nWHERE x = :patientCard\n  AND (:doctorCode IS NULL OR d = :doctorCode)\n  AND y = :patientCard",
+            Dialect::Sqlite,
+        )
+        .unwrap();
+        assert_eq!(s.len(), 1);
+        assert!(s[0].sql.contains("x = ?1"));
+        assert!(s[0].sql.contains("(?2 IS NULL OR d = ?2)"));
+        assert!(s[0].sql.contains("y = ?1"));
+        assert_eq!(
+            s[0].params,
+            vec![("patientCard".to_string(), 2), ("doctorCode".to_string(), 3)]
+        );
+        let m = parse("SELECT :a, :b, :a", Dialect::Mssql).unwrap();
+        assert_eq!(m[0].sql.trim(), "SELECT @P1, @P2, @P1");
+    }
+
+    #[test]
+    fn literals_comments_and_casts_are_not_parameters() {
+        let s = parse(
+            "SELECT '10:00', 'it''s :no', \"x:y\", [a:b] -- :comment\n/* :block\n */ , CAST(x AS int)::text, :yes",
+            Dialect::Sqlite,
+        )
+        .unwrap();
+        assert_eq!(s[0].params, vec![("yes".to_string(), 3)]);
+        assert!(s[0].sql.contains("'10:00'"));
+        assert!(s[0].sql.contains("'it''s :no'"));
+        assert!(s[0].sql.contains("::text"));
+    }
+
+    #[test]
+    fn sections_split_with_lines() {
+        let s = parse(
+            "-- 8.2 findOutpatientPay\n-- @section content\nSELECT 1 AS a\nWHERE c = :patientCard;\n\n-- @section feeDetail\nSELECT 2 WHERE c = :patientCard",
+            Dialect::Sqlite,
+        )
+        .unwrap();
+        let names: Vec<_> = s.iter().map(|x| x.name.clone()).collect();
+        assert_eq!(names, vec![None, Some("content".into()), Some("feeDetail".into())]);
+        assert!(!s[0].has_sql);
+        assert_eq!(s[1].line, 2);
+        assert_eq!(s[1].params, vec![("patientCard".to_string(), 4)]);
+        assert_eq!(s[2].line, 6);
+        assert_eq!(s[2].params, vec![("patientCard".to_string(), 7)]);
+    }
+
+    #[test]
+    fn bad_directives_and_unterminated_text_report_lines() {
+        let errors = parse("SELECT 1\n-- @sectoin content\nSELECT 'x\n", Dialect::Sqlite).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].message.contains("@sectoin"));
+        assert_eq!(errors[1].line, 3);
+        assert!(errors[1].message.contains("unterminated"));
+    }
+}

@@ -1,0 +1,280 @@
+//! Shape: turns the result sets of a method's mapping into the response the
+//! catalogue describes — fields by the spec's names, in the spec's order,
+//! each value formatted by its type; lists and nested lists attached.
+//!
+//! This module owns value formatting (dates, date-times, money) and the
+//! `result`/`message` columns. It must never touch SQL, the database or the
+//! wire format: its output, `Reply`, is encoded by `encode`.
+
+use std::collections::HashMap;
+
+use crate::catalogue::{Field, FieldType, List, Method};
+use crate::execute::{ResultSet, Value};
+use crate::money;
+use crate::validate::{parse_date, parse_datetime};
+
+/// A response ready to encode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub result: String,
+    pub message: String,
+    pub body: Option<Body>,
+}
+
+impl Reply {
+    pub fn error(message: impl Into<String>) -> Self {
+        Reply {
+            result: "error".into(),
+            message: message.into(),
+            body: None,
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.result.eq_ignore_ascii_case("success")
+    }
+}
+
+/// The method-specific part of a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// Element around the top-level fields (4.4 `<data>`).
+    pub wrap: Option<&'static str>,
+    pub fields: Vec<(&'static str, String)>,
+    pub list: Option<ListOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListOut {
+    pub wrapper: Option<&'static str>,
+    pub item: &'static str,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub fields: Vec<(&'static str, String)>,
+    pub child: Option<ListOut>,
+}
+
+/// The rows a mapping returned, by the part of the response they feed.
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub header: Option<ResultSet>,
+    /// By nesting depth: the response's list, then its child list.
+    pub lists: Vec<Option<ResultSet>>,
+}
+
+/// What to answer when a mapping finds nothing.
+#[derive(Debug, Clone)]
+pub struct WhenEmpty<'a> {
+    pub success: bool,
+    pub message: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the HIS returned {value:?} for {field}, which is not {expected}")]
+pub struct ShapeError {
+    pub field: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+/// Builds the reply of `method` from its mapping's rows.
+pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply, ShapeError> {
+    let response = &method.response;
+    let mut lists = rows.lists.into_iter();
+    let list_rows = lists.next().flatten();
+    let child_rows = lists.next().flatten();
+
+    // `result` and `message` come from the first row of the header, or of
+    // the list when the mapping has no header section.
+    let status_set = rows.header.as_ref().or(list_rows.as_ref());
+    let status = status_set.and_then(|set| set.rows.first().map(|row| (set, row)));
+    let mut result = status.and_then(|(set, row)| text_column(set, row, "result"));
+    let message = status.and_then(|(set, row)| text_column(set, row, "message"));
+
+    let header_row = rows.header.as_ref().and_then(|set| set.rows.first().map(|row| (set, row)));
+    let header_expected = rows.header.is_some() || !response.fields.is_empty();
+    let list_empty = list_rows.as_ref().is_none_or(|s| s.rows.is_empty());
+    let nothing_found = if header_expected {
+        header_row.is_none()
+    } else {
+        list_empty
+    };
+    if nothing_found && result.is_none() {
+        return Ok(Reply {
+            result: if empty.success { "success" } else { "error" }.into(),
+            message: if empty.success { String::new() } else { empty.message.to_string() },
+            body: match (empty.success, response.list) {
+                (true, Some(list)) => Some(Body {
+                    wrap: None,
+                    fields: Vec::new(),
+                    list: Some(ListOut {
+                        wrapper: list.wrapper,
+                        item: list.item,
+                        rows: Vec::new(),
+                    }),
+                }),
+                _ => None,
+            },
+        });
+    }
+    let result = result.take().unwrap_or_else(|| "success".into());
+    let message = message.unwrap_or_default();
+    if result.eq_ignore_ascii_case("error") {
+        return Ok(Reply {
+            result,
+            message,
+            body: None,
+        });
+    }
+
+    let fields = match header_row {
+        Some((set, row)) => shape_row(response.fields, set, row)?,
+        None => Vec::new(),
+    };
+    let list = match response.list {
+        Some(list) => Some(shape_list(list, list_rows.as_ref(), child_rows.as_ref())?),
+        None => None,
+    };
+    Ok(Reply {
+        result,
+        message,
+        body: Some(Body {
+            wrap: response.wrap,
+            fields,
+            list,
+        }),
+    })
+}
+
+fn shape_list(list: &'static List, rows: Option<&ResultSet>, child_rows: Option<&ResultSet>) -> Result<ListOut, ShapeError> {
+    let mut children = match (list.child, child_rows) {
+        (Some(child), Some(set)) => group_children(child, set)?,
+        _ => HashMap::new(),
+    };
+    let key_index = list.child.and_then(|c| c.key).and_then(|k| list.fields.iter().position(|f| f.name == k));
+    let mut out = Vec::new();
+    if let Some(set) = rows {
+        let columns = column_indexes(list.fields, set);
+        out.reserve(set.rows.len());
+        for row in &set.rows {
+            let fields = shape_row_with(list.fields, &columns, row)?;
+            let child = match (list.child, key_index) {
+                (Some(child), Some(k)) => {
+                    let key = fields.iter().find(|(n, _)| *n == list.fields[k].name).map(|(_, v)| v.as_str());
+                    key.and_then(|key| children.remove(key)).map(|rows| ListOut {
+                        wrapper: child.wrapper,
+                        item: child.item,
+                        rows,
+                    })
+                }
+                _ => None,
+            };
+            out.push(Row { fields, child });
+        }
+    }
+    Ok(ListOut {
+        wrapper: list.wrapper,
+        item: list.item,
+        rows: out,
+    })
+}
+
+/// Child rows by the formatted value of their key, in their query order.
+fn group_children(child: &'static List, set: &ResultSet) -> Result<HashMap<String, Vec<Row>>, ShapeError> {
+    let key = child.key.unwrap_or_default();
+    let columns = column_indexes(child.fields, set);
+    let mut groups: HashMap<String, Vec<Row>> = HashMap::new();
+    for row in &set.rows {
+        let fields = shape_row_with(child.fields, &columns, row)?;
+        let k = fields.iter().find(|(n, _)| *n == key).map(|(_, v)| v.clone()).unwrap_or_default();
+        groups.entry(k).or_default().push(Row { fields, child: None });
+    }
+    Ok(groups)
+}
+
+fn shape_row(fields: &'static [Field], set: &ResultSet, row: &[Value]) -> Result<Vec<(&'static str, String)>, ShapeError> {
+    shape_row_with(fields, &column_indexes(fields, set), row)
+}
+
+fn column_indexes(fields: &[Field], set: &ResultSet) -> Vec<Option<usize>> {
+    fields.iter().map(|f| set.column(f.name)).collect()
+}
+
+/// A column the mapping selected is always sent (empty when NULL); a field
+/// it does not select is sent empty when required and left out otherwise.
+fn shape_row_with(
+    fields: &'static [Field],
+    columns: &[Option<usize>],
+    row: &[Value],
+) -> Result<Vec<(&'static str, String)>, ShapeError> {
+    let mut out = Vec::with_capacity(fields.len());
+    for (field, column) in fields.iter().zip(columns) {
+        match column.and_then(|i| row.get(i)) {
+            Some(value) => out.push((field.name, format_value(field, value)?)),
+            None if field.required => out.push((field.name, String::new())),
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+fn text_column(set: &ResultSet, row: &[Value], name: &str) -> Option<String> {
+    let i = set.column(name)?;
+    match row.get(i)? {
+        Value::Null => None,
+        Value::Text(t) => Some(t.trim().to_string()),
+        Value::Int(n) => Some(n.to_string()),
+        Value::Decimal(d) => Some(d.to_string()),
+        other => Some(format!("{other:?}")),
+    }
+}
+
+/// Formats a database value as the wire text of `field`.
+pub fn format_value(field: &'static Field, value: &Value) -> Result<String, ShapeError> {
+    let bad = |value: String, expected| ShapeError {
+        field: field.name,
+        value: value.chars().take(64).collect(),
+        expected,
+    };
+    Ok(match (field.ty, value) {
+        (_, Value::Null) => String::new(),
+        (FieldType::Date, Value::Date(d)) => d.format("%Y-%m-%d").to_string(),
+        (FieldType::Date, Value::DateTime(dt)) => dt.format("%Y-%m-%d").to_string(),
+        (FieldType::Date, Value::Text(t)) if t.trim().is_empty() => String::new(),
+        (FieldType::Date, Value::Text(t)) => parse_date(t)
+            .ok_or_else(|| bad(t.clone(), "a date"))?
+            .format("%Y-%m-%d")
+            .to_string(),
+        (FieldType::Date, Value::Int(n)) => parse_date(&n.to_string())
+            .ok_or_else(|| bad(n.to_string(), "a date"))?
+            .format("%Y-%m-%d")
+            .to_string(),
+        (FieldType::DateTime, Value::DateTime(dt)) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
+        (FieldType::DateTime, Value::Date(d)) => format!("{} 00:00:00", d.format("%Y-%m-%d")),
+        (FieldType::DateTime, Value::Text(t)) if t.trim().is_empty() => String::new(),
+        (FieldType::DateTime, Value::Text(t)) => parse_datetime(t)
+            .ok_or_else(|| bad(t.clone(), "a date-time"))?
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        (FieldType::Money, Value::Decimal(d)) => money::format_money(*d),
+        (FieldType::Money, Value::Int(n)) => money::format_money((*n).into()),
+        (FieldType::Money, Value::Text(t)) if t.trim().is_empty() => String::new(),
+        (FieldType::Money, Value::Text(t)) => {
+            money::format_money(money::parse_decimal(t).ok_or_else(|| bad(t.clone(), "an amount"))?)
+        }
+        (FieldType::Decimal, Value::Decimal(d)) => money::format_decimal(*d),
+        (FieldType::Int, Value::Decimal(d)) if d.fract().is_zero() => d.trunc().normalize().to_string(),
+        (_, Value::Int(n)) => n.to_string(),
+        (_, Value::Decimal(d)) => money::format_decimal(*d),
+        (_, Value::Text(t)) => t.clone(),
+        (_, Value::Date(d)) => d.format("%Y-%m-%d").to_string(),
+        (_, Value::DateTime(dt)) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
+        (_, Value::Bytes(b)) => return Err(bad(format!("{} bytes of binary data", b.len()), "text")),
+    })
+}
+
+#[cfg(test)]
+mod tests;

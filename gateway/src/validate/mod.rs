@@ -1,0 +1,173 @@
+//! Validate: checks a decoded request against the catalogue and produces the
+//! typed, normalised parameter values the mapping binds.
+//!
+//! This module owns required-field checks, type checks of request values
+//! and the spec's defaults (3.1/3.2 endDate, 7.1 date range). It must never
+//! touch SQL or the database; its output is one value per catalogue field.
+
+use chrono::{Months, NaiveDate, NaiveDateTime};
+
+use crate::catalogue::{DefaultRule, Field, FieldType, Method};
+use crate::decode::RawRequest;
+use crate::money;
+
+/// One normalised value per request field of the method, in catalogue
+/// order; `None` where the request left an optional field out or empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Params {
+    values: Vec<Option<String>>,
+}
+
+impl Params {
+    pub fn value(&self, index: usize) -> Option<&str> {
+        self.values.get(index).and_then(|v| v.as_deref())
+    }
+
+    pub fn values(&self) -> &[Option<String>] {
+        &self.values
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValidationError {
+    #[error("缺少必填参数 {field} (missing required field {field})")]
+    Missing { field: &'static str },
+    #[error("参数 {field} 格式错误：{value:?} 不是{expected} (field {field} is not {expected_en})")]
+    Invalid {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+        expected_en: &'static str,
+    },
+    #[error("参数 {end} 早于 {start} ({end} is before {start})")]
+    Range {
+        start: &'static str,
+        end: &'static str,
+    },
+}
+
+/// Checks `request` against `method` and applies the spec's defaults
+/// relative to `today` (the gateway's local date).
+pub fn validate(method: &Method, request: &RawRequest, today: NaiveDate) -> Result<Params, ValidationError> {
+    let fields = method.request.fields;
+    let mut values = Vec::with_capacity(fields.len());
+    for field in fields {
+        let raw = request.get(field.name).map(str::trim).filter(|v| !v.is_empty());
+        let value = match raw {
+            Some(raw) => Some(normalise(field, raw)?),
+            None if field.required => return Err(ValidationError::Missing { field: field.name }),
+            None => None,
+        };
+        values.push(value);
+    }
+    for (i, field) in fields.iter().enumerate() {
+        if values[i].is_none() {
+            if let Some(rule) = field.default {
+                values[i] = apply_default(rule, fields, &values, today);
+            }
+        }
+    }
+    check_ranges(fields, &values)?;
+    Ok(Params { values })
+}
+
+fn normalise(field: &'static Field, raw: &str) -> Result<String, ValidationError> {
+    let invalid = |expected, expected_en| ValidationError::Invalid {
+        field: field.name,
+        value: raw.chars().take(64).collect(),
+        expected,
+        expected_en,
+    };
+    match field.ty {
+        FieldType::Text => Ok(raw.to_string()),
+        FieldType::Int => raw
+            .parse::<i64>()
+            .map(|n| n.to_string())
+            .map_err(|_| invalid("整数", "a whole number")),
+        FieldType::Money | FieldType::Decimal => money::parse_decimal(raw)
+            .map(|d| d.normalize().to_string())
+            .ok_or_else(|| invalid("金额", "a decimal amount")),
+        FieldType::Date => parse_date(raw)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .ok_or_else(|| invalid("日期 yyyy-MM-dd", "a date yyyy-MM-dd")),
+        FieldType::DateTime => parse_datetime(raw)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .ok_or_else(|| invalid("时间 yyyy-MM-dd HH:mm:ss", "a date-time yyyy-MM-dd HH:mm:ss")),
+    }
+}
+
+fn apply_default(
+    rule: DefaultRule,
+    fields: &[Field],
+    values: &[Option<String>],
+    today: NaiveDate,
+) -> Option<String> {
+    let date = match rule {
+        DefaultRule::Today => today,
+        DefaultRule::MonthsBeforeToday { months } => today.checked_sub_months(Months::new(months))?,
+        DefaultRule::DaysAfter { field, days } => {
+            let i = fields.iter().position(|f| f.name == field)?;
+            let start = NaiveDate::parse_from_str(values[i].as_deref()?, "%Y-%m-%d").ok()?;
+            start.checked_add_signed(chrono::Duration::days(days))?
+        }
+    };
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+/// A request whose `endDate` precedes its `startDate` can only be a mistake.
+fn check_ranges(fields: &[Field], values: &[Option<String>]) -> Result<(), ValidationError> {
+    let find = |name: &str| {
+        fields
+            .iter()
+            .position(|f| f.name == name && f.ty == FieldType::Date)
+            .and_then(|i| values[i].as_deref())
+    };
+    if let (Some(start), Some(end)) = (find("startDate"), find("endDate")) {
+        // Both are normalised yyyy-MM-dd, so text order is date order.
+        if end < start {
+            return Err(ValidationError::Range {
+                start: "startDate",
+                end: "endDate",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Accepts the date forms platform clients send: `2014-1-30`, `2014-01-30`,
+/// `2014/01/30`, `20140130`, or a date-time whose date part is taken.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    for format in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(raw, format) {
+            return Some(d);
+        }
+    }
+    parse_datetime(raw).map(|dt| dt.date())
+}
+
+/// Accepts `yyyy-MM-dd HH:mm:ss` (also with `T`, `/`, fractional seconds or
+/// without seconds) and a bare date (midnight).
+pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
+    let raw = raw.trim();
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y/%m/%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y%m%d%H%M%S",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(raw, format) {
+            return Some(d);
+        }
+    }
+    for format in ["%Y-%m-%d", "%Y/%m/%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(raw, format) {
+            return d.and_hms_opt(0, 0, 0);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
