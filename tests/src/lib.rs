@@ -1,0 +1,169 @@
+//! Harness for the end-to-end tests: starts the real hisgw server on port 0
+//! against a fresh data directory (so a fresh demo HIS database) and speaks
+//! HTTP to it.
+
+use std::path::PathBuf;
+
+use hisgw::settings::default_mappings_dir;
+use hisgw::{Application, Settings};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// Kept so the database lives as long as the test.
+    pub data_dir: tempfile::TempDir,
+}
+
+/// A response read back: HTTP status, content type and the XML text.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn doc(&self) -> roxmltree::Document<'_> {
+        roxmltree::Document::parse(&self.body)
+            .unwrap_or_else(|e| panic!("response is not well-formed XML ({e}):\n{}", self.body))
+    }
+
+    /// The text of the first element with this name anywhere in the response.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.doc()
+            .descendants()
+            .find(|n| n.has_tag_name(name))
+            .map(|n| n.text().unwrap_or_default().to_string())
+    }
+
+    pub fn result(&self) -> String {
+        self.text("result").unwrap_or_default()
+    }
+
+    pub fn message(&self) -> String {
+        self.text("message").unwrap_or_default()
+    }
+
+    /// Each `<data>` row under `<content>` as (field, text) pairs.
+    pub fn rows(&self) -> Vec<Vec<(String, String)>> {
+        self.rows_of("content", "data")
+    }
+
+    /// Rows in `item` elements that are children of the first `wrapper`
+    /// element (or of `<response>` when `wrapper` is "response").
+    pub fn rows_of(&self, wrapper: &str, item: &str) -> Vec<Vec<(String, String)>> {
+        let doc = self.doc();
+        let Some(parent) = doc.descendants().find(|n| n.has_tag_name(wrapper)) else {
+            return Vec::new();
+        };
+        parent
+            .children()
+            .filter(|n| n.has_tag_name(item))
+            .map(|row| {
+                row.children()
+                    .filter(|c| c.is_element() && c.children().all(|g| g.is_text()))
+                    .map(|c| (c.tag_name().name().to_string(), c.text().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    pub fn assert_success(&self) -> &Self {
+        assert_eq!(self.status, 200, "{}", self.body);
+        assert_eq!(self.result(), "success", "{}", self.body);
+        self
+    }
+}
+
+/// The value of a field in a row.
+pub fn field<'a>(row: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    row.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+/// Settings for a test gateway: port 0, a fresh data directory, the bundled
+/// mappings (or `mappings_dir`).
+pub fn test_settings(data_dir: PathBuf, mappings_dir: Option<PathBuf>) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".into(),
+        data_dir,
+        mappings_dir: mappings_dir.unwrap_or_else(default_mappings_dir),
+        hospitals: None,
+        workers: Some(1),
+    }
+}
+
+/// Starts the gateway on the bundled demo with a fresh database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+pub async fn spawn_app_with(mappings_dir: Option<PathBuf>) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let settings = test_settings(data_dir.path().to_path_buf(), mappings_dir);
+    let app = Application::build(settings).await.expect("gateway starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        data_dir,
+    }
+}
+
+impl TestApp {
+    /// POSTs `body` to `/api/{hospital}/{method}`.
+    pub async fn post(&self, hospital: &str, method: &str, body: impl Into<reqwest::Body>) -> Answer {
+        self.send(
+            self.client
+                .post(format!("{}/api/{hospital}/{method}", self.address))
+                .header("Content-Type", "application/xml")
+                .body(body),
+        )
+        .await
+    }
+
+    /// POSTs a `<request>` made of `fields` to the demo hospital.
+    pub async fn call(&self, method: &str, fields: &[(&str, &str)]) -> Answer {
+        self.post("demo", method, request_xml(fields)).await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = response.text().await.expect("body read");
+        Answer {
+            status,
+            content_type,
+            body,
+        }
+    }
+}
+
+/// `<request><k>v</k>…</request>` with XML escaping.
+pub fn request_xml(fields: &[(&str, &str)]) -> String {
+    let mut xml = String::from("<request>");
+    for (k, v) in fields {
+        let mut escaped = String::new();
+        hisgw::encode::escape_into(&mut escaped, v);
+        xml.push_str(&format!("<{k}>{escaped}</{k}>"));
+    }
+    xml.push_str("</request>");
+    xml
+}
+
+/// Today's local date as the gateway sees it, `yyyy-MM-dd`.
+pub fn today() -> String {
+    hisgw::gateway::today().format("%Y-%m-%d").to_string()
+}
+
+/// Today plus `days`, `yyyy-MM-dd`.
+pub fn day(days: i64) -> String {
+    (hisgw::gateway::today() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
