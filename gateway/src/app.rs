@@ -45,7 +45,11 @@ impl Application {
         let listener = TcpListener::bind(&settings.listen).map_err(bind_err)?;
         let port = listener.local_addr().map_err(bind_err)?.port();
         let server = http::serve(listener, gateway.clone(), settings.workers).map_err(bind_err)?;
-        Ok(Application { port, gateway, server })
+        Ok(Application {
+            port,
+            gateway,
+            server,
+        })
     }
 
     pub fn port(&self) -> u16 {

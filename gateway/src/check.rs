@@ -47,11 +47,17 @@ pub struct Report {
 
 impl Report {
     fn push(&mut self, level: Level, text: impl Into<String>) {
-        self.findings.push(Finding { level, text: text.into() });
+        self.findings.push(Finding {
+            level,
+            text: text.into(),
+        });
     }
 
     pub fn errors(&self) -> usize {
-        self.findings.iter().filter(|f| f.level == Level::Error).count()
+        self.findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .count()
     }
 }
 
@@ -67,7 +73,10 @@ pub async fn check(settings: &Settings, live: bool) -> Report {
     }
     if live {
         if !errors.is_empty() {
-            report.push(Level::Note, "live checks skipped: fix the errors above first");
+            report.push(
+                Level::Note,
+                "live checks skipped: fix the errors above first",
+            );
         } else {
             check_live(settings, &mut report).await;
         }
@@ -91,13 +100,19 @@ fn check_coverage(h: &HospitalMapping, report: &mut Report) {
         ),
     );
     if !unmapped.is_empty() {
-        report.push(Level::Note, format!("hospital {}: not mapped: {}", h.id, unmapped.join(", ")));
+        report.push(
+            Level::Note,
+            format!("hospital {}: not mapped: {}", h.id, unmapped.join(", ")),
+        );
     }
 }
 
 async fn check_live(settings: &Settings, report: &mut Report) {
     let s = settings.clone();
-    let opened = tokio::task::spawn_blocking(move || Gateway::open(&s.mappings_dir, s.hospitals.as_deref(), &s.data_dir)).await;
+    let opened = tokio::task::spawn_blocking(move || {
+        Gateway::open(&s.mappings_dir, s.hospitals.as_deref(), &s.data_dir)
+    })
+    .await;
     let gateway = match opened {
         Ok(Ok(g)) => g,
         Ok(Err(e)) => return report.push(Level::Error, e.to_string()),
@@ -112,18 +127,29 @@ async fn check_live(settings: &Settings, report: &mut Report) {
         for plan in plans {
             let method = plan.method;
             if !matches!(method.kind, Kind::Read | Kind::Reconciliation) {
-                report.push(Level::Note, format!("{}: not run (it writes)", plan.file.display()));
+                report.push(
+                    Level::Note,
+                    format!("{}: not run (it writes)", plan.file.display()),
+                );
                 continue;
             }
             for section in &plan.sections {
                 let at = format!("{}:{}", plan.file.display(), section.line);
                 match hospital.db.describe(section.sql.clone()).await {
-                    Ok(d) => check_columns(method, section.part, &section.name, &d.columns, &at, report),
-                    Err(e) => report.push(Level::Error, format!("{at}: section `{}`: {e}", section.name)),
+                    Ok(d) => {
+                        check_columns(method, section.part, &section.name, &d.columns, &at, report)
+                    }
+                    Err(e) => report.push(
+                        Level::Error,
+                        format!("{at}: section `{}`: {e}", section.name),
+                    ),
                 }
             }
             let sample = sample_request(method, today);
-            match gateway.call(&hospital.mapping.id, method.name, &sample).await {
+            match gateway
+                .call(&hospital.mapping.id, method.name, &sample)
+                .await
+            {
                 Ok(reply) if reply.is_success() => report.push(
                     Level::Note,
                     format!("{}: spec example answered success", plan.file.display()),
@@ -148,7 +174,14 @@ async fn check_live(settings: &Settings, report: &mut Report) {
 
 /// Required fields the section does not return are errors; columns that are
 /// no field of the part (typos) are warnings.
-fn check_columns(method: &Method, part: Part, name: &str, columns: &[String], at: &str, report: &mut Report) {
+fn check_columns(
+    method: &Method,
+    part: Part,
+    name: &str,
+    columns: &[String],
+    at: &str,
+    report: &mut Report,
+) {
     let fields: &[catalogue::Field] = match part {
         Part::Header => method.response.fields,
         Part::List(depth) => {
@@ -163,7 +196,10 @@ fn check_columns(method: &Method, part: Part, name: &str, columns: &[String], at
     for f in fields.iter().filter(|f| f.required && !has(f.name)) {
         report.push(
             Level::Error,
-            format!("{at}: section `{name}` does not return required field {} ({})", f.name, f.doc),
+            format!(
+                "{at}: section `{name}` does not return required field {} ({})",
+                f.name, f.doc
+            ),
         );
     }
     for c in columns {
@@ -173,7 +209,10 @@ fn check_columns(method: &Method, part: Part, name: &str, columns: &[String], at
         if !known {
             report.push(
                 Level::Warning,
-                format!("{at}: column {c} is not a field of {} `{name}` and is not sent", method.name),
+                format!(
+                    "{at}: column {c} is not a field of {} `{name}` and is not sent",
+                    method.name
+                ),
             );
         }
     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
-use crate::catalogue::{self, Direction, Method};
+use crate::catalogue::{self, Method};
 use crate::decode::{self, DecodeError, RawRequest};
 use crate::execute::sqlite::{SqliteDatabase, SqliteOptions};
 use crate::execute::{Database, ExecError};
@@ -39,7 +39,10 @@ pub enum CallError {
     #[error("unknown method {0:?}: not an inbound method of the Ruibo HIS interface")]
     UnknownMethod(String),
     #[error("hospital {hospital:?} does not provide {method} (no mapping file)")]
-    NotMapped { hospital: String, method: &'static str },
+    NotMapped {
+        hospital: String,
+        method: &'static str,
+    },
     #[error(transparent)]
     Decode(#[from] DecodeError),
     #[error(transparent)]
@@ -63,14 +66,16 @@ impl CallError {
     /// errors become what the platform sees.
     pub fn to_reply(&self) -> (u16, Reply) {
         match self {
-            CallError::UnknownHospital(_) | CallError::UnknownMethod(_) | CallError::NotMapped { .. } => {
-                (404, Reply::error(self.to_string()))
-            }
+            CallError::UnknownHospital(_)
+            | CallError::UnknownMethod(_)
+            | CallError::NotMapped { .. } => (404, Reply::error(self.to_string())),
             CallError::Decode(e) => (400, Reply::error(e.to_string())),
             CallError::Validate(e) => (200, Reply::error(e.to_string())),
             CallError::Execute { method, source } => {
                 let message = match source {
-                    ExecError::Busy(_) => "HIS数据库繁忙，请稍后重试 (HIS database busy)".to_string(),
+                    ExecError::Busy(_) => {
+                        "HIS数据库繁忙，请稍后重试 (HIS database busy)".to_string()
+                    }
                     ExecError::Timeout(_) => "HIS数据库响应超时 (HIS database timeout)".to_string(),
                     _ => format!("HIS数据库查询失败 (HIS database error in {method})"),
                 };
@@ -101,13 +106,21 @@ pub enum StartError {
 
 fn join_errors(errors: &[MappingError]) -> String {
     let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    format!("{} mapping error(s):\n  {}", errors.len(), lines.join("\n  "))
+    format!(
+        "{} mapping error(s):\n  {}",
+        errors.len(),
+        lines.join("\n  ")
+    )
 }
 
 impl Gateway {
     /// Loads the mappings and opens every hospital's database. Blocking
     /// (opening SQLite may create and seed it): call at start-up.
-    pub fn open(mappings_dir: &Path, only: Option<&[String]>, data_dir: &Path) -> Result<Gateway, StartError> {
+    pub fn open(
+        mappings_dir: &Path,
+        only: Option<&[String]>,
+        data_dir: &Path,
+    ) -> Result<Gateway, StartError> {
         let (mappings, errors) = plan::load_all(mappings_dir, only);
         if !errors.is_empty() {
             return Err(StartError::Mapping(errors));
@@ -132,25 +145,38 @@ impl Gateway {
     }
 
     /// Answers one call whose body is a `<request>` document.
-    pub async fn call_xml(&self, hospital: &str, method: &str, body: &[u8]) -> Result<Reply, CallError> {
+    pub async fn call_xml(
+        &self,
+        hospital: &str,
+        method: &str,
+        body: &[u8],
+    ) -> Result<Reply, CallError> {
         let (hospital, method) = self.route(hospital, method)?;
         let request = decode::decode_xml(body)?;
         self.answer(hospital, method, &request, today()).await
     }
 
     /// Answers one call already decoded.
-    pub async fn call(&self, hospital: &str, method: &str, request: &RawRequest) -> Result<Reply, CallError> {
+    pub async fn call(
+        &self,
+        hospital: &str,
+        method: &str,
+        request: &RawRequest,
+    ) -> Result<Reply, CallError> {
         let (hospital, method) = self.route(hospital, method)?;
         self.answer(hospital, method, request, today()).await
     }
 
-    fn route(&self, hospital: &str, method: &str) -> Result<(&Hospital, &'static Method), CallError> {
+    fn route(
+        &self,
+        hospital: &str,
+        method: &str,
+    ) -> Result<(&Hospital, &'static Method), CallError> {
         let h = self
             .hospitals
             .get(hospital)
             .ok_or_else(|| CallError::UnknownHospital(hospital.chars().take(64).collect()))?;
         let m = catalogue::find_inbound(method)
-            .filter(|m| m.direction == Direction::Inbound)
             .ok_or_else(|| CallError::UnknownMethod(method.chars().take(64).collect()))?;
         Ok((h, m))
     }
@@ -162,10 +188,13 @@ impl Gateway {
         request: &RawRequest,
         today: NaiveDate,
     ) -> Result<Reply, CallError> {
-        let plan = hospital.mapping.plan(method).ok_or_else(|| CallError::NotMapped {
-            hospital: hospital.mapping.id.clone(),
-            method: method.name,
-        })?;
+        let plan = hospital
+            .mapping
+            .plan(method)
+            .ok_or_else(|| CallError::NotMapped {
+                hospital: hospital.mapping.id.clone(),
+                method: method.name,
+            })?;
         let params = validate::validate(method, request, today)?;
         let statements = plan.statements(&params);
         let sets = hospital
@@ -199,14 +228,21 @@ impl Gateway {
     }
 }
 
-fn open_database(mapping: &HospitalMapping, data_dir: &Path) -> Result<Arc<dyn Database>, ExecError> {
+fn open_database(
+    mapping: &HospitalMapping,
+    data_dir: &Path,
+) -> Result<Arc<dyn Database>, ExecError> {
     match &mapping.database {
         DatabaseConfig::Sqlite(c) => {
             let options = SqliteOptions {
                 path: data_dir.join(&c.path),
                 pool_size: c.pool_size,
                 init_scripts: c.init_scripts.iter().map(|s| mapping.dir.join(s)).collect(),
-                start_scripts: c.start_scripts.iter().map(|s| mapping.dir.join(s)).collect(),
+                start_scripts: c
+                    .start_scripts
+                    .iter()
+                    .map(|s| mapping.dir.join(s))
+                    .collect(),
                 checkout_timeout: Duration::from_millis(c.checkout_timeout_ms),
             };
             Ok(Arc::new(SqliteDatabase::open(&options)?))

@@ -74,7 +74,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("hisgw: cannot start the runtime: {e}");
@@ -98,7 +101,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 s.listen = listen;
             }
             let app = Application::build(s.clone()).await?;
-            let ids: Vec<String> = app.gateway().hospitals().map(|h| h.mapping.id.clone()).collect();
+            let ids: Vec<String> = app
+                .gateway()
+                .hospitals()
+                .map(|h| h.mapping.id.clone())
+                .collect();
             tracing::info!(listen = %s.listen, port = app.port(), hospitals = ?ids, "hisgw serving");
             app.run_until_stopped().await.context("server stopped")?;
             Ok(ExitCode::SUCCESS)
@@ -111,9 +118,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let errors = report.errors();
             println!("{errors} error(s)");
-            Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
-        Command::Call { common, hospital, method, fields } => {
+        Command::Call {
+            common,
+            hospital,
+            method,
+            fields,
+        } => {
             let s = settings(&common)?;
             let mut pairs = Vec::new();
             for f in fields {
@@ -126,16 +142,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("unknown method {method:?}");
             }
             let gateway = tokio::task::spawn_blocking(move || {
-                Gateway::open(&s.mappings_dir, Some(&[hospital.clone()]), &s.data_dir).map(|g| (g, hospital))
+                Gateway::open(&s.mappings_dir, Some(std::slice::from_ref(&hospital)), &s.data_dir)
+                    .map(|g| (g, hospital))
             })
             .await??;
             let (gateway, hospital) = gateway;
-            let reply = match gateway.call(&hospital, &method, &RawRequest::new(pairs)).await {
+            let reply = match gateway
+                .call(&hospital, &method, &RawRequest::new(pairs))
+                .await
+            {
                 Ok(reply) => reply,
                 Err(e) => e.to_reply().1,
             };
             println!("{}", hisgw::encode::encode_xml(&reply));
-            Ok(if reply.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if reply.is_success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -64,7 +64,11 @@ impl Settings {
                 .list_separator(",")
                 .with_list_parse_key("hospitals"),
         );
-        let settings: Settings = builder.build().map_err(err)?.try_deserialize().map_err(err)?;
+        let settings: Settings = builder
+            .build()
+            .map_err(err)?
+            .try_deserialize()
+            .map_err(err)?;
         settings.validate()?;
         Ok(settings)
     }
@@ -91,5 +95,7 @@ pub fn default_mappings_dir() -> PathBuf {
     if local.join("demo").join("hospital.toml").is_file() {
         return local;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("mappings")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("mappings")
 }

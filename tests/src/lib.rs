@@ -61,7 +61,12 @@ impl Answer {
             .map(|row| {
                 row.children()
                     .filter(|c| c.is_element() && c.children().all(|g| g.is_text()))
-                    .map(|c| (c.tag_name().name().to_string(), c.text().unwrap_or_default().to_string()))
+                    .map(|c| {
+                        (
+                            c.tag_name().name().to_string(),
+                            c.text().unwrap_or_default().to_string(),
+                        )
+                    })
                     .collect()
             })
             .collect()
@@ -111,7 +116,12 @@ pub async fn spawn_app_with(mappings_dir: Option<PathBuf>) -> TestApp {
 
 impl TestApp {
     /// POSTs `body` to `/api/{hospital}/{method}`.
-    pub async fn post(&self, hospital: &str, method: &str, body: impl Into<reqwest::Body>) -> Answer {
+    pub async fn post(
+        &self,
+        hospital: &str,
+        method: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
         self.send(
             self.client
                 .post(format!("{}/api/{hospital}/{method}", self.address))

@@ -11,14 +11,24 @@ async fn missing_required_field_names_the_field() {
     assert_eq!(a.status, 200);
     assert_eq!(a.result(), "error");
     assert!(a.message().contains("patientCard"), "{}", a.body);
-    assert!(a.content_type.starts_with("application/xml"), "{}", a.content_type);
-    assert!(a.content_type.contains("charset=utf-8"), "{}", a.content_type);
+    assert!(
+        a.content_type.starts_with("application/xml"),
+        "{}",
+        a.content_type
+    );
+    assert!(
+        a.content_type.contains("charset=utf-8"),
+        "{}",
+        a.content_type
+    );
 }
 
 #[tokio::test]
 async fn invalid_date_names_the_field() {
     let app = spawn_app().await;
-    let a = app.call("querySchedule", &[("startDate", "2025-13-45")]).await;
+    let a = app
+        .call("querySchedule", &[("startDate", "2025-13-45")])
+        .await;
     assert_eq!(a.result(), "error");
     assert!(a.message().contains("startDate"), "{}", a.body);
 }
@@ -40,7 +50,9 @@ async fn upper_case_element_names_are_accepted_and_extras_ignored() {
 #[tokio::test]
 async fn unknown_hospital_is_404() {
     let app = spawn_app().await;
-    let a = app.post("nowhere", "findAllDepartments", "<request></request>").await;
+    let a = app
+        .post("nowhere", "findAllDepartments", "<request></request>")
+        .await;
     assert_eq!(a.status, 404);
     assert_eq!(a.result(), "error");
     assert!(a.message().contains("nowhere"), "{}", a.body);
@@ -49,7 +61,9 @@ async fn unknown_hospital_is_404() {
 #[tokio::test]
 async fn unknown_method_is_404_with_a_response_body() {
     let app = spawn_app().await;
-    let a = app.post("demo", "findAllDentists", "<request></request>").await;
+    let a = app
+        .post("demo", "findAllDentists", "<request></request>")
+        .await;
     assert_eq!(a.status, 404);
     assert_eq!(a.result(), "error");
     assert!(a.message().contains("findAllDentists"), "{}", a.body);
@@ -78,7 +92,13 @@ async fn malformed_xml_is_400_with_a_response_body() {
 #[tokio::test]
 async fn invalid_utf8_and_doctype_are_refused() {
     let app = spawn_app().await;
-    let a = app.post("demo", "queryPatientInfo", b"<request>\xff\xfe</request>".to_vec()).await;
+    let a = app
+        .post(
+            "demo",
+            "queryPatientInfo",
+            b"<request>\xff\xfe</request>".to_vec(),
+        )
+        .await;
     assert_eq!(a.status, 400);
     assert!(a.message().contains("UTF-8"), "{}", a.body);
     let a = app
@@ -96,7 +116,10 @@ async fn invalid_utf8_and_doctype_are_refused() {
 async fn get_is_not_allowed() {
     let app = spawn_app().await;
     let a = app
-        .send(app.client.get(format!("{}/api/demo/findAllDepartments", app.address)))
+        .send(
+            app.client
+                .get(format!("{}/api/demo/findAllDepartments", app.address)),
+        )
         .await;
     assert_eq!(a.status, 405);
     assert_eq!(a.result(), "error");
@@ -105,13 +128,21 @@ async fn get_is_not_allowed() {
 #[tokio::test]
 async fn hostile_inputs_never_take_the_server_down() {
     let app = spawn_app().await;
-    let big = format!("<request><patientCard>{}</patientCard></request>", "9".repeat(200_000));
-    let deep = format!("<request>{}{}</request>", "<a>".repeat(5000), "</a>".repeat(5000));
+    let big = format!(
+        "<request><patientCard>{}</patientCard></request>",
+        "9".repeat(200_000)
+    );
+    let deep = format!(
+        "<request>{}{}</request>",
+        "<a>".repeat(5000),
+        "</a>".repeat(5000)
+    );
     let inputs = [
         big,
         deep,
         "<request><patientCard>' OR 1=1 --</patientCard></request>".to_string(),
-        "<request><patientCard>100034567'; DROP TABLE patient; --</patientCard></request>".to_string(),
+        "<request><patientCard>100034567'; DROP TABLE patient; --</patientCard></request>"
+            .to_string(),
         "<request><patientCard>&#0;</patientCard></request>".to_string(),
         "\u{feff}<request/>".to_string(),
     ];
@@ -121,7 +152,9 @@ async fn hostile_inputs_never_take_the_server_down() {
         a.doc();
     }
     // Injection text is bound as a value: it matches no card, and the table is still there.
-    let a = app.call("queryPatientInfo", &[("patientCard", "100034567")]).await;
+    let a = app
+        .call("queryPatientInfo", &[("patientCard", "100034567")])
+        .await;
     a.assert_success();
     let a = app
         .call("queryPatientInfo", &[("patientCard", "' OR '1'='1")])

@@ -194,7 +194,9 @@ pub fn inbound() -> impl Iterator<Item = &'static Method> {
 
 /// The outbound methods, in spec order.
 pub fn outbound() -> impl Iterator<Item = &'static Method> {
-    METHODS.iter().filter(|m| m.direction == Direction::Outbound)
+    METHODS
+        .iter()
+        .filter(|m| m.direction == Direction::Outbound)
 }
 
 /// Finds an inbound method by name, ignoring ASCII case (platform clients
@@ -218,7 +220,11 @@ mod tests {
     fn inbound_names_are_unique_ignoring_case() {
         let mut seen = HashSet::new();
         for m in inbound() {
-            assert!(seen.insert(m.name.to_ascii_lowercase()), "duplicate {}", m.name);
+            assert!(
+                seen.insert(m.name.to_ascii_lowercase()),
+                "duplicate {}",
+                m.name
+            );
         }
     }
 

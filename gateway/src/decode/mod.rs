@@ -71,9 +71,9 @@ pub fn decode_xml(body: &[u8]) -> Result<RawRequest, DecodeError> {
     let mut current: Option<(String, String)> = None;
 
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| DecodeError::Malformed(format!("{e} at byte {}", reader.error_position())))?;
+        let event = reader.read_event().map_err(|e| {
+            DecodeError::Malformed(format!("{e} at byte {}", reader.error_position()))
+        })?;
         match event {
             Event::Start(e) | Event::Empty(e) if root_closed => {
                 return Err(DecodeError::Malformed(format!(
@@ -98,7 +98,11 @@ pub fn decode_xml(body: &[u8]) -> Result<RawRequest, DecodeError> {
                     root_seen = true;
                     root_closed = true;
                 }
-                1 => push_field(&mut fields, e.local_name().as_ref().to_string(), String::new())?,
+                1 => push_field(
+                    &mut fields,
+                    e.local_name().as_ref().to_string(),
+                    String::new(),
+                )?,
                 _ => {}
             },
             Event::End(_) => {
@@ -148,7 +152,9 @@ pub fn decode_xml(body: &[u8]) -> Result<RawRequest, DecodeError> {
         return Err(DecodeError::Malformed("no <request> element".into()));
     }
     if !root_closed || depth != 0 {
-        return Err(DecodeError::Malformed("document ends inside <request>".into()));
+        return Err(DecodeError::Malformed(
+            "document ends inside <request>".into(),
+        ));
     }
     for (_, value) in fields.iter_mut() {
         let trimmed = value.trim();
@@ -169,9 +175,15 @@ fn check_root(name: &str) -> Result<(), DecodeError> {
 
 /// A repeated element keeps its first value; a repeat with another value is
 /// refused rather than guessed (the spec's 5.3 example repeats clinicDate).
-fn push_field(fields: &mut Vec<(String, String)>, name: String, value: String) -> Result<(), DecodeError> {
+fn push_field(
+    fields: &mut Vec<(String, String)>,
+    name: String,
+    value: String,
+) -> Result<(), DecodeError> {
     match fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-        Some((_, existing)) if existing.trim() != value.trim() => Err(DecodeError::Conflicting(name)),
+        Some((_, existing)) if existing.trim() != value.trim() => {
+            Err(DecodeError::Conflicting(name))
+        }
         Some(_) => Ok(()),
         None => {
             fields.push((name, value));

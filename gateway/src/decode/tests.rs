@@ -41,7 +41,9 @@ fn nested_children_are_ignored_and_unknown_fields_kept() {
 
 #[test]
 fn repeated_fields_must_agree() {
-    let r = ok("<request><clinicDate>2015-03-20</clinicDate><clinicDate>2015-03-20</clinicDate></request>");
+    let r = ok(
+        "<request><clinicDate>2015-03-20</clinicDate><clinicDate>2015-03-20</clinicDate></request>",
+    );
     assert_eq!(r.get("clinicDate"), Some("2015-03-20"));
     assert_eq!(
         err(b"<request><tradeNo>1</tradeNo><TRADENO>2</TRADENO></request>"),
@@ -53,18 +55,36 @@ fn repeated_fields_must_agree() {
 fn refuses_what_is_not_a_request() {
     assert_eq!(err(b""), DecodeError::Empty);
     assert_eq!(err(b"  \n"), DecodeError::Empty);
-    assert_eq!(err(b"<response/>"), DecodeError::WrongRoot("response".into()));
-    assert!(matches!(err(b"<request><a>1</b></request>"), DecodeError::Malformed(_)));
-    assert!(matches!(err(b"<request><a>1</a>"), DecodeError::Malformed(_)));
+    assert_eq!(
+        err(b"<response/>"),
+        DecodeError::WrongRoot("response".into())
+    );
+    assert!(matches!(
+        err(b"<request><a>1</b></request>"),
+        DecodeError::Malformed(_)
+    ));
+    assert!(matches!(
+        err(b"<request><a>1</a>"),
+        DecodeError::Malformed(_)
+    ));
     assert!(matches!(err(b"hello"), DecodeError::Malformed(_)));
-    assert!(matches!(err(b"<request/><request/>"), DecodeError::Malformed(_)));
-    assert!(matches!(err(b"<request/>trailing"), DecodeError::Malformed(_)));
+    assert!(matches!(
+        err(b"<request/><request/>"),
+        DecodeError::Malformed(_)
+    ));
+    assert!(matches!(
+        err(b"<request/>trailing"),
+        DecodeError::Malformed(_)
+    ));
     assert_eq!(err(b"<request>\xff</request>"), DecodeError::NotUtf8(9));
     assert_eq!(
         err(b"<request><a>&foo;</a></request>"),
         DecodeError::UnknownEntity("foo".into())
     );
-    assert!(matches!(err(b"<request><a>&#xD800;</a></request>"), DecodeError::Malformed(_)));
+    assert!(matches!(
+        err(b"<request><a>&#xD800;</a></request>"),
+        DecodeError::Malformed(_)
+    ));
 }
 
 #[test]
@@ -75,7 +95,8 @@ fn refuses_doctype_and_entity_expansion() {
 
 #[test]
 fn never_panics_on_fragments() {
-    let doc = b"<?xml version=\"1.0\"?><request><a x='1'>t&amp;<![CDATA[c]]></a><!-- c --><b/></request>";
+    let doc =
+        b"<?xml version=\"1.0\"?><request><a x='1'>t&amp;<![CDATA[c]]></a><!-- c --><b/></request>";
     for end in 0..=doc.len() {
         let _ = decode_xml(&doc[..end]);
         for start in 0..end.min(8) {

@@ -121,7 +121,10 @@ mod tests {
                     wrapper: Some("content"),
                     item: "data",
                     rows: vec![Row {
-                        fields: vec![("prescriptionNo", "1".into()), ("feeName", "A&B <x>\u{1}".into())],
+                        fields: vec![
+                            ("prescriptionNo", "1".into()),
+                            ("feeName", "A&B <x>\u{1}".into()),
+                        ],
                         child: Some(ListOut {
                             wrapper: Some("feeDetail"),
                             item: "data",

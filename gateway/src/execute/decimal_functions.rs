@@ -11,20 +11,30 @@ use crate::money::{format_decimal, parse_decimal, real_to_decimal};
 
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    conn.create_scalar_function("dec_add", 2, flags, |ctx| binary(ctx, |a, b| a.checked_add(b)))?;
-    conn.create_scalar_function("dec_sub", 2, flags, |ctx| binary(ctx, |a, b| a.checked_sub(b)))?;
-    conn.create_scalar_function("dec_mul", 2, flags, |ctx| binary(ctx, |a, b| a.checked_mul(b)))?;
+    conn.create_scalar_function("dec_add", 2, flags, |ctx| {
+        binary(ctx, |a, b| a.checked_add(b))
+    })?;
+    conn.create_scalar_function("dec_sub", 2, flags, |ctx| {
+        binary(ctx, |a, b| a.checked_sub(b))
+    })?;
+    conn.create_scalar_function("dec_mul", 2, flags, |ctx| {
+        binary(ctx, |a, b| a.checked_mul(b))
+    })?;
     conn.create_aggregate_function("dec_sum", 1, flags, DecSum)
 }
 
 fn arg(ctx: &Context<'_>, i: usize) -> rusqlite::Result<Option<Decimal>> {
     let bad = |what: &str| {
-        rusqlite::Error::UserFunctionError(format!("argument {} is not a decimal: {what}", i + 1).into())
+        rusqlite::Error::UserFunctionError(
+            format!("argument {} is not a decimal: {what}", i + 1).into(),
+        )
     };
     match ctx.get_raw(i) {
         ValueRef::Null => Ok(None),
         ValueRef::Integer(n) => Ok(Some(Decimal::from(n))),
-        ValueRef::Real(f) => real_to_decimal(f).map(Some).ok_or_else(|| bad(&f.to_string())),
+        ValueRef::Real(f) => real_to_decimal(f)
+            .map(Some)
+            .ok_or_else(|| bad(&f.to_string())),
         ValueRef::Text(t) => {
             let text = String::from_utf8_lossy(t);
             parse_decimal(&text).map(Some).ok_or_else(|| bad(&text))
@@ -79,7 +89,9 @@ mod tests {
             "CREATE TABLE t(x TEXT); INSERT INTO t VALUES ('0.10'),('0.20'),(NULL),('1000.005');",
         )
         .unwrap();
-        let sum: String = conn.query_row("SELECT dec_sum(x) FROM t", [], |r| r.get(0)).unwrap();
+        let sum: String = conn
+            .query_row("SELECT dec_sum(x) FROM t", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(sum, "1000.305");
         let empty: String = conn
             .query_row("SELECT dec_sum(x) FROM t WHERE 0", [], |r| r.get(0))

@@ -82,10 +82,11 @@ pub struct ResultSet {
 impl ResultSet {
     /// The index of a column, matching exactly first and then ignoring ASCII case.
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .or_else(|| self.columns.iter().position(|c| c.eq_ignore_ascii_case(name)))
+        self.columns.iter().position(|c| c == name).or_else(|| {
+            self.columns
+                .iter()
+                .position(|c| c.eq_ignore_ascii_case(name))
+        })
     }
 }
 

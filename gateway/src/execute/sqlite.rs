@@ -136,7 +136,7 @@ impl Database for SqliteDatabase {
         self.run(move |conn| {
             let stmt = conn.prepare(&sql).map_err(|e| sql_error(0, e))?;
             Ok(Description {
-                columns: stmt.column_names().into_iter().map(String::from).collect(),
+                columns: stmt.column_names().map(String::from).collect(),
             })
         })
         .await
@@ -159,7 +159,8 @@ fn open_connection(path: &Path) -> Result<Connection, ExecError> {
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
-    conn.busy_timeout(Duration::from_secs(5)).map_err(open_err)?;
+    conn.busy_timeout(Duration::from_secs(5))
+        .map_err(open_err)?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
         .map_err(open_err)?;
     conn.set_prepared_statement_cache_capacity(256);
@@ -196,7 +197,7 @@ fn run_statement(conn: &Connection, statement: &Statement) -> rusqlite::Result<R
             Param::Text(text) => stmt.raw_bind_parameter(i + 1, text.as_str())?,
         }
     }
-    let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let columns: Vec<String> = stmt.column_names().map(String::from).collect();
     let width = columns.len();
     let mut rows = Vec::new();
     let mut cursor = stmt.raw_query();
@@ -228,4 +229,3 @@ fn sql_error(statement: usize, e: rusqlite::Error) -> ExecError {
         message: e.to_string(),
     }
 }
-

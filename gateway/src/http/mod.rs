@@ -32,7 +32,10 @@ pub fn serve(
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .route("/api/{hospital}/{method}", web::post().to(api))
             .route("/api/{hospital}/{method}", web::to(method_not_allowed))
-            .route("/healthz", web::get().to(|| async { HttpResponse::Ok().body("ok") }))
+            .route(
+                "/healthz",
+                web::get().to(|| async { HttpResponse::Ok().body("ok") }),
+            )
             .default_service(web::to(not_found))
     })
     .listen(listener)?;
@@ -42,7 +45,11 @@ pub fn serve(
     Ok(server.run())
 }
 
-async fn api(path: web::Path<(String, String)>, body: web::Bytes, gateway: web::Data<Gateway>) -> HttpResponse {
+async fn api(
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
     let (hospital, method) = path.into_inner();
     let started = std::time::Instant::now();
     let (status, reply) = match gateway.call_xml(&hospital, &method, &body).await {
@@ -61,7 +68,10 @@ async fn method_not_allowed() -> HttpResponse {
 }
 
 async fn not_found() -> HttpResponse {
-    xml(404, &Reply::error("no such endpoint: use POST /api/{hospital}/{method}"))
+    xml(
+        404,
+        &Reply::error("no such endpoint: use POST /api/{hospital}/{method}"),
+    )
 }
 
 fn xml(status: u16, reply: &Reply) -> HttpResponse {

@@ -123,12 +123,16 @@ empty_message = "卡号不存在"
 
     #[test]
     fn unknown_keys_name_the_key_and_line() {
-        let e = err("id = \"x\"\nname = \"n\"\n[database]\nkind = \"sqlite\"\npath = \"p\"\npoolsize = 3\n");
+        let e = err(
+            "id = \"x\"\nname = \"n\"\n[database]\nkind = \"sqlite\"\npath = \"p\"\npoolsize = 3\n",
+        );
         // Inside the tagged [database] table serde reports the table's line;
         // the message names the key.
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("poolsize"), "{}", e.message);
-        let e = err("id = \"x\"\nname = \"n\"\ncolour = 1\n[database]\nkind = \"sqlite\"\npath = \"p\"\n");
+        let e = err(
+            "id = \"x\"\nname = \"n\"\ncolour = 1\n[database]\nkind = \"sqlite\"\npath = \"p\"\n",
+        );
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("colour"), "{}", e.message);
         assert!(e.to_string().starts_with("m/x/hospital.toml:3:"), "{e}");

@@ -130,7 +130,10 @@ impl HospitalMapping {
 
 /// Loads every hospital folder under `mappings_dir` (or only those named),
 /// collecting every error instead of stopping at the first.
-pub fn load_all(mappings_dir: &Path, only: Option<&[String]>) -> (Vec<HospitalMapping>, Vec<MappingError>) {
+pub fn load_all(
+    mappings_dir: &Path,
+    only: Option<&[String]>,
+) -> (Vec<HospitalMapping>, Vec<MappingError>) {
     let mut hospitals = Vec::new();
     let mut errors = Vec::new();
     let dirs: Vec<PathBuf> = match only {
@@ -145,7 +148,11 @@ pub fn load_all(mappings_dir: &Path, only: Option<&[String]>) -> (Vec<HospitalMa
                 dirs
             }
             Err(e) => {
-                errors.push(MappingError::new(mappings_dir, None, format!("cannot read mappings folder: {e}")));
+                errors.push(MappingError::new(
+                    mappings_dir,
+                    None,
+                    format!("cannot read mappings folder: {e}"),
+                ));
                 Vec::new()
             }
         },
@@ -169,8 +176,13 @@ pub fn load_all(mappings_dir: &Path, only: Option<&[String]>) -> (Vec<HospitalMa
 /// Loads one hospital folder.
 pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
     let toml_path = dir.join("hospital.toml");
-    let text = std::fs::read_to_string(&toml_path)
-        .map_err(|e| vec![MappingError::new(&toml_path, None, format!("cannot read: {e}"))])?;
+    let text = std::fs::read_to_string(&toml_path).map_err(|e| {
+        vec![MappingError::new(
+            &toml_path,
+            None,
+            format!("cannot read: {e}"),
+        )]
+    })?;
     let file = hospital::parse(&toml_path, &text).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
 
@@ -179,7 +191,10 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         errors.push(MappingError::new(
             &toml_path,
             Some(hospital::line_of(&text, file.id.span().start)),
-            format!("id = {:?} must equal the folder name {folder:?}", file.id.get_ref()),
+            format!(
+                "id = {:?} must equal the folder name {folder:?}",
+                file.id.get_ref()
+            ),
         ));
     }
     let dialect = match file.database {
@@ -199,12 +214,19 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             None => errors.push(MappingError::new(
                 &toml_path,
                 line,
-                format!("[methods.{}]: no inbound method has this name", key.get_ref()),
+                format!(
+                    "[methods.{}]: no inbound method has this name",
+                    key.get_ref()
+                ),
             )),
             Some(m) if !files.contains_key(m.name) => errors.push(MappingError::new(
                 &toml_path,
                 line,
-                format!("[methods.{}]: there is no {}.sql for it", key.get_ref(), m.name),
+                format!(
+                    "[methods.{}]: there is no {}.sql for it",
+                    key.get_ref(),
+                    m.name
+                ),
             )),
             Some(_) => {}
         }
@@ -212,7 +234,8 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
 
     let mut methods = HashMap::new();
     for (name, path) in files {
-        let method = catalogue::find_inbound(name).expect("sql_files only yields catalogue methods");
+        let method =
+            catalogue::find_inbound(name).expect("sql_files only yields catalogue methods");
         let options = file
             .methods
             .iter()
@@ -262,7 +285,8 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
 /// The SQL file of each method in `dir`: `method.sql`, or the dialect's
 /// override `method.<dialect>.sql` where there is one.
 fn sql_files(dir: &Path, dialect: Dialect) -> Result<HashMap<&'static str, PathBuf>, MappingError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| MappingError::new(dir, None, format!("cannot read folder: {e}")))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| MappingError::new(dir, None, format!("cannot read folder: {e}")))?;
     let mut plain: HashMap<&'static str, PathBuf> = HashMap::new();
     let mut overrides: HashMap<&'static str, PathBuf> = HashMap::new();
     let mut unknown = Vec::new();
@@ -304,7 +328,11 @@ fn sql_files(dir: &Path, dialect: Dialect) -> Result<HashMap<&'static str, PathB
 
 /// Reads one method's SQL file and checks its sections and parameters
 /// against the catalogue.
-pub fn load_method(method: &'static Method, path: &Path, dialect: Dialect) -> Result<Vec<SectionPlan>, Vec<MappingError>> {
+pub fn load_method(
+    method: &'static Method,
+    path: &Path,
+    dialect: Dialect,
+) -> Result<Vec<SectionPlan>, Vec<MappingError>> {
     let err = |line: Option<usize>, message: String| MappingError::new(path, line, message);
     if method.kind == Kind::Payment {
         return Err(vec![err(
@@ -315,9 +343,13 @@ pub fn load_method(method: &'static Method, path: &Path, dialect: Dialect) -> Re
             ),
         )]);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| vec![err(None, format!("cannot read: {e}"))])?;
-    let raw = sql::parse(&text, dialect)
-        .map_err(|errs| errs.into_iter().map(|e| err(Some(e.line), e.message)).collect::<Vec<_>>())?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| vec![err(None, format!("cannot read: {e}"))])?;
+    let raw = sql::parse(&text, dialect).map_err(|errs| {
+        errs.into_iter()
+            .map(|e| err(Some(e.line), e.message))
+            .collect::<Vec<_>>()
+    })?;
 
     let parts = parts_of(method);
     let explicit = raw.iter().any(|s| s.name.is_some());
@@ -327,7 +359,10 @@ pub fn load_method(method: &'static Method, path: &Path, dialect: Dialect) -> Re
         let (part, name) = match &section.name {
             None if !section.has_sql => continue,
             None if explicit => {
-                errors.push(err(Some(section.line), "SQL before the first `-- @section` line".into()));
+                errors.push(err(
+                    Some(section.line),
+                    "SQL before the first `-- @section` line".into(),
+                ));
                 continue;
             }
             None => match default_part(method) {
@@ -360,11 +395,17 @@ pub fn load_method(method: &'static Method, path: &Path, dialect: Dialect) -> Re
             },
         };
         if !section.has_sql {
-            errors.push(err(Some(section.line), format!("section `{name}` has no SQL")));
+            errors.push(err(
+                Some(section.line),
+                format!("section `{name}` has no SQL"),
+            ));
             continue;
         }
         if sections.iter().any(|s: &SectionPlan| s.part == part) {
-            errors.push(err(Some(section.line), format!("section `{name}` appears twice")));
+            errors.push(err(
+                Some(section.line),
+                format!("section `{name}` appears twice"),
+            ));
             continue;
         }
         let mut fields = Vec::with_capacity(section.params.len());
@@ -402,7 +443,10 @@ pub fn load_method(method: &'static Method, path: &Path, dialect: Dialect) -> Re
             Part::List(_) => false,
         };
         if needed && !sections.iter().any(|s| s.part == *part) && errors.is_empty() {
-            errors.push(err(None, format!("{} needs a `{name}` section", method.name)));
+            errors.push(err(
+                None,
+                format!("{} needs a `{name}` section", method.name),
+            ));
         }
     }
     if errors.is_empty() {
@@ -442,7 +486,11 @@ fn default_part(method: &Method) -> Option<(Part, String)> {
 }
 
 fn section_list(parts: &[(Part, String)]) -> String {
-    parts.iter().map(|(_, n)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    parts
+        .iter()
+        .map(|(_, n)| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn field_list(method: &Method) -> String {

@@ -175,13 +175,16 @@ fn render(body: &str, first_line: usize, dialect: Dialect) -> Result<Rendered, S
                     }
                 }
             }
-            ':' if chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == '_')
+            ':' if chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '_')
                 && (i == 0 || chars[i - 1] != ':') =>
             {
                 has_sql = true;
                 let start = i + 1;
                 let mut end = start;
-                while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_') {
+                while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_')
+                {
                     end += 1;
                 }
                 let name: String = chars[start..end].iter().collect();
@@ -224,7 +227,10 @@ mod tests {
         assert!(s[0].sql.contains("y = ?1"));
         assert_eq!(
             s[0].params,
-            vec![("patientCard".to_string(), 2), ("doctorCode".to_string(), 3)]
+            vec![
+                ("patientCard".to_string(), 2),
+                ("doctorCode".to_string(), 3)
+            ]
         );
         let m = parse("SELECT :a, :b, :a", Dialect::Mssql).unwrap();
         assert_eq!(m[0].sql.trim(), "SELECT @P1, @P2, @P1");
@@ -251,7 +257,10 @@ mod tests {
         )
         .unwrap();
         let names: Vec<_> = s.iter().map(|x| x.name.clone()).collect();
-        assert_eq!(names, vec![None, Some("content".into()), Some("feeDetail".into())]);
+        assert_eq!(
+            names,
+            vec![None, Some("content".into()), Some("feeDetail".into())]
+        );
         assert!(!s[0].has_sql);
         assert_eq!(s[1].line, 2);
         assert_eq!(s[1].params, vec![("patientCard".to_string(), 4)]);
@@ -261,7 +270,11 @@ mod tests {
 
     #[test]
     fn bad_directives_and_unterminated_text_report_lines() {
-        let errors = parse("SELECT 1\n-- @sectoin content\nSELECT 'x\n", Dialect::Sqlite).unwrap_err();
+        let errors = parse(
+            "SELECT 1\n-- @sectoin content\nSELECT 'x\n",
+            Dialect::Sqlite,
+        )
+        .unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].line, 2);
         assert!(errors[0].message.contains("@sectoin"));

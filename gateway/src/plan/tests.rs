@@ -13,7 +13,8 @@ fn hospital_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     root
 }
 
-const TOML: &str = "id = \"h1\"\nname = \"医院\"\n[database]\nkind = \"sqlite\"\npath = \"h1.sqlite\"\n";
+const TOML: &str =
+    "id = \"h1\"\nname = \"医院\"\n[database]\nkind = \"sqlite\"\npath = \"h1.sqlite\"\n";
 
 #[test]
 fn loads_sections_and_binds_parameters_by_field() {
@@ -32,11 +33,25 @@ fn loads_sections_and_binds_parameters_by_field() {
     assert_eq!(plan.sections.len(), 2);
     assert_eq!(plan.sections[0].part, Part::List(0));
     assert_eq!(plan.sections[1].part, Part::List(1));
-    let req = RawRequest::new(vec![("realName".into(), "李明".into()), ("patientCard".into(), "12345678".into())]);
-    let params = crate::validate::validate(m, &req, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
+    let req = RawRequest::new(vec![
+        ("realName".into(), "李明".into()),
+        ("patientCard".into(), "12345678".into()),
+    ]);
+    let params = crate::validate::validate(
+        m,
+        &req,
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+    )
+    .unwrap();
     let statements = plan.statements(&params);
-    assert_eq!(&*statements[0].sql, "SELECT 1 WHERE c = ?1 AND (?2 IS NULL OR n = ?2)");
-    assert_eq!(statements[0].params, vec![Param::Text("12345678".into()), Param::Null]);
+    assert_eq!(
+        &*statements[0].sql,
+        "SELECT 1 WHERE c = ?1 AND (?2 IS NULL OR n = ?2)"
+    );
+    assert_eq!(
+        statements[0].params,
+        vec![Param::Text("12345678".into()), Param::Null]
+    );
     assert_eq!(statements[1].params, vec![Param::Text("12345678".into())]);
     let d = h.plan(find_inbound("findAllDepartments").unwrap()).unwrap();
     assert_eq!(d.sections[0].part, Part::List(0));
@@ -55,24 +70,51 @@ fn every_error_is_collected_with_file_and_line() {
     let errors = load_hospital(&root.path().join("h1")).unwrap_err();
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     let has = |needle: &str| text.iter().any(|t| t.contains(needle));
-    assert!(has("hospital.toml:1: id = \"other\" must equal the folder name"), "{text:#?}");
+    assert!(
+        has("hospital.toml:1: id = \"other\" must equal the folder name"),
+        "{text:#?}"
+    );
     assert!(has("hospital.toml:6: [methods.noSuchMethod]"), "{text:#?}");
-    assert!(has("queryPatientInfo.sql:3: parameter :patientCardNo is not a request field"), "{text:#?}");
-    assert!(has("findOutpatientPay.sql: findOutpatientPay needs one section per part"), "{text:#?}");
-    assert!(has("findCompleteLISReport.sql:3: unknown section `items`"), "{text:#?}");
-    assert!(has("subscriptionPay.sql: subscriptionPay is a payment notification"), "{text:#?}");
+    assert!(
+        has("queryPatientInfo.sql:3: parameter :patientCardNo is not a request field"),
+        "{text:#?}"
+    );
+    assert!(
+        has("findOutpatientPay.sql: findOutpatientPay needs one section per part"),
+        "{text:#?}"
+    );
+    assert!(
+        has("findCompleteLISReport.sql:3: unknown section `items`"),
+        "{text:#?}"
+    );
+    assert!(
+        has("subscriptionPay.sql: subscriptionPay is a payment notification"),
+        "{text:#?}"
+    );
 }
 
 #[test]
 fn unknown_sql_file_names_are_errors_and_dialect_overrides_win() {
-    let root = hospital_dir(&[("hospital.toml", TOML), ("findAllDepartmens.sql", "SELECT 1")]);
+    let root = hospital_dir(&[
+        ("hospital.toml", TOML),
+        ("findAllDepartmens.sql", "SELECT 1"),
+    ]);
     let errors = load_hospital(&root.path().join("h1")).unwrap_err();
-    assert!(errors[0].to_string().contains("findAllDepartmens.sql"), "{errors:?}");
+    assert!(
+        errors[0].to_string().contains("findAllDepartmens.sql"),
+        "{errors:?}"
+    );
 
     let root = hospital_dir(&[
         ("hospital.toml", TOML),
-        ("findAllDepartments.sql", "SELECT 'generic' AS departmentName"),
-        ("findAllDepartments.sqlite.sql", "SELECT 'sqlite' AS departmentName"),
+        (
+            "findAllDepartments.sql",
+            "SELECT 'generic' AS departmentName",
+        ),
+        (
+            "findAllDepartments.sqlite.sql",
+            "SELECT 'sqlite' AS departmentName",
+        ),
         ("findAllDoctors.mssql.sql", "SELECT TOP 1 1"),
     ]);
     let h = load_hospital(&root.path().join("h1")).unwrap();

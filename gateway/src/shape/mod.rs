@@ -94,7 +94,10 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
     let mut result = status.and_then(|(set, row)| text_column(set, row, "result"));
     let message = status.and_then(|(set, row)| text_column(set, row, "message"));
 
-    let header_row = rows.header.as_ref().and_then(|set| set.rows.first().map(|row| (set, row)));
+    let header_row = rows
+        .header
+        .as_ref()
+        .and_then(|set| set.rows.first().map(|row| (set, row)));
     let header_expected = rows.header.is_some() || !response.fields.is_empty();
     let list_empty = list_rows.as_ref().is_none_or(|s| s.rows.is_empty());
     let nothing_found = if header_expected {
@@ -105,7 +108,11 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
     if nothing_found && result.is_none() {
         return Ok(Reply {
             result: if empty.success { "success" } else { "error" }.into(),
-            message: if empty.success { String::new() } else { empty.message.to_string() },
+            message: if empty.success {
+                String::new()
+            } else {
+                empty.message.to_string()
+            },
             body: match (empty.success, response.list) {
                 (true, Some(list)) => Some(Body {
                     wrap: None,
@@ -149,12 +156,19 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
     })
 }
 
-fn shape_list(list: &'static List, rows: Option<&ResultSet>, child_rows: Option<&ResultSet>) -> Result<ListOut, ShapeError> {
+fn shape_list(
+    list: &'static List,
+    rows: Option<&ResultSet>,
+    child_rows: Option<&ResultSet>,
+) -> Result<ListOut, ShapeError> {
     let mut children = match (list.child, child_rows) {
         (Some(child), Some(set)) => group_children(child, set)?,
         _ => HashMap::new(),
     };
-    let key_index = list.child.and_then(|c| c.key).and_then(|k| list.fields.iter().position(|f| f.name == k));
+    let key_index = list
+        .child
+        .and_then(|c| c.key)
+        .and_then(|k| list.fields.iter().position(|f| f.name == k));
     let mut out = Vec::new();
     if let Some(set) = rows {
         let columns = column_indexes(list.fields, set);
@@ -163,12 +177,16 @@ fn shape_list(list: &'static List, rows: Option<&ResultSet>, child_rows: Option<
             let fields = shape_row_with(list.fields, &columns, row)?;
             let child = match (list.child, key_index) {
                 (Some(child), Some(k)) => {
-                    let key = fields.iter().find(|(n, _)| *n == list.fields[k].name).map(|(_, v)| v.as_str());
-                    key.and_then(|key| children.remove(key)).map(|rows| ListOut {
-                        wrapper: child.wrapper,
-                        item: child.item,
-                        rows,
-                    })
+                    let key = fields
+                        .iter()
+                        .find(|(n, _)| *n == list.fields[k].name)
+                        .map(|(_, v)| v.as_str());
+                    key.and_then(|key| children.remove(key))
+                        .map(|rows| ListOut {
+                            wrapper: child.wrapper,
+                            item: child.item,
+                            rows,
+                        })
                 }
                 _ => None,
             };
@@ -183,19 +201,33 @@ fn shape_list(list: &'static List, rows: Option<&ResultSet>, child_rows: Option<
 }
 
 /// Child rows by the formatted value of their key, in their query order.
-fn group_children(child: &'static List, set: &ResultSet) -> Result<HashMap<String, Vec<Row>>, ShapeError> {
+fn group_children(
+    child: &'static List,
+    set: &ResultSet,
+) -> Result<HashMap<String, Vec<Row>>, ShapeError> {
     let key = child.key.unwrap_or_default();
     let columns = column_indexes(child.fields, set);
     let mut groups: HashMap<String, Vec<Row>> = HashMap::new();
     for row in &set.rows {
         let fields = shape_row_with(child.fields, &columns, row)?;
-        let k = fields.iter().find(|(n, _)| *n == key).map(|(_, v)| v.clone()).unwrap_or_default();
-        groups.entry(k).or_default().push(Row { fields, child: None });
+        let k = fields
+            .iter()
+            .find(|(n, _)| *n == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        groups.entry(k).or_default().push(Row {
+            fields,
+            child: None,
+        });
     }
     Ok(groups)
 }
 
-fn shape_row(fields: &'static [Field], set: &ResultSet, row: &[Value]) -> Result<Vec<(&'static str, String)>, ShapeError> {
+fn shape_row(
+    fields: &'static [Field],
+    set: &ResultSet,
+    row: &[Value],
+) -> Result<Vec<(&'static str, String)>, ShapeError> {
     shape_row_with(fields, &column_indexes(fields, set), row)
 }
 
@@ -266,13 +298,17 @@ pub fn format_value(field: &'static Field, value: &Value) -> Result<String, Shap
             money::format_money(money::parse_decimal(t).ok_or_else(|| bad(t.clone(), "an amount"))?)
         }
         (FieldType::Decimal, Value::Decimal(d)) => money::format_decimal(*d),
-        (FieldType::Int, Value::Decimal(d)) if d.fract().is_zero() => d.trunc().normalize().to_string(),
+        (FieldType::Int, Value::Decimal(d)) if d.fract().is_zero() => {
+            d.trunc().normalize().to_string()
+        }
         (_, Value::Int(n)) => n.to_string(),
         (_, Value::Decimal(d)) => money::format_decimal(*d),
         (_, Value::Text(t)) => t.clone(),
         (_, Value::Date(d)) => d.format("%Y-%m-%d").to_string(),
         (_, Value::DateTime(dt)) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
-        (_, Value::Bytes(b)) => return Err(bad(format!("{} bytes of binary data", b.len()), "text")),
+        (_, Value::Bytes(b)) => {
+            return Err(bad(format!("{} bytes of binary data", b.len()), "text"))
+        }
     })
 }
 

@@ -25,7 +25,16 @@ fn single_record_fields_in_spec_order_with_types() {
     let m = find_inbound("queryPatientInfo").unwrap();
     let rows = Rows {
         header: Some(set(
-            &["hisNo", "eCardBalance", "birthday", "sex", "phone", "idCard", "realName", "internal_id"],
+            &[
+                "hisNo",
+                "eCardBalance",
+                "birthday",
+                "sex",
+                "phone",
+                "idCard",
+                "realName",
+                "internal_id",
+            ],
             vec![vec![
                 t("6000234"),
                 Value::Decimal(Decimal::from_str("203.6700").unwrap()),
@@ -49,12 +58,26 @@ fn single_record_fields_in_spec_order_with_types() {
 #[test]
 fn no_row_is_the_configured_error_and_empty_lists_succeed() {
     let m = find_inbound("queryPatientInfo").unwrap();
-    let reply = shape(m, Rows { header: Some(set(&["realName"], vec![])), lists: vec![] }, &EMPTY).unwrap();
+    let reply = shape(
+        m,
+        Rows {
+            header: Some(set(&["realName"], vec![])),
+            lists: vec![],
+        },
+        &EMPTY,
+    )
+    .unwrap();
     assert_eq!(reply, Reply::error("未查询到相关记录"));
 
     let m = find_inbound("findAllDepartments").unwrap();
-    let rows = Rows { header: None, lists: vec![Some(set(&["departmentName"], vec![]))] };
-    let ok = WhenEmpty { success: true, message: "" };
+    let rows = Rows {
+        header: None,
+        lists: vec![Some(set(&["departmentName"], vec![]))],
+    };
+    let ok = WhenEmpty {
+        success: true,
+        message: "",
+    };
     let reply = shape(m, rows, &ok).unwrap();
     assert_eq!(
         encode_xml(&reply),
@@ -66,12 +89,21 @@ fn no_row_is_the_configured_error_and_empty_lists_succeed() {
 fn result_and_message_columns_set_the_outcome() {
     let m = find_inbound("checkPatientCard").unwrap();
     let rows = Rows {
-        header: Some(set(&["result", "message"], vec![vec![t("error"), t("姓名与卡号不匹配")]])),
+        header: Some(set(
+            &["result", "message"],
+            vec![vec![t("error"), t("姓名与卡号不匹配")]],
+        )),
         lists: vec![],
     };
-    assert_eq!(shape(m, rows, &EMPTY).unwrap(), Reply::error("姓名与卡号不匹配"));
+    assert_eq!(
+        shape(m, rows, &EMPTY).unwrap(),
+        Reply::error("姓名与卡号不匹配")
+    );
     let rows = Rows {
-        header: Some(set(&["RESULT", "message"], vec![vec![t("success"), Value::Null]])),
+        header: Some(set(
+            &["RESULT", "message"],
+            vec![vec![t("success"), Value::Null]],
+        )),
         lists: vec![],
     };
     let reply = shape(m, rows, &EMPTY).unwrap();
@@ -84,7 +116,10 @@ fn required_fields_not_selected_are_empty_optional_ones_absent() {
     let m = find_inbound("findAllDepartments").unwrap();
     let rows = Rows {
         header: None,
-        lists: vec![Some(set(&["departmentName", "supperCode"], vec![vec![t("牙科"), Value::Null]]))],
+        lists: vec![Some(set(
+            &["departmentName", "supperCode"],
+            vec![vec![t("牙科"), Value::Null]],
+        ))],
     };
     let reply = shape(m, rows, &EMPTY).unwrap();
     let xml = encode_xml(&reply);
@@ -112,13 +147,33 @@ fn nested_list_joins_children_on_the_key_in_one_pass() {
             vec![t("P9"), t("1"), Value::Int(1), t("orphan")],
         ],
     );
-    let reply = shape(m, Rows { header: None, lists: vec![Some(parents), Some(children)] }, &EMPTY).unwrap();
+    let reply = shape(
+        m,
+        Rows {
+            header: None,
+            lists: vec![Some(parents), Some(children)],
+        },
+        &EMPTY,
+    )
+    .unwrap();
     let list = reply.body.unwrap().list.unwrap();
     assert_eq!(list.rows.len(), 3);
     let names = |r: &Row| -> Vec<String> {
         r.child
             .as_ref()
-            .map(|c| c.rows.iter().map(|cr| cr.fields.iter().find(|(n, _)| *n == "feeName").unwrap().1.clone()).collect())
+            .map(|c| {
+                c.rows
+                    .iter()
+                    .map(|cr| {
+                        cr.fields
+                            .iter()
+                            .find(|(n, _)| *n == "feeName")
+                            .unwrap()
+                            .1
+                            .clone()
+                    })
+                    .collect()
+            })
             .unwrap_or_default()
     };
     assert_eq!(names(&list.rows[0]), vec!["CT"]);
@@ -134,13 +189,19 @@ fn nested_list_joins_children_on_the_key_in_one_pass() {
 fn a_value_of_the_wrong_type_names_the_field() {
     let m = find_inbound("queryPatientInfo").unwrap();
     let rows = Rows {
-        header: Some(set(&["realName", "birthday"], vec![vec![t("张三"), t("yesterday")]])),
+        header: Some(set(
+            &["realName", "birthday"],
+            vec![vec![t("张三"), t("yesterday")]],
+        )),
         lists: vec![],
     };
     let e = shape(m, rows, &EMPTY).unwrap_err();
     assert_eq!(e.field, "birthday");
     let rows = Rows {
-        header: Some(set(&["realName", "eCardBalance"], vec![vec![t("张三"), t("12,00")]])),
+        header: Some(set(
+            &["realName", "eCardBalance"],
+            vec![vec![t("张三"), t("12,00")]],
+        )),
         lists: vec![],
     };
     assert_eq!(shape(m, rows, &EMPTY).unwrap_err().field, "eCardBalance");
@@ -150,7 +211,13 @@ fn a_value_of_the_wrong_type_names_the_field() {
 fn dates_are_never_shifted() {
     let f = crate::catalogue::Field::new("x", FieldType::DateTime, true, "");
     let f: &'static crate::catalogue::Field = Box::leak(Box::new(f));
-    assert_eq!(format_value(f, &t("2026-03-29 02:30:00")).unwrap(), "2026-03-29 02:30:00");
+    assert_eq!(
+        format_value(f, &t("2026-03-29 02:30:00")).unwrap(),
+        "2026-03-29 02:30:00"
+    );
     let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    assert_eq!(format_value(f, &Value::Date(d)).unwrap(), "2026-01-01 00:00:00");
+    assert_eq!(
+        format_value(f, &Value::Date(d)).unwrap(),
+        "2026-01-01 00:00:00"
+    );
 }

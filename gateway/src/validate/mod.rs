@@ -32,7 +32,9 @@ impl Params {
 pub enum ValidationError {
     #[error("缺少必填参数 {field} (missing required field {field})")]
     Missing { field: &'static str },
-    #[error("参数 {field} 格式错误：{value:?} 不是{expected} (field {field} is not {expected_en})")]
+    #[error(
+        "参数 {field} 格式错误：{value:?} 不是{expected} (field {field} is not {expected_en})"
+    )]
     Invalid {
         field: &'static str,
         value: String,
@@ -48,11 +50,18 @@ pub enum ValidationError {
 
 /// Checks `request` against `method` and applies the spec's defaults
 /// relative to `today` (the gateway's local date).
-pub fn validate(method: &Method, request: &RawRequest, today: NaiveDate) -> Result<Params, ValidationError> {
+pub fn validate(
+    method: &Method,
+    request: &RawRequest,
+    today: NaiveDate,
+) -> Result<Params, ValidationError> {
     let fields = method.request.fields;
     let mut values = Vec::with_capacity(fields.len());
     for field in fields {
-        let raw = request.get(field.name).map(str::trim).filter(|v| !v.is_empty());
+        let raw = request
+            .get(field.name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
         let value = match raw {
             Some(raw) => Some(normalise(field, raw)?),
             None if field.required => return Err(ValidationError::Missing { field: field.name }),
@@ -92,7 +101,12 @@ fn normalise(field: &'static Field, raw: &str) -> Result<String, ValidationError
             .ok_or_else(|| invalid("日期 yyyy-MM-dd", "a date yyyy-MM-dd")),
         FieldType::DateTime => parse_datetime(raw)
             .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-            .ok_or_else(|| invalid("时间 yyyy-MM-dd HH:mm:ss", "a date-time yyyy-MM-dd HH:mm:ss")),
+            .ok_or_else(|| {
+                invalid(
+                    "时间 yyyy-MM-dd HH:mm:ss",
+                    "a date-time yyyy-MM-dd HH:mm:ss",
+                )
+            }),
     }
 }
 
@@ -104,7 +118,9 @@ fn apply_default(
 ) -> Option<String> {
     let date = match rule {
         DefaultRule::Today => today,
-        DefaultRule::MonthsBeforeToday { months } => today.checked_sub_months(Months::new(months))?,
+        DefaultRule::MonthsBeforeToday { months } => {
+            today.checked_sub_months(Months::new(months))?
+        }
         DefaultRule::DaysAfter { field, days } => {
             let i = fields.iter().position(|f| f.name == field)?;
             let start = NaiveDate::parse_from_str(values[i].as_deref()?, "%Y-%m-%d").ok()?;

@@ -1,0 +1,148 @@
+//! The `hisgw` binary as hospital IT uses it: `check` and `call`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn hisgw(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hisgw"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("hisgw runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn check_passes_on_the_demo_live() {
+    let data = tempfile::tempdir().unwrap();
+    let out = hisgw(
+        &[
+            "check",
+            "--live",
+            "--data-dir",
+            data.path().to_str().unwrap(),
+        ],
+        &repo(),
+    );
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("0 error(s)"), "{text}");
+    assert!(!text.contains("warning:"), "{text}");
+    assert!(
+        text.contains("findOutpatientPay.sql: spec example answered success"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_reports_file_and_line_of_a_broken_mapping() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mappings = tmp.path().join("mappings");
+    copy_dir(&repo().join("mappings/demo"), &mappings.join("demo"));
+    let file = mappings.join("demo/queryPatientInfo.sql");
+    let sql = std::fs::read_to_string(&file).unwrap();
+    let line = sql
+        .lines()
+        .position(|l| l.contains(":patientCard"))
+        .expect("uses :patientCard")
+        + 1;
+    std::fs::write(&file, sql.replacen(":patientCard", ":patientCardNo", 1)).unwrap();
+    let toml = mappings.join("demo/hospital.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text + "\n[methods.findAllDepartments]\nempty_mesage = \"x\"\n",
+    )
+    .unwrap();
+    let config = tmp.path().join("hisgw.toml");
+    std::fs::write(
+        &config,
+        format!("mappings_dir = {:?}\n", mappings.display().to_string()),
+    )
+    .unwrap();
+
+    let out = hisgw(&["check", "--config", config.to_str().unwrap()], tmp.path());
+    let text = stdout(&out);
+    assert!(!out.status.success(), "{text}");
+    let expected =
+        format!("queryPatientInfo.sql:{line}: parameter :patientCardNo is not a request field");
+    assert!(text.contains(&expected), "{expected}\n{text}");
+    assert!(text.contains("hospital.toml:"), "{text}");
+    assert!(text.contains("empty_mesage"), "{text}");
+}
+
+#[test]
+fn call_prints_the_response() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let out = hisgw(
+        &[
+            "call",
+            "--data-dir",
+            data_dir,
+            "--hospital",
+            "demo",
+            "queryPatientInfo",
+            "patientCard=100034567",
+        ],
+        &repo(),
+    );
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.starts_with("<response><result>success</result>"),
+        "{text}"
+    );
+    assert!(text.contains("<realName>张三</realName>"), "{text}");
+
+    let out = hisgw(
+        &[
+            "call",
+            "--data-dir",
+            data_dir,
+            "--hospital",
+            "demo",
+            "queryPatientInfo",
+        ],
+        &repo(),
+    );
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("patientCard"));
+}
+
+#[test]
+fn unknown_config_keys_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("hisgw.toml");
+    std::fs::write(&config, "listen = \"127.0.0.1:0\"\nlisten_port = 9\n").unwrap();
+    let out = hisgw(&["check", "--config", config.to_str().unwrap()], &repo());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("listen_port"), "{err}");
+}
