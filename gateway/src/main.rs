@@ -142,8 +142,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("unknown method {method:?}");
             }
             let gateway = tokio::task::spawn_blocking(move || {
-                Gateway::open(&s.mappings_dir, Some(std::slice::from_ref(&hospital)), &s.data_dir)
-                    .map(|g| (g, hospital))
+                Gateway::open(
+                    &s.mappings_dir,
+                    Some(std::slice::from_ref(&hospital)),
+                    &s.data_dir,
+                )
+                .map(|g| (g, hospital))
             })
             .await??;
             let (gateway, hospital) = gateway;

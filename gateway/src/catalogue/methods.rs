@@ -1034,7 +1034,9 @@ pub static METHODS: &[Method] = &[
         direction: Direction::Inbound,
         kind: Kind::Read,
         request: flat(&[
-            Field::new("registerId", Text, OPT, "HIS 挂号 id").example("xxxxxxx"),
+            // The spec shows two alternative examples; the clinicDate one is kept
+            // (its registerId "xxxxxxx" is a placeholder, not an id).
+            Field::new("registerId", Text, OPT, "HIS 挂号 id"),
             Field::new("clinicDate", Date, OPT, "挂号日期").example("2019-11-11"),
         ]),
         response: with_list(

@@ -183,23 +183,28 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             format!("cannot read: {e}"),
         )]
     })?;
-    let file = hospital::parse(&toml_path, &text).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
-
-    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    if file.id.get_ref() != folder {
-        errors.push(MappingError::new(
-            &toml_path,
-            Some(hospital::line_of(&text, file.id.span().start)),
-            format!(
-                "id = {:?} must equal the folder name {folder:?}",
-                file.id.get_ref()
-            ),
-        ));
-    }
-    let dialect = match file.database {
-        DatabaseConfig::Sqlite(_) => Dialect::Sqlite,
+    // A broken hospital.toml must not hide the SQL files' problems: they
+    // are still checked (with SQLite placeholders) so every error is reported.
+    let parsed = hospital::parse(&toml_path, &text)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let dialect = match parsed.as_ref().map(|f| &f.database) {
+        Some(DatabaseConfig::Sqlite(_)) | None => Dialect::Sqlite,
     };
+    if let Some(file) = &parsed {
+        let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if file.id.get_ref() != folder {
+            errors.push(MappingError::new(
+                &toml_path,
+                Some(hospital::line_of(&text, file.id.span().start)),
+                format!(
+                    "id = {:?} must equal the folder name {folder:?}",
+                    file.id.get_ref()
+                ),
+            ));
+        }
+    }
 
     let files = match sql_files(dir, dialect) {
         Ok(files) => files,
@@ -208,7 +213,9 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             HashMap::new()
         }
     };
-    for key in file.methods.keys() {
+    let no_options = std::collections::BTreeMap::new();
+    let method_options = parsed.as_ref().map(|f| &f.methods).unwrap_or(&no_options);
+    for key in method_options.keys() {
         let line = Some(hospital::line_of(&text, key.span().start));
         match catalogue::find_inbound(key.get_ref()) {
             None => errors.push(MappingError::new(
@@ -236,8 +243,7 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
     for (name, path) in files {
         let method =
             catalogue::find_inbound(name).expect("sql_files only yields catalogue methods");
-        let options = file
-            .methods
+        let options = method_options
             .iter()
             .find(|(k, _)| k.get_ref().eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
@@ -250,7 +256,11 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
                 });
                 let empty_message = options
                     .empty_message
-                    .or_else(|| file.options.empty_message.clone())
+                    .or_else(|| {
+                        parsed
+                            .as_ref()
+                            .and_then(|f| f.options.empty_message.clone())
+                    })
                     .unwrap_or_else(|| DEFAULT_EMPTY_MESSAGE.to_string());
                 methods.insert(
                     method.name,
@@ -267,18 +277,19 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         }
     }
 
-    if errors.is_empty() {
-        Ok(HospitalMapping {
+    match parsed {
+        Some(file) if errors.is_empty() => Ok(HospitalMapping {
             id: file.id.into_inner(),
             name: file.name,
             dir: dir.to_path_buf(),
             database: file.database,
             dialect,
             methods,
-        })
-    } else {
-        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        Err(errors)
+        }),
+        _ => {
+            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            Err(errors)
+        }
     }
 }
 

@@ -1,0 +1,39 @@
+-- 8.1 findClinicNo (查询门诊号)
+-- HIS tables read: card, patient, outp_register, rx_master, dept_dict, doctor_dict.
+-- The patient's latest outpatient visit up to today (a registration that is
+-- not cancelled or still unpaid): its 就诊号 (outp_register.clinic_no),
+-- department and doctor. createDate is the day its latest prescription was
+-- written, or the visit day when it has none. The name must match the card.
+SELECT CASE
+           WHEN p.name IS NOT :realName THEN 'error'
+           WHEN r.register_id IS NULL THEN 'error'
+           ELSE 'success'
+       END AS result,
+       CASE
+           WHEN p.name IS NOT :realName THEN '姓名与卡号不匹配'
+           WHEN r.register_id IS NULL THEN '未查询到门诊就诊记录'
+           ELSE '成功'
+       END AS message,
+       p.name          AS realName,
+       c.card_no       AS patientCard,
+       COALESCE((SELECT max(date(m.create_time)) FROM rx_master m WHERE m.register_id = r.register_id),
+                r.visit_date) AS createDate,
+       d.dept_name     AS departmentName,
+       r.dept_code     AS departmentCode,
+       doc.doctor_name AS doctorName,
+       r.doctor_code   AS doctorCode,
+       r.clinic_no     AS clinicNo
+FROM card c
+JOIN patient p ON p.patient_id = c.patient_id
+LEFT JOIN outp_register r ON r.register_id = (
+    SELECT r2.register_id
+    FROM outp_register r2
+    WHERE r2.patient_id = c.patient_id
+      AND r2.status = '1'
+      AND r2.visit_date <= date('now', 'localtime')
+    ORDER BY r2.visit_date DESC, r2.reg_time DESC
+    LIMIT 1
+)
+LEFT JOIN dept_dict d ON d.dept_code = r.dept_code
+LEFT JOIN doctor_dict doc ON doc.doctor_code = r.doctor_code
+WHERE c.card_no = :patientCard;

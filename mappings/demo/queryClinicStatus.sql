@@ -1,0 +1,14 @@
+-- 15.3 queryClinicStatus (就诊状态查询)
+-- HIS tables read: outp_register.
+-- By registerId (that registration, whatever its state) and/or by
+-- clinicDate (the valid registrations for that day; cancelled and unpaid
+-- ones are left out). With neither, nothing is listed. status 1 = the
+-- doctor has seen the patient, 0 = not yet.
+SELECT r.register_id AS registerId,
+       CASE WHEN r.visit_status = '1' THEN 1 ELSE 0 END AS status
+FROM outp_register r
+WHERE (:registerId IS NOT NULL OR :clinicDate IS NOT NULL)
+  AND (:registerId IS NULL OR r.register_id = :registerId)
+  AND (:clinicDate IS NULL OR r.visit_date = :clinicDate)
+  AND (:registerId IS NOT NULL OR r.status = '1')
+ORDER BY r.visit_date, r.register_id;

@@ -1,0 +1,19 @@
+-- 4.3 queryPatientInfo (门诊病人信息查询)
+-- HIS tables read: card, patient, ecard_account.
+-- An unknown card gives no row (the gateway answers 就诊卡号不存在); a lost
+-- or cancelled card is refused. sex is translated from the GB/T 2261 code;
+-- eCardBalance is the balance of this card's 一卡通 account, left out when
+-- the card has none; hisNo is the HIS 病人ID.
+SELECT CASE WHEN c.status = '0' THEN 'success' ELSE 'error' END AS result,
+       CASE c.status WHEN '0' THEN '成功' WHEN '1' THEN '就诊卡已挂失' ELSE '就诊卡已注销' END AS message,
+       p.name       AS realName,
+       p.id_no      AS idCard,
+       p.phone      AS phone,
+       CASE p.sex WHEN '1' THEN '男' WHEN '2' THEN '女' ELSE '未知' END AS sex,
+       p.birth_date AS birthday,
+       a.balance    AS eCardBalance,
+       p.patient_id AS hisNo
+FROM card c
+JOIN patient p ON p.patient_id = c.patient_id
+LEFT JOIN ecard_account a ON a.card_no = c.card_no
+WHERE c.card_no = :patientCard;
