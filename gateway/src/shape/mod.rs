@@ -276,6 +276,7 @@ pub fn format_value(field: &'static Field, value: &Value) -> Result<String, Shap
         (FieldType::Date, Value::Date(d)) => d.format("%Y-%m-%d").to_string(),
         (FieldType::Date, Value::DateTime(dt)) => dt.format("%Y-%m-%d").to_string(),
         (FieldType::Date, Value::Text(t)) if t.trim().is_empty() => String::new(),
+        (FieldType::Date, Value::Text(t)) if is_canonical_date(t) => t.clone(),
         (FieldType::Date, Value::Text(t)) => parse_date(t)
             .ok_or_else(|| bad(t.clone(), "a date"))?
             .format("%Y-%m-%d")
@@ -287,6 +288,7 @@ pub fn format_value(field: &'static Field, value: &Value) -> Result<String, Shap
         (FieldType::DateTime, Value::DateTime(dt)) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
         (FieldType::DateTime, Value::Date(d)) => format!("{} 00:00:00", d.format("%Y-%m-%d")),
         (FieldType::DateTime, Value::Text(t)) if t.trim().is_empty() => String::new(),
+        (FieldType::DateTime, Value::Text(t)) if is_canonical_datetime(t) => t.clone(),
         (FieldType::DateTime, Value::Text(t)) => parse_datetime(t)
             .ok_or_else(|| bad(t.clone(), "a date-time"))?
             .format("%Y-%m-%d %H:%M:%S")
@@ -309,6 +311,39 @@ pub fn format_value(field: &'static Field, value: &Value) -> Result<String, Shap
         (_, Value::Bytes(b)) => {
             return Err(bad(format!("{} bytes of binary data", b.len()), "text"))
         }
+    })
+}
+
+/// `yyyy-MM-dd` naming a real day: already the wire form, so it is sent
+/// as stored without a parse and format round trip (the common case).
+fn is_canonical_date(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(&b[..4])
+            .zip(digits(&b[5..7]))
+            .zip(digits(&b[8..10]))
+            .is_some_and(|((y, m), d)| chrono::NaiveDate::from_ymd_opt(y as i32, m, d).is_some())
+}
+
+/// `yyyy-MM-dd HH:mm:ss` naming a real instant, already the wire form.
+fn is_canonical_datetime(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 19
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+        && is_canonical_date(&t[..10])
+        && digits(&b[11..13])
+            .zip(digits(&b[14..16]))
+            .zip(digits(&b[17..19]))
+            .is_some_and(|((h, m), s)| h < 24 && m < 60 && s < 60)
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
     })
 }
 

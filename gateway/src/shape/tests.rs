@@ -221,3 +221,21 @@ fn dates_are_never_shifted() {
         "2026-01-01 00:00:00"
     );
 }
+
+#[test]
+fn canonical_text_passes_through_and_impossible_dates_are_refused() {
+    assert!(is_canonical_date("2024-02-29"));
+    assert!(!is_canonical_date("2023-02-29"));
+    assert!(!is_canonical_date("2024-2-29x"));
+    assert!(is_canonical_datetime("2024-02-29 23:59:59"));
+    assert!(!is_canonical_datetime("2024-02-29 24:00:00"));
+    assert!(!is_canonical_datetime("2024-02-29T23:59:59"));
+    let f: &'static crate::catalogue::Field = Box::leak(Box::new(crate::catalogue::Field::new(
+        "d",
+        FieldType::Date,
+        true,
+        "",
+    )));
+    assert!(format_value(f, &t("2023-02-29")).is_err());
+    assert_eq!(format_value(f, &t("2024-02-29")).unwrap(), "2024-02-29");
+}
