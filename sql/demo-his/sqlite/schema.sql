@@ -435,3 +435,16 @@ CREATE TABLE IF NOT EXISTS sys_sequence (
     seq_name      TEXT PRIMARY KEY,
     cur_val       INTEGER NOT NULL
 );
+
+------------------------------------------------------------------------------
+-- 演示库元数据: the demo's own bookkeeping, not part of the HIS
+------------------------------------------------------------------------------
+
+-- key 'as_of': the day the demo data describes ('YYYY-MM-DD'). seed.sql sets
+-- it to the day the database is created; when the gateway starts on a later
+-- day, roll.sql moves every date of the hospital forward by the days elapsed
+-- and sets it to today.
+CREATE TABLE IF NOT EXISTS demo_meta (
+    key           TEXT PRIMARY KEY,
+    value         TEXT NOT NULL
+);

@@ -2,7 +2,16 @@
 --
 -- Every date is relative to the day the database is created, so the demo
 -- always has sessions from today on, reports from the last month, and so on.
--- roll.sql (run at every start) keeps the rolling 14-day roster topped up.
+-- That day is recorded as demo_meta 'as_of'. roll.sql (run at every start)
+-- moves every date forward when the database is reused on a later day, so the
+-- hospital stays "as of today", and keeps the roster window topped up. For
+-- that to work:
+--   * a date that describes demo time is written relative to 'now' and lies
+--     within a year before it (today the oldest is 90 days);
+--   * fixed history (建档 / 发卡 / 开户 in 2009-2024) is written as literals
+--     more than a year old: roll.sql leaves such values where they are;
+--   * birth dates are facts about the person (and part of the 身份证号):
+--     never moved.
 --
 -- The identities used by the spec's own request examples are seeded here:
 --   patients   张三 (cards 100034567 / 300000040 / 500000003, 身份证 …8766, 住院号 100034567)
@@ -12,6 +21,9 @@
 --   schedule   r001 = 消化内科 001 / d001, today 上午
 --   reports    LIS 831409bb44d34f1097c81f69948e5d3d (李明); the PACS system has a
 --              report with the same id (李美), as in the 7.3 example
+
+-- The day this data describes (see roll.sql).
+INSERT INTO demo_meta (key, value) VALUES ('as_of', date('now', 'localtime'));
 
 ------------------------------------------------------------------------------
 -- 字典
