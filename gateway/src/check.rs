@@ -135,9 +135,22 @@ async fn check_live(settings: &Settings, report: &mut Report) {
             }
             for section in &plan.sections {
                 let at = format!("{}:{}", plan.file.display(), section.line);
-                match hospital.db.describe(section.sql.clone()).await {
+                match hospital
+                    .db
+                    .describe(section.sql.clone(), section.fields.len())
+                    .await
+                {
                     Ok(d) => {
-                        check_columns(method, section.part, &section.name, &d.columns, &at, report)
+                        // Only the first result set can be described without running.
+                        check_columns(
+                            method,
+                            section.parts[0],
+                            &section.name,
+                            &d.columns,
+                            &at,
+                            report,
+                        );
+                        check_parameter_types(method, section, &d.parameter_types, &at, report);
                     }
                     Err(e) => report.push(
                         Level::Error,
@@ -145,6 +158,7 @@ async fn check_live(settings: &Settings, report: &mut Report) {
                     ),
                 }
             }
+            check_result_sets(hospital, plan, today, report).await;
             let sample = sample_request(method, today);
             match gateway
                 .call(&hospital.mapping.id, method.name, &sample)
@@ -168,6 +182,74 @@ async fn check_live(settings: &Settings, report: &mut Report) {
                 }
                 Err(e) => report.push(Level::Warning, format!("{}: {e}", plan.file.display())),
             }
+        }
+    }
+}
+
+/// A parameter the server would type as varchar (it is compared with a
+/// varchar column) but that binds as nvarchar makes SQL Server convert the
+/// column and scan: a warning, with the fix.
+fn check_parameter_types(
+    method: &Method,
+    section: &plan::SectionPlan,
+    types: &[Option<String>],
+    at: &str,
+    report: &mut Report,
+) {
+    for (i, ty) in types.iter().enumerate() {
+        let Some(ty) = ty else { continue };
+        let Some(&field) = section.fields.get(i) else {
+            continue;
+        };
+        let sql = &section.sql;
+        let placeholder = format!("CAST(@P{} AS VARCHAR(8000))", i + 1);
+        let bound_varchar = sql.contains(&placeholder);
+        let lower = ty.to_ascii_lowercase();
+        if (lower.starts_with("varchar") || lower.starts_with("char")) && !bound_varchar {
+            let name = method.request.fields[field].name;
+            report.push(
+                Level::Warning,
+                format!(
+                    "{at}: :{name} is compared with a {ty} column but binds as nvarchar, which makes SQL Server convert the column and scan; add `-- @varchar :{name}` to the file or list it in varchar_params"
+                ),
+            );
+        }
+    }
+}
+
+/// Runs the spec example's statements directly and compares the result sets
+/// each section returns with the parts it names (stored procedures that
+/// return more or fewer sets than the mapping expects).
+async fn check_result_sets(
+    hospital: &crate::gateway::Hospital,
+    plan: &plan::MethodPlan,
+    today: NaiveDate,
+    report: &mut Report,
+) {
+    let Ok(params) =
+        crate::validate::validate(plan.method, &sample_request(plan.method, today), today)
+    else {
+        return;
+    };
+    let Ok(sets) = hospital.db.query(plan.statements(&params)).await else {
+        return;
+    };
+    for (section, results) in plan.sections.iter().zip(&sets) {
+        let at = format!("{}:{}", plan.file.display(), section.line);
+        if results.len() != section.parts.len() {
+            report.push(
+                Level::Error,
+                format!(
+                    "{at}: section `{}` names {} result set(s) but the statement returned {}",
+                    section.name,
+                    section.parts.len(),
+                    results.len()
+                ),
+            );
+        }
+        for (k, (part, set)) in section.parts.iter().zip(results).enumerate().skip(1) {
+            let name = section.name.split(", ").nth(k).unwrap_or_default();
+            check_columns(plan.method, *part, name, &set.columns, &at, report);
         }
     }
 }

@@ -15,11 +15,15 @@ use chrono::NaiveDate;
 
 use crate::catalogue::{self, Method};
 use crate::decode::{self, DecodeError, RawRequest};
+use crate::execute::mssql::{MssqlDatabase, MssqlOptions};
 use crate::execute::sqlite::{SqliteDatabase, SqliteOptions};
 use crate::execute::{Database, ExecError};
-use crate::plan::{self, DatabaseConfig, EmptyResult, HospitalMapping, MappingError, Part};
+use crate::plan::{
+    self, DatabaseConfig, EmptyResult, Encrypt, HospitalMapping, MappingError, MssqlConfig, Part,
+};
 use crate::shape::{self, Reply, Rows, ShapeError, WhenEmpty};
 use crate::validate::{self, ValidationError};
+use tiberius::{AuthMethod, Config, EncryptionLevel};
 
 /// One hospital: its mapping and its database pool.
 pub struct Hospital {
@@ -206,14 +210,18 @@ impl Gateway {
                 CallError::Execute { method: method.name, source }
             })?;
         let mut rows = Rows::default();
-        for (section, set) in plan.sections.iter().zip(sets) {
-            match section.part {
-                Part::Header => rows.header = Some(set),
-                Part::List(depth) => {
-                    if rows.lists.len() <= depth {
-                        rows.lists.resize_with(depth + 1, || None);
+        for (section, results) in plan.sections.iter().zip(sets) {
+            // The k-th result set of a section feeds its k-th part; a
+            // statement that returns fewer leaves the rest empty.
+            for (part, set) in section.parts.iter().zip(results) {
+                match *part {
+                    Part::Header => rows.header = Some(set),
+                    Part::List(depth) => {
+                        if rows.lists.len() <= depth {
+                            rows.lists.resize_with(depth + 1, || None);
+                        }
+                        rows.lists[depth] = Some(set);
                     }
-                    rows.lists[depth] = Some(set);
                 }
             }
         }
@@ -247,10 +255,102 @@ fn open_database(
             };
             Ok(Arc::new(SqliteDatabase::open(&options)?))
         }
+        DatabaseConfig::Mssql(c) => Ok(Arc::new(MssqlDatabase::open(&mssql_options(c)?))),
     }
+}
+
+/// SQL Server pool options from a hospital's `[database]`, reading the
+/// connection string and password from the environment variables it names.
+pub fn mssql_options(c: &MssqlConfig) -> Result<MssqlOptions, ExecError> {
+    let bad = |message: String| ExecError::Unavailable(message);
+    let env = |name: &str| {
+        std::env::var(name).map_err(|_| bad(format!("environment variable {name} is not set")))
+    };
+    let connection_string = match (&c.connection_string, &c.connection_string_env) {
+        (_, Some(var)) => Some(env(var)?),
+        (Some(s), None) => Some(s.clone()),
+        (None, None) => None,
+    };
+    let mut config = match &connection_string {
+        Some(s) => {
+            Config::from_ado_string(s).map_err(|e| bad(format!("connection string: {e}")))?
+        }
+        None => Config::new(),
+    };
+    if let Some(host) = &c.host {
+        config.host(host);
+    }
+    if let Some(port) = c.port {
+        config.port(port);
+    }
+    if let Some(instance) = &c.instance {
+        config.instance_name(instance);
+    }
+    if let Some(database) = &c.database {
+        config.database(database);
+    }
+    if let Some(user) = &c.user {
+        let password = match &c.password_env {
+            Some(var) => env(var)?,
+            None => String::new(),
+        };
+        config.authentication(AuthMethod::sql_server(user, password));
+    }
+    if connection_string.is_none() && c.host.is_none() {
+        return Err(bad(
+            "give connection_string, connection_string_env or host".into()
+        ));
+    }
+    match c.encrypt {
+        // Old servers (2008 R2 without TLS 1.2) can only be reached without TLS.
+        Some(Encrypt::Off) => config.encryption(EncryptionLevel::NotSupported),
+        Some(Encrypt::On) => config.encryption(EncryptionLevel::On),
+        Some(Encrypt::Required) => config.encryption(EncryptionLevel::Required),
+        None if connection_string.is_none() => config.encryption(EncryptionLevel::NotSupported),
+        None => {}
+    }
+    if c.trust_server_certificate {
+        config.trust_cert();
+    }
+    config.application_name(&c.application_name);
+    Ok(MssqlOptions {
+        config,
+        connect_timeout: Duration::from_millis(c.connect_timeout_ms),
+        query_timeout: Duration::from_millis(c.query_timeout_ms),
+        max_size: c.max_size.max(1),
+        min_idle: c.min_idle.min(c.max_size),
+        checkout_timeout: Duration::from_millis(c.checkout_timeout_ms),
+        idle_timeout: Duration::from_secs(c.idle_timeout_s.max(1)),
+        max_lifetime: Duration::from_secs(c.max_lifetime_s.max(1)),
+        health_check: c.health_check,
+    })
 }
 
 /// The gateway's local date: the spec's dates are the hospital's local dates.
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_from_a_connection_string_and_overrides() {
+        std::env::set_var("HISGW_UNIT_MSSQL_PW", "s3cret");
+        let c: MssqlConfig = toml::from_str(
+            "connection_string = \"server=tcp:10.0.0.5,1433;database=his;user id=sa;password=x;TrustServerCertificate=true\"\nuser = \"hisgw\"\npassword_env = \"HISGW_UNIT_MSSQL_PW\"\nmax_size = 3\nencrypt = \"off\"",
+        )
+        .unwrap();
+        let o = mssql_options(&c).unwrap();
+        assert_eq!(o.config.get_addr(), "10.0.0.5:1433");
+        assert_eq!(o.max_size, 3);
+        let c: MssqlConfig =
+            toml::from_str("host = \"his\"\npassword_env = \"HISGW_UNSET_VAR_X\"\nuser = \"u\"")
+                .unwrap();
+        let e = mssql_options(&c).err().unwrap();
+        assert!(e.to_string().contains("HISGW_UNSET_VAR_X"), "{e}");
+        let c: MssqlConfig = toml::from_str("database = \"his\"").unwrap();
+        assert!(mssql_options(&c).is_err());
+    }
 }

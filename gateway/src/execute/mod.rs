@@ -8,6 +8,7 @@
 //! Request values reach SQL only as bound parameters.
 
 mod decimal_functions;
+pub mod mssql;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -91,9 +92,14 @@ impl ResultSet {
 }
 
 /// What a backend can tell about a statement without running it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Description {
+    /// The columns of its first result set.
     pub columns: Vec<String>,
+    /// For placeholder n (1-based) at n-1: the type the server would give it
+    /// from its use in the statement (`varchar(20)` when compared with a
+    /// varchar column), where the backend can tell.
+    pub parameter_types: Vec<Option<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,11 +123,12 @@ pub enum ExecError {
 pub trait Database: Send + Sync {
     fn dialect(&self) -> Dialect;
 
-    /// Runs the statements in order on one connection and returns one result
-    /// set per statement. Reads see one consistent state of the database.
-    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<ResultSet>, ExecError>;
+    /// Runs read statements in order on one connection and returns, per
+    /// statement, the result sets it produced (a batch or a stored procedure
+    /// may produce several; a plain SELECT one).
+    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError>;
 
-    /// Compiles a statement without running it and reports its result columns
-    /// (used by `hisgw check`).
-    async fn describe(&self, sql: Arc<str>) -> Result<Description, ExecError>;
+    /// Compiles a statement with `params` placeholders without running it and
+    /// reports its first result set's columns (used by `hisgw check`).
+    async fn describe(&self, sql: Arc<str>, params: usize) -> Result<Description, ExecError>;
 }

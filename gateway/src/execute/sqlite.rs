@@ -119,13 +119,15 @@ impl Database for SqliteDatabase {
         Dialect::Sqlite
     }
 
-    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<ResultSet>, ExecError> {
+    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError> {
         self.run(move |conn| {
             // One read transaction: every section sees the same snapshot.
             let tx = conn.transaction().map_err(|e| sql_error(0, e))?;
             let mut sets = Vec::with_capacity(statements.len());
             for (i, statement) in statements.iter().enumerate() {
-                sets.push(run_statement(&tx, statement).map_err(|e| sql_error(i, e))?);
+                sets.push(vec![
+                    run_statement(&tx, statement).map_err(|e| sql_error(i, e))?
+                ]);
             }
             tx.commit().map_err(|e| sql_error(0, e))?;
             Ok(sets)
@@ -133,11 +135,12 @@ impl Database for SqliteDatabase {
         .await
     }
 
-    async fn describe(&self, sql: Arc<str>) -> Result<Description, ExecError> {
+    async fn describe(&self, sql: Arc<str>, _params: usize) -> Result<Description, ExecError> {
         self.run(move |conn| {
             let stmt = conn.prepare(&sql).map_err(|e| sql_error(0, e))?;
             Ok(Description {
                 columns: stmt.column_names().map(String::from).collect(),
+                parameter_types: Vec::new(),
             })
         })
         .await

@@ -14,6 +14,9 @@ use super::MappingError;
 pub struct HospitalFile {
     pub id: Spanned<String>,
     pub name: String,
+    /// Where the method SQL files are, relative to this folder (default: the
+    /// folder itself). Lets two hospitals — or one HIS on two databases — share files.
+    pub sql_dir: Option<String>,
     pub database: DatabaseConfig,
     #[serde(default)]
     pub options: Options,
@@ -25,6 +28,7 @@ pub struct HospitalFile {
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum DatabaseConfig {
     Sqlite(SqliteConfig),
+    Mssql(MssqlConfig),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,6 +54,87 @@ fn default_pool_size() -> usize {
 
 fn default_checkout_timeout_ms() -> u64 {
     5_000
+}
+
+/// A SQL Server HIS. Either `connection_string` / `connection_string_env`
+/// (ADO.NET style) or `host` with the other keys; keys given beside a
+/// connection string override it. The password never sits in this file:
+/// `password_env` names the environment variable that holds it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MssqlConfig {
+    pub connection_string: Option<String>,
+    pub connection_string_env: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    /// Named instance (`HIS\\SQLEXPRESS`): resolved through the SQL Browser.
+    pub instance: Option<String>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub password_env: Option<String>,
+    /// `off` (also for old servers without modern TLS), `on`, `required`.
+    pub encrypt: Option<Encrypt>,
+    #[serde(default)]
+    pub trust_server_certificate: bool,
+    #[serde(default = "default_application_name")]
+    pub application_name: String,
+    #[serde(default = "default_connect_timeout_ms")]
+    pub connect_timeout_ms: u64,
+    #[serde(default = "default_query_timeout_ms")]
+    pub query_timeout_ms: u64,
+    #[serde(default = "default_max_size")]
+    pub max_size: u32,
+    #[serde(default)]
+    pub min_idle: u32,
+    #[serde(default = "default_checkout_timeout_ms")]
+    pub checkout_timeout_ms: u64,
+    #[serde(default = "default_idle_timeout_s")]
+    pub idle_timeout_s: u64,
+    #[serde(default = "default_max_lifetime_s")]
+    pub max_lifetime_s: u64,
+    /// Run `SELECT 1` on a connection before lending it out, so a connection
+    /// the server dropped is replaced before a call meets it.
+    #[serde(default = "default_true")]
+    pub health_check: bool,
+    /// Parameters that bind as varchar by default (see the mapping guide).
+    #[serde(default)]
+    pub varchar_params: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encrypt {
+    Off,
+    On,
+    Required,
+}
+
+fn default_application_name() -> String {
+    "hisgw".into()
+}
+
+fn default_connect_timeout_ms() -> u64 {
+    5_000
+}
+
+fn default_query_timeout_ms() -> u64 {
+    15_000
+}
+
+fn default_max_size() -> u32 {
+    10
+}
+
+fn default_idle_timeout_s() -> u64 {
+    600
+}
+
+fn default_max_lifetime_s() -> u64 {
+    1_800
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -116,7 +201,9 @@ empty_message = "卡号不存在"
         )
         .unwrap();
         assert_eq!(h.id.get_ref(), "demo");
-        let DatabaseConfig::Sqlite(db) = &h.database;
+        let DatabaseConfig::Sqlite(db) = &h.database else {
+            panic!("sqlite")
+        };
         assert_eq!(db.pool_size, 4);
         assert_eq!(h.methods.len(), 1);
     }

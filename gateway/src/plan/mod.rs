@@ -18,7 +18,7 @@ use crate::catalogue::{self, Kind, Method};
 use crate::execute::{Dialect, Param, Statement};
 use crate::validate::Params;
 
-pub use hospital::{DatabaseConfig, EmptyResult, HospitalFile, SqliteConfig};
+pub use hospital::{DatabaseConfig, EmptyResult, Encrypt, HospitalFile, MssqlConfig, SqliteConfig};
 
 /// The message of a single-record method that finds no row, unless the
 /// hospital or method says otherwise.
@@ -65,7 +65,10 @@ pub enum Part {
 /// One statement of a method's mapping.
 #[derive(Debug, Clone)]
 pub struct SectionPlan {
-    pub part: Part,
+    /// The part each of its result sets feeds, in order (a stored procedure
+    /// may return header and list, or parent and children, at once).
+    pub parts: Vec<Part>,
+    /// The section's name as written (`header, content`), for messages.
     pub name: String,
     /// Line of the section in the file, for messages.
     pub line: usize,
@@ -106,7 +109,7 @@ impl MethodPlan {
     }
 
     pub fn section(&self, part: Part) -> Option<&SectionPlan> {
-        self.sections.iter().find(|s| s.part == part)
+        self.sections.iter().find(|s| s.parts.contains(&part))
     }
 }
 
@@ -191,6 +194,15 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         .ok();
     let dialect = match parsed.as_ref().map(|f| &f.database) {
         Some(DatabaseConfig::Sqlite(_)) | None => Dialect::Sqlite,
+        Some(DatabaseConfig::Mssql(_)) => Dialect::Mssql,
+    };
+    let varchar: Vec<String> = match parsed.as_ref().map(|f| &f.database) {
+        Some(DatabaseConfig::Mssql(m)) => m.varchar_params.clone(),
+        _ => Vec::new(),
+    };
+    let sql_dir = match parsed.as_ref().and_then(|f| f.sql_dir.as_deref()) {
+        Some(d) => dir.join(d),
+        None => dir.to_path_buf(),
     };
     if let Some(file) = &parsed {
         let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
@@ -206,7 +218,7 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         }
     }
 
-    let files = match sql_files(dir, dialect) {
+    let files = match sql_files(&sql_dir, dialect) {
         Ok(files) => files,
         Err(e) => {
             errors.push(e);
@@ -248,7 +260,7 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             .find(|(k, _)| k.get_ref().eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        match load_method(method, &path, dialect) {
+        match load_method(method, &path, dialect, &varchar) {
             Ok(sections) => {
                 let empty_result = options.empty_result.unwrap_or(match method.response.list {
                     Some(_) if method.response.fields.is_empty() => EmptyResult::Success,
@@ -343,6 +355,7 @@ pub fn load_method(
     method: &'static Method,
     path: &Path,
     dialect: Dialect,
+    varchar: &[String],
 ) -> Result<Vec<SectionPlan>, Vec<MappingError>> {
     let err = |line: Option<usize>, message: String| MappingError::new(path, line, message);
     if method.kind == Kind::Payment {
@@ -356,28 +369,30 @@ pub fn load_method(
     }
     let text =
         std::fs::read_to_string(path).map_err(|e| vec![err(None, format!("cannot read: {e}"))])?;
-    let raw = sql::parse(&text, dialect).map_err(|errs| {
+    let (raw, binding) = sql::parse(&text, dialect, varchar).map_err(|errs| {
         errs.into_iter()
             .map(|e| err(Some(e.line), e.message))
             .collect::<Vec<_>>()
     })?;
 
     let parts = parts_of(method);
-    let explicit = raw.iter().any(|s| s.name.is_some());
+    let explicit = raw.iter().any(|s| !s.names.is_empty());
     let mut errors = Vec::new();
-    let mut sections = Vec::new();
+    let mut sections: Vec<SectionPlan> = Vec::new();
     for section in raw {
-        let (part, name) = match &section.name {
-            None if !section.has_sql => continue,
-            None if explicit => {
+        let chosen: Vec<(Part, String)> = if section.names.is_empty() {
+            if !section.has_sql {
+                continue;
+            }
+            if explicit {
                 errors.push(err(
                     Some(section.line),
                     "SQL before the first `-- @section` line".into(),
                 ));
                 continue;
             }
-            None => match default_part(method) {
-                Some(p) => p,
+            match default_part(method) {
+                Some(p) => vec![p],
                 None => {
                     errors.push(err(
                         None,
@@ -389,22 +404,32 @@ pub fn load_method(
                     ));
                     continue;
                 }
-            },
-            Some(name) => match parts.iter().find(|(_, n)| n == name) {
-                Some(p) => p.clone(),
-                None => {
-                    errors.push(err(
+            }
+        } else {
+            let mut chosen = Vec::new();
+            for name in &section.names {
+                match parts.iter().find(|(_, n)| n == name) {
+                    Some(p) => chosen.push(p.clone()),
+                    None => errors.push(err(
                         Some(section.line),
                         format!(
                             "unknown section `{name}` for {}; its sections are {}",
                             method.name,
                             section_list(&parts)
                         ),
-                    ));
-                    continue;
+                    )),
                 }
-            },
+            }
+            if chosen.len() != section.names.len() {
+                continue;
+            }
+            chosen
         };
+        let name = chosen
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         if !section.has_sql {
             errors.push(err(
                 Some(section.line),
@@ -412,10 +437,13 @@ pub fn load_method(
             ));
             continue;
         }
-        if sections.iter().any(|s: &SectionPlan| s.part == part) {
+        if let Some((_, twice)) = chosen
+            .iter()
+            .find(|(p, _)| sections.iter().any(|s| s.parts.contains(p)))
+        {
             errors.push(err(
                 Some(section.line),
-                format!("section `{name}` appears twice"),
+                format!("section `{twice}` appears twice"),
             ));
             continue;
         }
@@ -439,12 +467,23 @@ pub fn load_method(
             }
         }
         sections.push(SectionPlan {
-            part,
+            parts: chosen.into_iter().map(|(p, _)| p).collect(),
             name,
             line: section.line,
             sql: Arc::from(section.sql.trim()),
             fields,
         });
+    }
+    for bound in binding.varchar.iter().chain(&binding.nvarchar) {
+        if method.request_field(bound).is_none() {
+            errors.push(err(
+                None,
+                format!(
+                    "@varchar/@nvarchar names :{bound}, which is not a request field of {}",
+                    method.name
+                ),
+            ));
+        }
     }
     for (part, name) in &parts {
         let needed = match part {
@@ -453,7 +492,7 @@ pub fn load_method(
             // Nested lists are optional in the spec (8.2 feeDetail: 否).
             Part::List(_) => false,
         };
-        if needed && !sections.iter().any(|s| s.part == *part) && errors.is_empty() {
+        if needed && !sections.iter().any(|s| s.parts.contains(part)) && errors.is_empty() {
             errors.push(err(
                 None,
                 format!("{} needs a `{name}` section", method.name),
@@ -461,7 +500,7 @@ pub fn load_method(
         }
     }
     if errors.is_empty() {
-        sections.sort_by_key(|s| match s.part {
+        sections.sort_by_key(|s| match s.parts[0] {
             Part::Header => 0,
             Part::List(d) => d + 1,
         });

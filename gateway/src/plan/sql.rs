@@ -8,8 +8,9 @@ use crate::execute::Dialect;
 /// One section of a file, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawSection {
-    /// `None` for SQL before any section line.
-    pub name: Option<String>,
+    /// The parts its result sets feed, in order (`-- @section header, content`);
+    /// empty for SQL before any section line.
+    pub names: Vec<String>,
     /// 1-based line of the section line (or 1).
     pub line: usize,
     /// SQL with placeholders rendered for the dialect.
@@ -27,14 +28,45 @@ pub struct SqlSyntaxError {
     pub message: String,
 }
 
-/// Splits `text` into sections and renders placeholders for `dialect`.
-pub fn parse(text: &str, dialect: Dialect) -> Result<Vec<RawSection>, Vec<SqlSyntaxError>> {
+/// How the parameters of a file bind: SQL Server binds text as nvarchar
+/// unless the hospital or the file says a parameter binds as varchar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binding {
+    pub varchar: Vec<String>,
+    pub nvarchar: Vec<String>,
+}
+
+impl Binding {
+    pub fn is_varchar(&self, name: &str, hospital_default: &[String]) -> bool {
+        let has = |list: &[String]| list.iter().any(|p| p.eq_ignore_ascii_case(name));
+        !has(&self.nvarchar) && (has(&self.varchar) || has(hospital_default))
+    }
+}
+
+/// Splits `text` into sections and renders placeholders for `dialect`;
+/// parameters in `varchar` (hospital default) or named by a `-- @varchar`
+/// line bind as varchar on SQL Server.
+pub fn parse(
+    text: &str,
+    dialect: Dialect,
+    varchar: &[String],
+) -> Result<(Vec<RawSection>, Binding), Vec<SqlSyntaxError>> {
     let mut errors = Vec::new();
-    let mut chunks: Vec<(Option<String>, usize, String)> = vec![(None, 1, String::new())];
+    let mut binding = Binding::default();
+    let mut chunks: Vec<(Vec<String>, usize, String)> = vec![(Vec::new(), 1, String::new())];
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         match directive(line) {
-            Some(Ok(name)) => chunks.push((Some(name), line_no, String::new())),
+            Some(Ok(Directive::Section(names))) => chunks.push((names, line_no, String::new())),
+            Some(Ok(Directive::Bind { varchar, names })) => {
+                let list = if varchar {
+                    &mut binding.varchar
+                } else {
+                    &mut binding.nvarchar
+                };
+                list.extend(names);
+                chunks.last_mut().expect("never empty").2.push('\n');
+            }
             Some(Err(message)) => {
                 errors.push(SqlSyntaxError {
                     line: line_no,
@@ -51,13 +83,23 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<Vec<RawSection>, Vec<SqlSyn
         }
     }
     let mut sections = Vec::new();
-    for (name, line, body) in chunks {
+    let placeholder = |n: usize, name: &str| {
+        let p = dialect.placeholder(n);
+        if dialect == Dialect::Mssql && binding.is_varchar(name, varchar) {
+            // Compared with a varchar column, an nvarchar parameter makes SQL
+            // Server convert the column and scan; a varchar one lets it seek.
+            format!("CAST({p} AS VARCHAR(8000))")
+        } else {
+            p
+        }
+    };
+    for (names, line, body) in chunks {
         // The section line itself is not part of the body, so the body's
         // first line is the next one.
-        let first_line = if name.is_some() { line + 1 } else { line };
-        match render(&body, first_line, dialect) {
+        let first_line = if names.is_empty() { line } else { line + 1 };
+        match render(&body, first_line, &placeholder) {
             Ok((sql, params, has_sql)) => sections.push(RawSection {
-                name,
+                names,
                 line,
                 sql,
                 params,
@@ -67,27 +109,41 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<Vec<RawSection>, Vec<SqlSyn
         }
     }
     if errors.is_empty() {
-        Ok(sections)
+        Ok((sections, binding))
     } else {
         Err(errors)
     }
 }
 
-/// A `-- @word ...` line: `Some(Ok(name))` for a section line, an error for
-/// any other directive (so typos are caught), `None` for ordinary lines.
-fn directive(line: &str) -> Option<Result<String, String>> {
+enum Directive {
+    Section(Vec<String>),
+    Bind { varchar: bool, names: Vec<String> },
+}
+
+/// A `-- @word ...` line: a section line or a binding line; an error for
+/// any other directive (so typos are caught); `None` for ordinary lines.
+fn directive(line: &str) -> Option<Result<Directive, String>> {
     let rest = line.trim_start().strip_prefix("--")?.trim_start();
     let rest = rest.strip_prefix('@')?;
-    let mut words = rest.split_whitespace();
-    match words.next() {
-        Some("section") => match (words.next(), words.next()) {
-            (Some(name), None) if is_name(name) => Some(Ok(name.to_string())),
-            _ => Some(Err("expected `-- @section NAME`".into())),
-        },
-        Some(other) => Some(Err(format!(
-            "unknown directive `@{other}` (only `-- @section NAME` is understood)"
+    let (word, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let names: Vec<String> = args
+        .split([',', ' ', '\t'])
+        .map(|n| n.trim().trim_start_matches(':'))
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect();
+    let valid = !names.is_empty() && names.iter().all(|n| is_name(n));
+    match word {
+        "section" if valid => Some(Ok(Directive::Section(names))),
+        "section" => Some(Err("expected `-- @section NAME[, NAME…]`".into())),
+        "varchar" | "nvarchar" if valid => Some(Ok(Directive::Bind {
+            varchar: word == "varchar",
+            names,
+        })),
+        "varchar" | "nvarchar" => Some(Err(format!("expected `-- @{word} :param[, :param…]`"))),
+        other => Some(Err(format!(
+            "unknown directive `@{other}` (understood: `-- @section NAME[, NAME…]`, `-- @varchar :param…`, `-- @nvarchar :param…`)"
         ))),
-        None => Some(Err("expected `-- @section NAME`".into())),
     }
 }
 
@@ -98,7 +154,11 @@ fn is_name(s: &str) -> bool {
 type Rendered = (String, Vec<(String, usize)>, bool);
 
 /// Replaces `:name` outside literals and comments with numbered placeholders.
-fn render(body: &str, first_line: usize, dialect: Dialect) -> Result<Rendered, SqlSyntaxError> {
+fn render(
+    body: &str,
+    first_line: usize,
+    placeholder: &dyn Fn(usize, &str) -> String,
+) -> Result<Rendered, SqlSyntaxError> {
     let chars: Vec<char> = body.chars().collect();
     let mut out = String::with_capacity(body.len());
     let mut params: Vec<(String, usize)> = Vec::new();
@@ -191,11 +251,11 @@ fn render(body: &str, first_line: usize, dialect: Dialect) -> Result<Rendered, S
                 let n = match params.iter().position(|(p, _)| *p == name) {
                     Some(k) => k + 1,
                     None => {
-                        params.push((name, line));
+                        params.push((name.clone(), line));
                         params.len()
                     }
                 };
-                out.push_str(&dialect.placeholder(n));
+                out.push_str(&placeholder(n, &name));
                 i = end;
             }
             _ => {
@@ -215,10 +275,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn varchar_parameters_are_cast_on_sql_server_only() {
+        let text = "-- @varchar :patientCard\n-- @section header, content\nEXEC dbo.usp_x @card = :patientCard, @name = :realName, @id = :idCard";
+        let (s, binding) = parse(
+            text,
+            Dialect::Mssql,
+            &["idCard".to_string(), "realName".into()],
+        )
+        .unwrap();
+        assert_eq!(binding.varchar, vec!["patientCard"]);
+        let sql = &s.last().unwrap().sql;
+        assert!(sql.contains("@card = CAST(@P1 AS VARCHAR(8000))"), "{sql}");
+        assert!(sql.contains("@id = CAST(@P3 AS VARCHAR(8000))"), "{sql}");
+        assert_eq!(s.last().unwrap().names, vec!["header", "content"]);
+        let (s, _) = parse(
+            "-- @nvarchar :idCard\nSELECT :idCard",
+            Dialect::Mssql,
+            &["idCard".into()],
+        )
+        .unwrap();
+        assert_eq!(s[0].sql.trim(), "SELECT @P1");
+        let (s, _) = parse("-- @varchar :a\nSELECT :a", Dialect::Sqlite, &[]).unwrap();
+        assert_eq!(s[0].sql.trim(), "SELECT ?1");
+    }
+
+    #[test]
     fn renders_numbered_placeholders_and_reuses_numbers() {
-        let s = parse(
+        let (s, _) = parse(
             "SELECT a FROM t\nWHERE x = :patientCard\n  AND (:doctorCode IS NULL OR d = :doctorCode)\n  AND y = :patientCard",
             Dialect::Sqlite,
+            &[],
         )
         .unwrap();
         assert_eq!(s.len(), 1);
@@ -232,15 +318,16 @@ mod tests {
                 ("doctorCode".to_string(), 3)
             ]
         );
-        let m = parse("SELECT :a, :b, :a", Dialect::Mssql).unwrap();
+        let (m, _) = parse("SELECT :a, :b, :a", Dialect::Mssql, &[]).unwrap();
         assert_eq!(m[0].sql.trim(), "SELECT @P1, @P2, @P1");
     }
 
     #[test]
     fn literals_comments_and_casts_are_not_parameters() {
-        let s = parse(
+        let (s, _) = parse(
             "SELECT '10:00', 'it''s :no', \"x:y\", [a:b] -- :comment\n/* :block\n */ , CAST(x AS int)::text, :yes",
             Dialect::Sqlite,
+            &[],
         )
         .unwrap();
         assert_eq!(s[0].params, vec![("yes".to_string(), 3)]);
@@ -251,16 +338,14 @@ mod tests {
 
     #[test]
     fn sections_split_with_lines() {
-        let s = parse(
+        let (s, _) = parse(
             "-- 8.2 findOutpatientPay\n-- @section content\nSELECT 1 AS a\nWHERE c = :patientCard;\n\n-- @section feeDetail\nSELECT 2 WHERE c = :patientCard",
             Dialect::Sqlite,
+            &[],
         )
         .unwrap();
-        let names: Vec<_> = s.iter().map(|x| x.name.clone()).collect();
-        assert_eq!(
-            names,
-            vec![None, Some("content".into()), Some("feeDetail".into())]
-        );
+        let names: Vec<_> = s.iter().map(|x| x.names.join(",")).collect();
+        assert_eq!(names, vec!["", "content", "feeDetail"]);
         assert!(!s[0].has_sql);
         assert_eq!(s[1].line, 2);
         assert_eq!(s[1].params, vec![("patientCard".to_string(), 4)]);
@@ -273,6 +358,7 @@ mod tests {
         let errors = parse(
             "SELECT 1\n-- @sectoin content\nSELECT 'x\n",
             Dialect::Sqlite,
+            &[],
         )
         .unwrap_err();
         assert_eq!(errors.len(), 2);

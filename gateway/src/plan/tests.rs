@@ -31,8 +31,8 @@ fn loads_sections_and_binds_parameters_by_field() {
     let m = find_inbound("findOutpatientPay").unwrap();
     let plan = h.plan(m).unwrap();
     assert_eq!(plan.sections.len(), 2);
-    assert_eq!(plan.sections[0].part, Part::List(0));
-    assert_eq!(plan.sections[1].part, Part::List(1));
+    assert_eq!(plan.sections[0].parts, vec![Part::List(0)]);
+    assert_eq!(plan.sections[1].parts, vec![Part::List(1)]);
     let req = RawRequest::new(vec![
         ("realName".into(), "李明".into()),
         ("patientCard".into(), "12345678".into()),
@@ -54,7 +54,7 @@ fn loads_sections_and_binds_parameters_by_field() {
     );
     assert_eq!(statements[1].params, vec![Param::Text("12345678".into())]);
     let d = h.plan(find_inbound("findAllDepartments").unwrap()).unwrap();
-    assert_eq!(d.sections[0].part, Part::List(0));
+    assert_eq!(d.sections[0].parts, vec![Part::List(0)]);
     assert_eq!(d.empty_result, EmptyResult::Success);
 }
 

@@ -1,0 +1,498 @@
+//! The SQL Server backend: tiberius connections in a bb8 pool.
+//!
+//! Legacy HIS servers are busy and old: the pool never opens more than its
+//! maximum, a caller waits at most the checkout timeout for a connection
+//! ("HIS database busy"), every statement has a query timeout, and a
+//! connection that failed at the connection level is discarded so the next
+//! call heals on a fresh one. Values cross as `Param`/`Value`; money and
+//! decimals are exact; text in GBK (Chinese_PRC) collations is decoded by
+//! tiberius from the column's collation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use futures_util::TryStreamExt;
+use rust_decimal::Decimal;
+use tiberius::{Client, ColumnData, ColumnType, Config, FromSql, QueryItem, SqlBrowser, ToSql};
+use tokio::net::TcpStream;
+use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
+
+use super::{Database, Description, Dialect, ExecError, Param, ResultSet, Statement, Value};
+use crate::money::real_to_decimal;
+
+/// Everything needed to open and pool connections to one SQL Server database.
+#[derive(Clone)]
+pub struct MssqlOptions {
+    pub config: Config,
+    pub connect_timeout: Duration,
+    pub query_timeout: Duration,
+    pub max_size: u32,
+    pub min_idle: u32,
+    pub checkout_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_lifetime: Duration,
+    pub health_check: bool,
+}
+
+type TdsClient = Client<Compat<TcpStream>>;
+
+/// A pooled connection; `broken` makes the pool discard it on return.
+pub struct TdsConnection {
+    client: TdsClient,
+    broken: bool,
+}
+
+/// The bb8 manager: connects with a timeout and checks health with `SELECT 1`.
+pub struct TdsManager {
+    config: Config,
+    connect_timeout: Duration,
+}
+
+impl bb8::ManageConnection for TdsManager {
+    type Connection = TdsConnection;
+    type Error = ExecError;
+
+    async fn connect(&self) -> Result<TdsConnection, ExecError> {
+        let client = tokio::time::timeout(self.connect_timeout, connect(self.config.clone()))
+            .await
+            .map_err(|_| {
+                ExecError::Unavailable(format!(
+                    "connect timed out after {:?}",
+                    self.connect_timeout
+                ))
+            })??;
+        Ok(TdsConnection {
+            client,
+            broken: false,
+        })
+    }
+
+    async fn is_valid(&self, conn: &mut TdsConnection) -> Result<(), ExecError> {
+        let check = async {
+            conn.client
+                .simple_query("SELECT 1")
+                .await?
+                .into_row()
+                .await?;
+            Ok::<_, tiberius::error::Error>(())
+        };
+        match tokio::time::timeout(self.connect_timeout, check).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ExecError::Unavailable(e.to_string())),
+            Err(_) => Err(ExecError::Unavailable("health check timed out".into())),
+        }
+    }
+
+    fn has_broken(&self, conn: &mut TdsConnection) -> bool {
+        conn.broken
+    }
+}
+
+/// Opens one connection, following a named instance through the SQL Browser
+/// and an Azure-style routing redirect.
+pub async fn connect(mut config: Config) -> Result<TdsClient, ExecError> {
+    for _ in 0..2 {
+        let tcp = TcpStream::connect_named(&config).await.map_err(|e| {
+            ExecError::Unavailable(format!("cannot reach {}: {e}", config.get_addr()))
+        })?;
+        tcp.set_nodelay(true).ok();
+        match Client::connect(config.clone(), tcp.compat_write()).await {
+            Ok(client) => return Ok(client),
+            Err(tiberius::error::Error::Routing { host, port }) => {
+                config.host(host);
+                config.port(port);
+            }
+            Err(e) => return Err(ExecError::Unavailable(e.to_string())),
+        }
+    }
+    Err(ExecError::Unavailable("too many routing redirects".into()))
+}
+
+pub struct MssqlDatabase {
+    pool: bb8::Pool<TdsManager>,
+    checkout_timeout: Duration,
+    query_timeout: Duration,
+}
+
+impl MssqlDatabase {
+    /// Builds the pool. It connects lazily, so the gateway starts while the
+    /// HIS is down and heals when it comes back.
+    pub fn open(options: &MssqlOptions) -> MssqlDatabase {
+        let manager = TdsManager {
+            config: options.config.clone(),
+            connect_timeout: options.connect_timeout,
+        };
+        let pool = bb8::Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(options.min_idle).filter(|n| *n > 0))
+            .connection_timeout(options.checkout_timeout)
+            .idle_timeout(Some(options.idle_timeout))
+            .max_lifetime(Some(options.max_lifetime))
+            .test_on_check_out(options.health_check)
+            .retry_connection(false)
+            .build_unchecked(manager);
+        MssqlDatabase {
+            pool,
+            checkout_timeout: options.checkout_timeout,
+            query_timeout: options.query_timeout,
+        }
+    }
+
+    /// Connections the pool holds now and how many of them are idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+
+    async fn checkout(&self) -> Result<bb8::PooledConnection<'_, TdsManager>, ExecError> {
+        self.pool.get().await.map_err(|e| match e {
+            bb8::RunError::TimedOut => ExecError::Busy(self.checkout_timeout),
+            bb8::RunError::User(e) => e,
+        })
+    }
+
+    async fn run_once(
+        &self,
+        statements: &[Statement],
+    ) -> Result<Vec<Vec<ResultSet>>, (bool, ExecError)> {
+        let mut conn = self.checkout().await.map_err(|e| (false, e))?;
+        let mut all = Vec::with_capacity(statements.len());
+        for (i, statement) in statements.iter().enumerate() {
+            let run = run_statement(&mut conn.client, statement, i);
+            match tokio::time::timeout(self.query_timeout, run).await {
+                Ok(Ok(sets)) => all.push(sets),
+                Ok(Err(StatementError::Sql(e))) => return Err((false, e)),
+                Ok(Err(StatementError::Connection(e))) => {
+                    conn.broken = true;
+                    return Err((true, e));
+                }
+                Err(_) => {
+                    // The server may still be working on it: the connection
+                    // is in an unknown state and must not be reused.
+                    conn.broken = true;
+                    return Err((false, ExecError::Timeout(self.query_timeout)));
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    /// Runs a T-SQL script: batches separated by lines holding only `GO`
+    /// (as sqlcmd does), each batch on its own, all on one connection.
+    pub async fn run_script(&self, script: &str) -> Result<(), ExecError> {
+        let mut conn = self.checkout().await?;
+        run_batches(&mut conn.client, script).await
+    }
+}
+
+/// Runs the `GO`-separated batches of `script` on `client`.
+pub async fn run_batches(client: &mut TdsClient, script: &str) -> Result<(), ExecError> {
+    for (n, batch) in split_batches(script).into_iter().enumerate() {
+        let result = async {
+            let stream = client.simple_query(batch.as_str()).await?;
+            stream.into_results().await?;
+            Ok::<_, tiberius::error::Error>(())
+        }
+        .await;
+        result.map_err(|e| ExecError::Sql {
+            statement: n,
+            message: format!("batch {}: {e}", n + 1),
+        })?;
+    }
+    Ok(())
+}
+
+/// Splits a script on lines that hold only `GO` (any case).
+pub fn split_batches(script: &str) -> Vec<String> {
+    let mut batches = Vec::new();
+    let mut current = String::new();
+    for line in script.lines() {
+        if line.trim().eq_ignore_ascii_case("go") {
+            if !current.trim().is_empty() {
+                batches.push(std::mem::take(&mut current));
+            }
+            current.clear();
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    if !current.trim().is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+enum StatementError {
+    /// The statement failed; the connection is fine.
+    Sql(ExecError),
+    /// The connection failed: discard it.
+    Connection(ExecError),
+}
+
+async fn run_statement(
+    client: &mut TdsClient,
+    statement: &Statement,
+    index: usize,
+) -> Result<Vec<ResultSet>, StatementError> {
+    let texts: Vec<Option<&str>> = statement
+        .params
+        .iter()
+        .map(|p| match p {
+            Param::Null => None,
+            Param::Text(t) => Some(t.as_str()),
+        })
+        .collect();
+    let params: Vec<&dyn ToSql> = texts.iter().map(|t| t as &dyn ToSql).collect();
+    let classify = |e: tiberius::error::Error| match e {
+        tiberius::error::Error::Server(_) => StatementError::Sql(ExecError::Sql {
+            statement: index,
+            message: e.to_string(),
+        }),
+        tiberius::error::Error::Conversion(_)
+        | tiberius::error::Error::Utf8
+        | tiberius::error::Error::Utf16
+        | tiberius::error::Error::Encoding(_) => StatementError::Sql(ExecError::Sql {
+            statement: index,
+            message: e.to_string(),
+        }),
+        other => StatementError::Connection(ExecError::Unavailable(other.to_string())),
+    };
+    let mut stream = client
+        .query(&*statement.sql, &params)
+        .await
+        .map_err(classify)?;
+    let mut sets: Vec<ResultSet> = Vec::new();
+    let mut char_columns: Vec<bool> = Vec::new();
+    while let Some(item) = stream.try_next().await.map_err(classify)? {
+        match item {
+            QueryItem::Metadata(meta) => {
+                char_columns = meta
+                    .columns()
+                    .iter()
+                    .map(|c| matches!(c.column_type(), ColumnType::BigChar | ColumnType::NChar))
+                    .collect();
+                sets.push(ResultSet {
+                    columns: meta
+                        .columns()
+                        .iter()
+                        .map(|c| c.name().to_string())
+                        .collect(),
+                    rows: Vec::new(),
+                });
+            }
+            QueryItem::Row(row) => {
+                let values = row
+                    .cells()
+                    .enumerate()
+                    .map(|(i, (_, data))| {
+                        read_value(data, char_columns.get(i).copied().unwrap_or(false))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(StatementError::Sql)?;
+                if let Some(set) = sets.last_mut() {
+                    set.rows.push(values);
+                }
+            }
+        }
+    }
+    Ok(sets)
+}
+
+/// Converts one cell. `char`/`nchar` padding is trimmed; money and floats
+/// become decimals through their 15-significant-digit form; numeric and
+/// decimal are exact; date-times stay as stored.
+fn read_value(data: &ColumnData<'static>, fixed_char: bool) -> Result<Value, ExecError> {
+    let conversion = |e: tiberius::error::Error| ExecError::Sql {
+        statement: 0,
+        message: format!("cannot read a value: {e}"),
+    };
+    Ok(match data {
+        ColumnData::U8(v) => v.map_or(Value::Null, |n| Value::Int(n.into())),
+        ColumnData::I16(v) => v.map_or(Value::Null, |n| Value::Int(n.into())),
+        ColumnData::I32(v) => v.map_or(Value::Null, |n| Value::Int(n.into())),
+        ColumnData::I64(v) => v.map_or(Value::Null, Value::Int),
+        ColumnData::F32(v) => v
+            .and_then(|f| real_to_decimal(f.into()))
+            .map_or(Value::Null, Value::Decimal),
+        ColumnData::F64(v) => v
+            .and_then(real_to_decimal)
+            .map_or(Value::Null, Value::Decimal),
+        ColumnData::Bit(v) => v.map_or(Value::Null, |b| Value::Int(b.into())),
+        ColumnData::String(v) => match v {
+            None => Value::Null,
+            Some(s) if fixed_char => Value::Text(s.trim_end_matches(' ').to_string()),
+            Some(s) => Value::Text(s.to_string()),
+        },
+        ColumnData::Guid(v) => v.map_or(Value::Null, |g| Value::Text(g.to_string().to_uppercase())),
+        ColumnData::Binary(v) => v.as_ref().map_or(Value::Null, |b| Value::Bytes(b.to_vec())),
+        ColumnData::Numeric(v) => match v {
+            None => Value::Null,
+            Some(n) => Decimal::try_from_i128_with_scale(n.value(), n.scale().into())
+                .map(Value::Decimal)
+                .map_err(|e| {
+                    conversion(tiberius::error::Error::Conversion(e.to_string().into()))
+                })?,
+        },
+        ColumnData::Xml(v) => v
+            .as_ref()
+            .map_or(Value::Null, |x| Value::Text(x.to_string())),
+        ColumnData::Date(_) => NaiveDate::from_sql(data)
+            .map_err(conversion)?
+            .map_or(Value::Null, Value::Date),
+        ColumnData::Time(_) => NaiveTime::from_sql(data)
+            .map_err(conversion)?
+            .map_or(Value::Null, |t| {
+                Value::Text(t.format("%H:%M:%S").to_string())
+            }),
+        ColumnData::DateTime(_) | ColumnData::SmallDateTime(_) | ColumnData::DateTime2(_) => {
+            NaiveDateTime::from_sql(data)
+                .map_err(conversion)?
+                .map_or(Value::Null, Value::DateTime)
+        }
+        ColumnData::DateTimeOffset(_) => chrono::DateTime::<chrono::FixedOffset>::from_sql(data)
+            .map_err(conversion)?
+            // The local time the HIS wrote, never shifted to another zone.
+            .map_or(Value::Null, |d| Value::DateTime(d.naive_local())),
+        #[allow(unreachable_patterns)]
+        other => Value::Text(format!("{other:?}")),
+    })
+}
+
+#[async_trait]
+impl Database for MssqlDatabase {
+    fn dialect(&self) -> Dialect {
+        Dialect::Mssql
+    }
+
+    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        match self.run_once(&statements).await {
+            Ok(sets) => Ok(sets),
+            // A connection the server dropped (restart, KILL) fails at the
+            // connection level: reads are safe to run once more on a fresh one.
+            Err((true, _)) => self.run_once(&statements).await.map_err(|(_, e)| e),
+            Err((false, e)) => Err(e),
+        }
+    }
+
+    async fn describe(&self, sql: Arc<str>, params: usize) -> Result<Description, ExecError> {
+        let declared: Vec<String> = (1..=params)
+            .map(|n| format!("@P{n} nvarchar(4000)"))
+            .collect();
+        let declared = declared.join(", ");
+        let mut conn = self.checkout().await?;
+        let describe = async {
+            let rows = conn
+                .client
+                .query(
+                    "EXEC sp_describe_first_result_set @tsql = @P1, @params = @P2",
+                    &[&&*sql, &declared.as_str()],
+                )
+                .await?
+                .into_first_result()
+                .await?;
+            let mut columns = Vec::new();
+            for row in rows {
+                let hidden: Option<bool> = row.try_get("is_hidden").unwrap_or(None);
+                if hidden != Some(true) {
+                    if let Ok(Some(name)) = row.try_get::<&str, _>("name") {
+                        columns.push(name.to_string());
+                    }
+                }
+            }
+            Ok::<_, tiberius::error::Error>(columns)
+        };
+        let columns = tokio::time::timeout(self.query_timeout, describe)
+            .await
+            .map_err(|_| ExecError::Timeout(self.query_timeout))?
+            .map_err(|e| ExecError::Sql {
+                statement: 0,
+                message: e.to_string(),
+            })?;
+        // What type the server infers for each placeholder from its use; a
+        // server that cannot tell (or does not have the procedure) leaves it open.
+        let mut parameter_types = vec![None; params];
+        let undeclared = async {
+            let rows = conn
+                .client
+                .query(
+                    "EXEC sp_describe_undeclared_parameters @tsql = @P1",
+                    &[&&*sql],
+                )
+                .await?
+                .into_first_result()
+                .await?;
+            Ok::<_, tiberius::error::Error>(rows)
+        };
+        if let Ok(Ok(rows)) = tokio::time::timeout(self.query_timeout, undeclared).await {
+            for row in rows {
+                let name: Option<&str> = row.try_get("name").unwrap_or(None);
+                let ty: Option<&str> = row.try_get("suggested_system_type_name").unwrap_or(None);
+                if let (Some(name), Some(ty)) = (name, ty) {
+                    if let Some(n) = name
+                        .strip_prefix("@P")
+                        .and_then(|n| n.parse::<usize>().ok())
+                    {
+                        if (1..=params).contains(&n) {
+                            parameter_types[n - 1] = Some(ty.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Description {
+            columns,
+            parameter_types,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_split_on_go_lines_only() {
+        let b = split_batches(
+            "CREATE TABLE a(x int)\nGO\n  go  \nINSERT a VALUES (1) -- go\nGOTO x\nGo\n",
+        );
+        assert_eq!(
+            b,
+            vec![
+                "CREATE TABLE a(x int)\n",
+                "INSERT a VALUES (1) -- go\nGOTO x\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn values_convert_exactly() {
+        let n = tiberius::numeric::Numeric::new_with_scale(123456, 2);
+        assert_eq!(
+            read_value(&ColumnData::Numeric(Some(n)), false).unwrap(),
+            Value::Decimal(Decimal::new(123456, 2))
+        );
+        assert_eq!(
+            read_value(&ColumnData::F64(Some(2013.61)), false).unwrap(),
+            Value::Decimal(Decimal::new(201361, 2))
+        );
+        assert_eq!(
+            read_value(&ColumnData::String(Some("A01  ".into())), true).unwrap(),
+            Value::Text("A01".into())
+        );
+        assert_eq!(
+            read_value(&ColumnData::String(Some("A01  ".into())), false).unwrap(),
+            Value::Text("A01  ".into())
+        );
+        assert_eq!(
+            read_value(&ColumnData::I32(None), false).unwrap(),
+            Value::Null
+        );
+        assert_eq!(
+            read_value(&ColumnData::Bit(Some(true)), false).unwrap(),
+            Value::Int(1)
+        );
+    }
+}
