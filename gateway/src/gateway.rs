@@ -236,6 +236,18 @@ impl Gateway {
     }
 }
 
+/// Creates a SQL Server hospital's database if it does not exist yet
+/// (`hisgw sql --create-database`); returns its name. SQLite files are
+/// created on open anyway.
+pub async fn create_database(mapping: &HospitalMapping) -> Result<Option<String>, ExecError> {
+    match &mapping.database {
+        DatabaseConfig::Mssql(c) => crate::execute::mssql::create_database(&mssql_options(c)?)
+            .await
+            .map(Some),
+        DatabaseConfig::Sqlite(_) => Ok(None),
+    }
+}
+
 fn open_database(
     mapping: &HospitalMapping,
     data_dir: &Path,
@@ -255,7 +267,25 @@ fn open_database(
             };
             Ok(Arc::new(SqliteDatabase::open(&options)?))
         }
-        DatabaseConfig::Mssql(c) => Ok(Arc::new(MssqlDatabase::open(&mssql_options(c)?))),
+        DatabaseConfig::Mssql(c) => {
+            let db = MssqlDatabase::open(&mssql_options(c)?);
+            for script in &c.start_scripts {
+                let path = mapping.dir.join(script);
+                let text = std::fs::read_to_string(&path).map_err(|e| ExecError::Script {
+                    script: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                // Start-up runs on a blocking thread: wait for the script here.
+                tokio::runtime::Handle::try_current()
+                    .map_err(|e| ExecError::Unavailable(e.to_string()))?
+                    .block_on(db.run_script(text))
+                    .map_err(|e| ExecError::Script {
+                        script: path.display().to_string(),
+                        message: e.to_string(),
+                    })?;
+            }
+            Ok(Arc::new(db))
+        }
     }
 }
 
@@ -313,8 +343,14 @@ pub fn mssql_options(c: &MssqlConfig) -> Result<MssqlOptions, ExecError> {
         config.trust_cert();
     }
     config.application_name(&c.application_name);
+    let database = c.database.clone().or_else(|| {
+        connection_string
+            .as_deref()
+            .and_then(crate::execute::mssql::ado_database)
+    });
     Ok(MssqlOptions {
         config,
+        database,
         connect_timeout: Duration::from_millis(c.connect_timeout_ms),
         query_timeout: Duration::from_millis(c.query_timeout_ms),
         max_size: c.max_size.max(1),

@@ -45,6 +45,20 @@ enum Command {
         #[arg(long)]
         live: bool,
     },
+    /// Run SQL script files against a hospital's database (T-SQL scripts
+    /// are split into batches on GO lines), e.g. to load the demo HIS.
+    Sql {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: String,
+        /// Create the hospital's SQL Server database first if it is missing.
+        #[arg(long)]
+        create_database: bool,
+        /// Script files, run in order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Answer one call in-process and print the response XML.
     Call {
         #[command(flatten)]
@@ -124,6 +138,47 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Sql {
+            common,
+            hospital,
+            create_database,
+            files,
+        } => {
+            let s = settings(&common)?;
+            let dir = s.mappings_dir.join(&hospital);
+            let mapping = hisgw::plan::load_hospital(&dir).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                anyhow::anyhow!("{}", lines.join("\n"))
+            })?;
+            if create_database {
+                if let Some(name) = hisgw::gateway::create_database(&mapping).await? {
+                    println!("database {name} is there");
+                }
+            }
+            let gateway = tokio::task::spawn_blocking(move || {
+                Gateway::open(
+                    &s.mappings_dir,
+                    Some(std::slice::from_ref(&hospital)),
+                    &s.data_dir,
+                )
+                .map(|g| (g, hospital))
+            })
+            .await??;
+            let (gateway, hospital) = gateway;
+            let db = &gateway
+                .hospital(&hospital)
+                .context("hospital not loaded")?
+                .db;
+            for file in files {
+                let script = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                db.run_script(script)
+                    .await
+                    .with_context(|| format!("{}", file.display()))?;
+                println!("ran {}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Call {
             common,

@@ -7,11 +7,27 @@ use std::path::PathBuf;
 use hisgw::settings::default_mappings_dir;
 use hisgw::{Application, Settings};
 
+pub mod mssql;
+
+pub use mssql::MSSQL_URL_VAR;
+
+/// Which HIS database the demo hospital runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite demo (always available).
+    Sqlite,
+    /// The T-SQL demo loaded into a fresh database on the server named by
+    /// `HISGW_TEST_MSSQL_URL` (skipped, with a message, when it is unset).
+    Mssql,
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     /// Kept so the database lives as long as the test.
     pub data_dir: tempfile::TempDir,
+    /// Drops the SQL Server test database when the test ends.
+    pub mssql: Option<mssql::TestDatabase>,
 }
 
 /// A response read back: HTTP status, content type and the XML text.
@@ -103,6 +119,28 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(mappings_dir: Option<PathBuf>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
+    start(data_dir, mappings_dir, None).await
+}
+
+/// Starts the demo on `backend`; `None` (after saying so) when the backend
+/// is not available here.
+pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
+    match backend {
+        Backend::Sqlite => Some(spawn_app().await),
+        Backend::Mssql => {
+            let db = mssql::TestDatabase::create().await?;
+            let data_dir = tempfile::tempdir().expect("temp dir");
+            let mappings = db.write_demo_mappings(data_dir.path());
+            Some(start(data_dir, Some(mappings), Some(db)).await)
+        }
+    }
+}
+
+async fn start(
+    data_dir: tempfile::TempDir,
+    mappings_dir: Option<PathBuf>,
+    mssql: Option<mssql::TestDatabase>,
+) -> TestApp {
     let settings = test_settings(data_dir.path().to_path_buf(), mappings_dir);
     let app = Application::build(settings).await.expect("gateway starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -111,7 +149,42 @@ pub async fn spawn_app_with(mappings_dir: Option<PathBuf>) -> TestApp {
         address,
         client: reqwest::Client::new(),
         data_dir,
+        mssql,
     }
+}
+
+/// Writes each test once per backend: `mod sqlite` and `mod mssql`, the
+/// latter skipped (with a visible message) without a SQL Server.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test]
+                async fn $name() {
+                    let $app = $crate::spawn_app_on($crate::Backend::Sqlite).await.expect("sqlite");
+                    $body
+                }
+            )*
+        }
+        mod mssql {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test]
+                async fn $name() {
+                    let Some($app) = $crate::spawn_app_on($crate::Backend::Mssql).await else {
+                        return;
+                    };
+                    $body
+                }
+            )*
+        }
+    };
 }
 
 impl TestApp {

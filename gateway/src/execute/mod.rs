@@ -128,6 +128,10 @@ pub trait Database: Send + Sync {
     /// may produce several; a plain SELECT one).
     async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError>;
 
+    /// Runs a script of the database's own dialect (schema, seed, migrations):
+    /// SQLite as one batch, SQL Server split into batches on `GO` lines.
+    async fn run_script(&self, script: String) -> Result<(), ExecError>;
+
     /// Compiles a statement with `params` placeholders without running it and
     /// reports its first result set's columns (used by `hisgw check`).
     async fn describe(&self, sql: Arc<str>, params: usize) -> Result<Description, ExecError>;

@@ -19,6 +19,9 @@ use tiberius::{Client, ColumnData, ColumnType, Config, FromSql, QueryItem, SqlBr
 use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 
+/// The TDS client library, for callers that set up test databases.
+pub use tiberius;
+
 use super::{Database, Description, Dialect, ExecError, Param, ResultSet, Statement, Value};
 use crate::money::real_to_decimal;
 
@@ -26,6 +29,8 @@ use crate::money::real_to_decimal;
 #[derive(Clone)]
 pub struct MssqlOptions {
     pub config: Config,
+    /// The database the configuration names (tiberius does not say).
+    pub database: Option<String>,
     pub connect_timeout: Duration,
     pub query_timeout: Duration,
     pub max_size: u32,
@@ -178,13 +183,33 @@ impl MssqlDatabase {
         }
         Ok(all)
     }
+}
 
-    /// Runs a T-SQL script: batches separated by lines holding only `GO`
-    /// (as sqlcmd does), each batch on its own, all on one connection.
-    pub async fn run_script(&self, script: &str) -> Result<(), ExecError> {
-        let mut conn = self.checkout().await?;
-        run_batches(&mut conn.client, script).await
-    }
+/// Creates the configured database on the server if it does not exist yet
+/// (connecting to `master`), so a demo or test database can be set up with
+/// the gateway alone.
+pub async fn create_database(options: &MssqlOptions) -> Result<String, ExecError> {
+    let name = options
+        .database
+        .clone()
+        .ok_or_else(|| ExecError::Unavailable("no database named in the configuration".into()))?;
+    let mut master = options.config.clone();
+    master.database("master");
+    let mut client = tokio::time::timeout(options.connect_timeout, connect(master))
+        .await
+        .map_err(|_| ExecError::Unavailable("connect timed out".into()))??;
+    // The name is a bound parameter; QUOTENAME makes it a safe identifier.
+    client
+        .execute(
+            "DECLARE @n sysname = @P1; IF DB_ID(@n) IS NULL BEGIN DECLARE @s nvarchar(400) = N'CREATE DATABASE ' + QUOTENAME(@n); EXEC (@s); END",
+            &[&name.as_str()],
+        )
+        .await
+        .map_err(|e| ExecError::Sql {
+            statement: 0,
+            message: format!("CREATE DATABASE {name}: {e}"),
+        })?;
+    Ok(name)
 }
 
 /// Runs the `GO`-separated batches of `script` on `client`.
@@ -202,6 +227,15 @@ pub async fn run_batches(client: &mut TdsClient, script: &str) -> Result<(), Exe
         })?;
     }
     Ok(())
+}
+
+/// The `Database`/`Initial Catalog` of an ADO.NET connection string.
+pub fn ado_database(connection_string: &str) -> Option<String> {
+    connection_string.split(';').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        let k = k.trim().to_ascii_lowercase();
+        (k == "database" || k == "initial catalog").then(|| v.trim().to_string())
+    })
 }
 
 /// Splits a script on lines that hold only `GO` (any case).
@@ -375,6 +409,16 @@ impl Database for MssqlDatabase {
             Err((true, _)) => self.run_once(&statements).await.map_err(|(_, e)| e),
             Err((false, e)) => Err(e),
         }
+    }
+
+    async fn run_script(&self, script: String) -> Result<(), ExecError> {
+        let mut conn = self.checkout().await?;
+        let result = run_batches(&mut conn.client, &script).await;
+        if result.is_err() {
+            // A failed batch may leave an open transaction or temp state behind.
+            conn.broken = true;
+        }
+        result
     }
 
     async fn describe(&self, sql: Arc<str>, params: usize) -> Result<Description, ExecError> {

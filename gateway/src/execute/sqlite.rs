@@ -135,6 +135,15 @@ impl Database for SqliteDatabase {
         .await
     }
 
+    async fn run_script(&self, script: String) -> Result<(), ExecError> {
+        self.run(move |conn| {
+            let tx = conn.transaction().map_err(|e| sql_error(0, e))?;
+            tx.execute_batch(&script).map_err(|e| sql_error(0, e))?;
+            tx.commit().map_err(|e| sql_error(0, e))
+        })
+        .await
+    }
+
     async fn describe(&self, sql: Arc<str>, _params: usize) -> Result<Description, ExecError> {
         self.run(move |conn| {
             let stmt = conn.prepare(&sql).map_err(|e| sql_error(0, e))?;

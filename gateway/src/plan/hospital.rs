@@ -99,6 +99,11 @@ pub struct MssqlConfig {
     /// Parameters that bind as varchar by default (see the mapping guide).
     #[serde(default)]
     pub varchar_params: Vec<String>,
+    /// T-SQL scripts (relative to this folder) run at every start; they must
+    /// be idempotent. The demo uses one to keep its dates current; a real
+    /// HIS has none.
+    #[serde(default)]
+    pub start_scripts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
