@@ -28,7 +28,7 @@ pub struct HospitalFile {
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum DatabaseConfig {
     Sqlite(SqliteConfig),
-    Mssql(MssqlConfig),
+    Mssql(Box<MssqlConfig>),
 }
 
 #[derive(Debug, Clone, Deserialize)]
