@@ -34,6 +34,9 @@
 #   BARE_PORT=18281  port for the baseline
 #   SKIP_BUILD=1     use the binaries already in target/release
 #   RUST_LOG         hisgw's log filter (default warn: no per-call logging)
+#   HISGW_CONFIG     a settings file to serve instead of the bundled SQLite demo,
+#                    e.g. deploy/mssql-demo/hisgw.toml for the demo on SQL Server
+#                    (load it first: see deploy/mssql-demo/README.md)
 #
 # Output: the first answer of each method, one block of wrk output per run
 # and the summary table (target, req/s, p50, p99, RSS before the run, max
@@ -221,7 +224,12 @@ port_free "$BARE_PORT" || die "something already answers on 127.0.0.1:$BARE_PORT
 
 echo "== starting hisgw on 127.0.0.1:$HISGW_PORT (data dir $WORK/data)"
 mkdir -p "$WORK/data" "$WORK/bodies"
-RUST_LOG=${RUST_LOG:-warn} "$HISGW_BIN" serve --listen "127.0.0.1:$HISGW_PORT" --data-dir "$WORK/data" \
+CONFIG_ARGS=()
+if [ -n "${HISGW_CONFIG:-}" ]; then
+    CONFIG_ARGS=(--config "$HISGW_CONFIG")
+    echo "   serving the hospitals of $HISGW_CONFIG"
+fi
+RUST_LOG=${RUST_LOG:-warn} "$HISGW_BIN" serve "${CONFIG_ARGS[@]}" --listen "127.0.0.1:$HISGW_PORT" --data-dir "$WORK/data" \
     >"$WORK/hisgw.log" 2>&1 &
 HISGW_PID=$!
 wait_up hisgw "$HISGW_PID" "$HISGW_PORT" /healthz GET

@@ -131,7 +131,7 @@ impl Gateway {
         }
         let mut hospitals = HashMap::new();
         for mapping in mappings {
-            let db = open_database(&mapping, data_dir).map_err(|source| StartError::Database {
+            let db = open_database(&mapping, data_dir, true).map_err(|source| StartError::Database {
                 hospital: mapping.id.clone(),
                 source,
             })?;
@@ -248,9 +248,12 @@ pub async fn create_database(mapping: &HospitalMapping) -> Result<Option<String>
     }
 }
 
-fn open_database(
+/// Opens a hospital's database pool; with `start_scripts`, runs the
+/// scripts its configuration lists for every start. Blocking.
+pub fn open_database(
     mapping: &HospitalMapping,
     data_dir: &Path,
+    start_scripts: bool,
 ) -> Result<Arc<dyn Database>, ExecError> {
     match &mapping.database {
         DatabaseConfig::Sqlite(c) => {
@@ -261,6 +264,7 @@ fn open_database(
                 start_scripts: c
                     .start_scripts
                     .iter()
+                    .filter(|_| start_scripts)
                     .map(|s| mapping.dir.join(s))
                     .collect(),
                 checkout_timeout: Duration::from_millis(c.checkout_timeout_ms),
@@ -269,7 +273,7 @@ fn open_database(
         }
         DatabaseConfig::Mssql(c) => {
             let db = MssqlDatabase::open(&mssql_options(c)?);
-            for script in &c.start_scripts {
+            for script in c.start_scripts.iter().filter(|_| start_scripts) {
                 let path = mapping.dir.join(script);
                 let text = std::fs::read_to_string(&path).map_err(|e| ExecError::Script {
                     script: path.display().to_string(),

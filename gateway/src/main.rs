@@ -156,20 +156,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("database {name} is there");
                 }
             }
-            let gateway = tokio::task::spawn_blocking(move || {
-                Gateway::open(
-                    &s.mappings_dir,
-                    Some(std::slice::from_ref(&hospital)),
-                    &s.data_dir,
-                )
-                .map(|g| (g, hospital))
+            // Not Gateway::open: the start scripts may need what these scripts create.
+            let data_dir = s.data_dir.clone();
+            let db = tokio::task::spawn_blocking(move || {
+                hisgw::gateway::open_database(&mapping, &data_dir, false)
             })
             .await??;
-            let (gateway, hospital) = gateway;
-            let db = &gateway
-                .hospital(&hospital)
-                .context("hospital not loaded")?
-                .db;
             for file in files {
                 let script = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
