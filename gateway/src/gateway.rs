@@ -81,6 +81,9 @@ impl CallError {
                         "HIS数据库繁忙，请稍后重试 (HIS database busy)".to_string()
                     }
                     ExecError::Timeout(_) => "HIS数据库响应超时 (HIS database timeout)".to_string(),
+                    ExecError::Unavailable(_) | ExecError::Open { .. } => {
+                        "HIS数据库无法连接，请稍后重试 (HIS database unavailable)".to_string()
+                    }
                     _ => format!("HIS数据库查询失败 (HIS database error in {method})"),
                 };
                 (200, Reply::error(message))

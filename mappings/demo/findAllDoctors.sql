@@ -4,6 +4,8 @@
 -- academic title (教授 ...; empty for doctors without one). departmentCode
 -- is the doctor's home department; a doctor may also hold sessions in other
 -- departments (see 3.2).
+-- Portable: the same SQL runs on the SQLite demo and on SQL Server (no
+-- override). No parameters.
 SELECT doc.doctor_name    AS doctorName,
        doc.doctor_code    AS doctorCode,
        doc.photo_url      AS photo,

@@ -4,6 +4,10 @@
 -- clinicDate (the valid registrations for that day; cancelled and unpaid
 -- ones are left out). With neither, nothing is listed. status 1 = the
 -- doctor has seen the patient, 0 = not yet.
+-- Portable: the same SQL runs on the SQLite demo and on SQL Server (no
+-- override). On SQL Server :registerId compares with a varchar column
+-- (outp_register.register_id); :clinicDate with the date column visit_date
+-- (a yyyy-MM-dd text converts to date whatever SET DATEFORMAT says).
 SELECT r.register_id AS registerId,
        CASE WHEN r.visit_status = '1' THEN 1 ELSE 0 END AS status
 FROM outp_register r

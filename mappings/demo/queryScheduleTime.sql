@@ -6,6 +6,12 @@
 -- sourceNo is the slot id (号源编号) that insertSubscription / insertRegister
 -- take back; sourceOrder the time point's number within the session; havaNo
 -- the slots left at that time point (0 = full, or the session is stopped).
+-- Portable: the same SQL runs on the SQLite demo and on SQL Server (no
+-- override). On SQL Server :scheduleId, :departmentCode and :doctorCode
+-- compare with varchar columns (schedule.schedule_id, dept_code,
+-- doctor_code); :clinicTime with nvarchar ampm; :clinicDate with the date
+-- column clinic_date (a yyyy-MM-dd text converts to date whatever SET
+-- DATEFORMAT says).
 SELECT s.doctor_code AS doctorCode,
        s.dept_code   AS departmentCode,
        s.clinic_date AS clinicDate,
