@@ -134,10 +134,11 @@ impl Gateway {
         }
         let mut hospitals = HashMap::new();
         for mapping in mappings {
-            let db = open_database(&mapping, data_dir, true).map_err(|source| StartError::Database {
-                hospital: mapping.id.clone(),
-                source,
-            })?;
+            let db =
+                open_database(&mapping, data_dir, true).map_err(|source| StartError::Database {
+                    hospital: mapping.id.clone(),
+                    source,
+                })?;
             hospitals.insert(mapping.id.clone(), Hospital { mapping, db });
         }
         Ok(Gateway { hospitals })
