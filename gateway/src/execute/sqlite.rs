@@ -125,9 +125,7 @@ impl Database for SqliteDatabase {
             let tx = conn.transaction().map_err(|e| sql_error(0, e))?;
             let mut sets = Vec::with_capacity(statements.len());
             for (i, statement) in statements.iter().enumerate() {
-                sets.push(vec![
-                    run_statement(&tx, statement).map_err(|e| sql_error(i, e))?
-                ]);
+                sets.push(run_statement(&tx, statement).map_err(|e| sql_error(i, e))?);
             }
             tx.commit().map_err(|e| sql_error(0, e))?;
             Ok(sets)
@@ -207,9 +205,33 @@ fn run_scripts(conn: &mut Connection, scripts: &[PathBuf]) -> Result<(), ExecErr
     Ok(())
 }
 
-fn run_statement(conn: &Connection, statement: &Statement) -> rusqlite::Result<ResultSet> {
-    let mut stmt = conn.prepare_cached(&statement.sql)?;
-    for (i, param) in statement.params.iter().enumerate() {
+/// Runs one section: a single statement (prepared once and cached), or a
+/// batch of several, each SELECT giving one result set in order.
+fn run_statement(conn: &Connection, statement: &Statement) -> rusqlite::Result<Vec<ResultSet>> {
+    match conn.prepare_cached(&statement.sql) {
+        Ok(mut stmt) => Ok(vec![read_rows(&mut stmt, &statement.params)?]),
+        // Several statements (rusqlite may also report an error from
+        // compiling the second one before the first has run): run it as a batch.
+        Err(_) => {
+            use rusqlite::fallible_iterator::FallibleIterator;
+            let mut batch = rusqlite::Batch::new(conn, &statement.sql);
+            let mut sets = Vec::new();
+            while let Some(mut stmt) = batch.next()? {
+                let set = read_rows(&mut stmt, &statement.params)?;
+                if !set.columns.is_empty() {
+                    sets.push(set);
+                }
+            }
+            Ok(sets)
+        }
+    }
+}
+
+/// Binds the parameters a statement uses (a statement of a batch may use
+/// only some of the section's numbers) and reads all its rows.
+fn read_rows(stmt: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusqlite::Result<ResultSet> {
+    let used = stmt.parameter_count();
+    for (i, param) in params.iter().enumerate().take(used) {
         match param {
             Param::Null => stmt.raw_bind_parameter(i + 1, rusqlite::types::Null)?,
             Param::Text(text) => stmt.raw_bind_parameter(i + 1, text.as_str())?,
@@ -245,5 +267,61 @@ fn sql_error(statement: usize, e: rusqlite::Error) -> ExecError {
     ExecError::Sql {
         statement,
         message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(dir: &Path) -> SqliteDatabase {
+        SqliteDatabase::open(&SqliteOptions {
+            path: dir.join("t.sqlite"),
+            pool_size: 2,
+            init_scripts: vec![],
+            start_scripts: vec![],
+            checkout_timeout: Duration::from_secs(1),
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_section_may_be_a_batch_with_several_result_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(dir.path());
+        let sets = db
+            .query(vec![Statement {
+                sql: Arc::from(
+                    "CREATE TEMP TABLE IF NOT EXISTS t(x TEXT); INSERT INTO t VALUES (?2); SELECT x FROM t; SELECT ?1 AS y, dec_add(?2, '0.5') AS z",
+                ),
+                params: vec![Param::Text("a".into()), Param::Text("1.25".into())],
+            }])
+            .await
+            .unwrap();
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0].len(), 2);
+        assert_eq!(sets[0][0].rows, vec![vec![Value::Text("1.25".into())]]);
+        assert_eq!(sets[0][1].columns, vec!["y", "z"]);
+        assert_eq!(
+            sets[0][1].rows,
+            vec![vec![Value::Text("a".into()), Value::Text("1.75".into())]]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_init_script_leaves_no_half_made_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.sql");
+        std::fs::write(&bad, "CREATE TABLE a(x); INSERT INTO nowhere VALUES (1);").unwrap();
+        let options = SqliteOptions {
+            path: dir.path().join("h.sqlite"),
+            pool_size: 1,
+            init_scripts: vec![bad],
+            start_scripts: vec![],
+            checkout_timeout: Duration::from_secs(1),
+        };
+        let err = SqliteDatabase::open(&options).err().unwrap();
+        assert!(err.to_string().contains("bad.sql"), "{err}");
+        assert!(!options.path.exists());
     }
 }
