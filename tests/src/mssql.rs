@@ -15,6 +15,7 @@ pub const MSSQL_URL_VAR: &str = "HISGW_TEST_MSSQL_URL";
 
 static SAID_SKIPPED: AtomicBool = AtomicBool::new(false);
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The test server's connection string, or `None` after telling the
 /// terminal (once per test binary, past the test harness's capture) that
