@@ -56,14 +56,22 @@ impl TestDatabase {
             chrono::Local::now().format("%H%M%S%f")
         );
         let mut master = client_config(&url, "master");
-        let mut client = connect(master.clone())
-            .await
-            .expect("connect to the test SQL Server");
-        // The name is made here from digits and letters only.
-        run_batches(&mut client, &format!("CREATE DATABASE [{name}]"))
-            .await
-            .expect("CREATE DATABASE");
-        drop(client);
+        {
+            // One CREATE DATABASE at a time: a server may refuse concurrent
+            // catalog changes (Babelfish: "tuple concurrently updated").
+            let _one = CREATING.lock().await;
+            let mut client = connect(master.clone())
+                .await
+                .expect("connect to the test SQL Server");
+            let mut attempt = 0;
+            // The name is made here from digits and letters only.
+            while let Err(e) = run_batches(&mut client, &format!("CREATE DATABASE [{name}]")).await
+            {
+                attempt += 1;
+                assert!(attempt < 5, "CREATE DATABASE {name}: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+            }
+        }
         master.database(&name);
         let db = TestDatabase { url, name };
         let mut client = connect(master).await.expect("connect to the test database");
