@@ -16,6 +16,36 @@ pub const MSSQL_URL_VAR: &str = "HISGW_TEST_MSSQL_URL";
 static SAID_SKIPPED: AtomicBool = AtomicBool::new(false);
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+static SWEPT: AtomicBool = AtomicBool::new(false);
+
+/// Drops test databases left behind by test processes that no longer run
+/// (killed before their databases were dropped).
+async fn sweep_stale(
+    client: &mut hisgw::execute::mssql::tiberius::Client<
+        tokio_util::compat::Compat<tokio::net::TcpStream>,
+    >,
+) {
+    let Ok(stream) = client
+        .simple_query("SELECT name FROM sys.databases WHERE name LIKE 'hisgw[_]test[_]%'")
+        .await
+    else {
+        return;
+    };
+    let Ok(rows) = stream.into_first_result().await else {
+        return;
+    };
+    let names: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.get::<&str, _>(0).map(String::from))
+        .collect();
+    for name in names {
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            let _ = run_batches(client, &format!("DROP DATABASE [{name}]")).await;
+        }
+    }
+}
 
 /// The test server's connection string, or `None` after telling the
 /// terminal (once per test binary, past the test harness's capture) that
@@ -63,6 +93,9 @@ impl TestDatabase {
             let mut client = connect(master.clone())
                 .await
                 .expect("connect to the test SQL Server");
+            if !SWEPT.swap(true, Ordering::SeqCst) {
+                sweep_stale(&mut client).await;
+            }
             let mut attempt = 0;
             // The name is made here from digits and letters only.
             while let Err(e) = run_batches(&mut client, &format!("CREATE DATABASE [{name}]")).await
@@ -168,6 +201,7 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime: use a thread with its own.
         let _ = std::thread::spawn(move || {
+            let _one = CREATING.blocking_lock();
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             rt.block_on(async {
                 let mut client = connect(client_config(&url, "master")).await.ok()?;
