@@ -208,9 +208,39 @@ impl Drop for TestDatabase {
                 let sql = format!(
                     "IF DB_ID(N'{name}') IS NOT NULL BEGIN ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]; END"
                 );
-                if run_batches(&mut client, &sql).await.is_err() {
-                    let _ = run_batches(&mut client, &format!("DROP DATABASE [{name}]")).await;
+                if run_batches(&mut client, &sql).await.is_ok() {
+                    return Some(());
                 }
+                // Without SINGLE_USER (Babelfish): end the sessions still on
+                // the database (the test's pools live until its runtime
+                // ends), then drop it.
+                for attempt in 1..=10u64 {
+                    let sessions = format!(
+                        "SELECT session_id FROM sys.dm_exec_sessions WHERE database_id = DB_ID(N'{name}') AND session_id <> @@SPID"
+                    );
+                    let rows = match client.simple_query(sessions).await {
+                        Ok(stream) => stream.into_first_result().await.unwrap_or_default(),
+                        Err(_) => Vec::new(),
+                    };
+                    {
+                        let ids: Vec<i64> = rows
+                            .iter()
+                            .filter_map(|r| {
+                                r.get::<i32, _>(0)
+                                    .map(i64::from)
+                                    .or_else(|| r.get::<i16, _>(0).map(i64::from))
+                            })
+                            .collect();
+                        for id in ids {
+                            let _ = run_batches(&mut client, &format!("KILL {id}")).await;
+                        }
+                    }
+                    if run_batches(&mut client, &format!("DROP DATABASE [{name}]")).await.is_ok() {
+                        return Some(());
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                }
+                let _ = writeln!(std::io::stderr(), "could not drop test database {name}");
                 Some(())
             })
         })
