@@ -15,13 +15,13 @@ use hisgw_e2e::{field, spawn_app_with};
 use rust_decimal::Decimal;
 
 fn stmt(sql: &str, params: &[Option<&str>]) -> Vec<Statement> {
-    vec![Statement {
-        sql: Arc::from(sql),
-        params: params
+    vec![Statement::new(
+        sql,
+        params
             .iter()
             .map(|p| p.map_or(Param::Null, |t| Param::Text(t.to_string())))
             .collect(),
-    }]
+    )]
 }
 
 fn dec(s: &str) -> Value {
@@ -367,5 +367,23 @@ async fn a_killed_connection_heals_on_the_next_call() {
         sets[0][0].rows[0][0],
         Value::Int(spid),
         "a new session serves the call"
+    );
+}
+
+#[tokio::test]
+async fn live_check_passes_on_the_demo() {
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let mappings = db.write_demo_mappings(root.path());
+    let settings = hisgw_e2e::test_settings(root.path().join("data"), Some(mappings));
+    let report = hisgw::check::check(&settings, true).await;
+    let text: Vec<String> = report.findings.iter().map(|f| f.to_string()).collect();
+    assert_eq!(report.errors(), 0, "{text:#?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("findOutpatientPay") && t.contains("answered success")),
+        "{text:#?}"
     );
 }

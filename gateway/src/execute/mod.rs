@@ -71,6 +71,29 @@ impl Dialect {
 pub struct Statement {
     pub sql: Arc<str>,
     pub params: Vec<Param>,
+    /// Where each placeholder stands in `sql` (a backend that cannot send a
+    /// NULL parameter writes NULL there instead); may be empty.
+    pub placeholders: Arc<[Placeholder]>,
+}
+
+impl Statement {
+    /// A statement whose placeholders' positions are not known.
+    pub fn new(sql: impl Into<Arc<str>>, params: Vec<Param>) -> Self {
+        Statement {
+            sql: sql.into(),
+            params,
+            placeholders: Arc::from(Vec::new()),
+        }
+    }
+}
+
+/// The byte range of one placeholder in a statement's SQL, and the
+/// 0-based index of the parameter it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placeholder {
+    pub start: usize,
+    pub end: usize,
+    pub param: usize,
 }
 
 /// The rows of one statement.

@@ -271,15 +271,19 @@ async fn run_statement(
     statement: &Statement,
     index: usize,
 ) -> Result<Vec<ResultSet>, StatementError> {
-    let texts: Vec<Option<&str>> = statement
+    // NULL goes into the SQL text, not as a parameter: tiberius sends a NULL
+    // string as the untyped TDS NULLTYPE, which not every TDS server accepts
+    // (Babelfish refuses it). The parameter slot keeps its number with a typed NULL.
+    let sql = with_nulls_inline(statement);
+    let nothing: Option<i32> = None;
+    let params: Vec<&dyn ToSql> = statement
         .params
         .iter()
         .map(|p| match p {
-            Param::Null => None,
-            Param::Text(t) => Some(t.as_str()),
+            Param::Null => &nothing as &dyn ToSql,
+            Param::Text(t) => t as &dyn ToSql,
         })
         .collect();
-    let params: Vec<&dyn ToSql> = texts.iter().map(|t| t as &dyn ToSql).collect();
     let classify = |e: tiberius::error::Error| match e {
         tiberius::error::Error::Server(_) => StatementError::Sql(ExecError::Sql {
             statement: index,
@@ -294,10 +298,7 @@ async fn run_statement(
         }),
         other => StatementError::Connection(ExecError::Unavailable(other.to_string())),
     };
-    let mut stream = client
-        .query(&*statement.sql, &params)
-        .await
-        .map_err(classify)?;
+    let mut stream = client.query(&*sql, &params).await.map_err(classify)?;
     let mut sets: Vec<ResultSet> = Vec::new();
     let mut char_columns: Vec<bool> = Vec::new();
     while let Some(item) = stream.try_next().await.map_err(classify)? {
@@ -333,6 +334,34 @@ async fn run_statement(
         }
     }
     Ok(sets)
+}
+
+/// The statement's SQL with every placeholder of a NULL parameter replaced
+/// by a typed NULL (`CAST(NULL AS NVARCHAR(4000))`, or `CAST(NULL AS
+/// VARCHAR(8000))` where the mapping binds it as varchar).
+fn with_nulls_inline(statement: &Statement) -> std::borrow::Cow<'_, str> {
+    let nulls = |p: &super::Placeholder| matches!(statement.params.get(p.param), Some(Param::Null));
+    if !statement.placeholders.iter().any(nulls) {
+        return std::borrow::Cow::Borrowed(&statement.sql);
+    }
+    let sql = &statement.sql;
+    let mut out = String::with_capacity(sql.len() + 32);
+    let mut at = 0;
+    for p in statement.placeholders.iter().filter(|p| nulls(p)) {
+        let Some(original) = sql.get(p.start..p.end) else {
+            continue;
+        };
+        out.push_str(&sql[at..p.start]);
+        let name = format!("@P{}", p.param + 1);
+        if original == name {
+            out.push_str("CAST(NULL AS NVARCHAR(4000))");
+        } else {
+            out.push_str(&original.replace(&name, "NULL"));
+        }
+        at = p.end;
+    }
+    out.push_str(&sql[at..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Converts one cell. `char`/`nchar` padding is trimmed; money and floats
@@ -508,6 +537,26 @@ mod tests {
                 "CREATE TABLE a(x int)\n",
                 "INSERT a VALUES (1) -- go\nGOTO x\n"
             ]
+        );
+    }
+
+    #[test]
+    fn null_parameters_are_written_as_typed_nulls() {
+        let (sections, _) = crate::plan::sql::parse(
+            "-- @varchar :b\nSELECT 1 WHERE (:a IS NULL OR x = :a) AND y = :b AND z = :c",
+            Dialect::Mssql,
+            &[],
+        )
+        .unwrap();
+        let s = &sections[0];
+        let statement = Statement {
+            sql: Arc::from(s.sql.as_str()),
+            params: vec![Param::Null, Param::Null, Param::Text("c".into())],
+            placeholders: Arc::from(s.placeholders.clone()),
+        };
+        assert_eq!(
+            with_nulls_inline(&statement).trim(),
+            "SELECT 1 WHERE (CAST(NULL AS NVARCHAR(4000)) IS NULL OR x = CAST(NULL AS NVARCHAR(4000))) AND y = CAST(NULL AS VARCHAR(8000)) AND z = @P3"
         );
     }
 

@@ -290,12 +290,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = open(dir.path());
         let sets = db
-            .query(vec![Statement {
-                sql: Arc::from(
-                    "CREATE TEMP TABLE IF NOT EXISTS t(x TEXT); INSERT INTO t VALUES (?2); SELECT x FROM t; SELECT ?1 AS y, dec_add(?2, '0.5') AS z",
-                ),
-                params: vec![Param::Text("a".into()), Param::Text("1.25".into())],
-            }])
+            .query(vec![Statement::new(
+                "CREATE TEMP TABLE IF NOT EXISTS t(x TEXT); INSERT INTO t VALUES (?2); SELECT x FROM t; SELECT ?1 AS y, dec_add(?2, '0.5') AS z",
+                vec![Param::Text("a".into()), Param::Text("1.25".into())],
+            )])
             .await
             .unwrap();
         assert_eq!(sets.len(), 1);

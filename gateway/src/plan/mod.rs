@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::catalogue::{self, Kind, Method};
-use crate::execute::{Dialect, Param, Statement};
+use crate::execute::{Dialect, Param, Placeholder, Statement};
 use crate::validate::Params;
 
 pub use hospital::{DatabaseConfig, EmptyResult, Encrypt, HospitalFile, MssqlConfig, SqliteConfig};
@@ -76,6 +76,8 @@ pub struct SectionPlan {
     pub sql: Arc<str>,
     /// For placeholder n (1-based), the index of its request field at n-1.
     pub fields: Vec<usize>,
+    /// Where the placeholders stand in `sql`.
+    pub placeholders: Arc<[Placeholder]>,
 }
 
 /// Everything needed to answer one method for one hospital.
@@ -96,6 +98,7 @@ impl MethodPlan {
             .iter()
             .map(|s| Statement {
                 sql: s.sql.clone(),
+                placeholders: s.placeholders.clone(),
                 params: s
                     .fields
                     .iter()
@@ -472,6 +475,18 @@ pub fn load_method(
             line: section.line,
             sql: Arc::from(section.sql.trim()),
             fields,
+            placeholders: {
+                let lead = section.sql.len() - section.sql.trim_start().len();
+                section
+                    .placeholders
+                    .iter()
+                    .map(|p| Placeholder {
+                        start: p.start - lead,
+                        end: p.end - lead,
+                        param: p.param,
+                    })
+                    .collect()
+            },
         });
     }
     for bound in binding.varchar.iter().chain(&binding.nvarchar) {

@@ -3,7 +3,7 @@
 //! String literals, quoted identifiers and comments are left alone, so a
 //! `':00'` inside quotes is never mistaken for a parameter.
 
-use crate::execute::Dialect;
+use crate::execute::{Dialect, Placeholder};
 
 /// One section of a file, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,8 @@ pub struct RawSection {
     pub params: Vec<(String, usize)>,
     /// Whether the section holds anything but comments and blanks.
     pub has_sql: bool,
+    /// Where each placeholder was written in `sql`.
+    pub placeholders: Vec<Placeholder>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,12 +100,13 @@ pub fn parse(
         // first line is the next one.
         let first_line = if names.is_empty() { line } else { line + 1 };
         match render(&body, first_line, &placeholder) {
-            Ok((sql, params, has_sql)) => sections.push(RawSection {
+            Ok((sql, params, has_sql, placeholders)) => sections.push(RawSection {
                 names,
                 line,
                 sql,
                 params,
                 has_sql,
+                placeholders,
             }),
             Err(e) => errors.push(e),
         }
@@ -151,7 +154,7 @@ fn is_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-type Rendered = (String, Vec<(String, usize)>, bool);
+type Rendered = (String, Vec<(String, usize)>, bool, Vec<Placeholder>);
 
 /// Replaces `:name` outside literals and comments with numbered placeholders.
 fn render(
@@ -163,6 +166,7 @@ fn render(
     let mut out = String::with_capacity(body.len());
     let mut params: Vec<(String, usize)> = Vec::new();
     let mut has_sql = false;
+    let mut spans = Vec::new();
     let mut line = first_line;
     let mut i = 0;
     let unterminated = |what: &str, at: usize| SqlSyntaxError {
@@ -255,7 +259,13 @@ fn render(
                         params.len()
                     }
                 };
+                let start = out.len();
                 out.push_str(&placeholder(n, &name));
+                spans.push(Placeholder {
+                    start,
+                    end: out.len(),
+                    param: n - 1,
+                });
                 i = end;
             }
             _ => {
@@ -267,7 +277,7 @@ fn render(
             }
         }
     }
-    Ok((out, params, has_sql))
+    Ok((out, params, has_sql, spans))
 }
 
 #[cfg(test)]
