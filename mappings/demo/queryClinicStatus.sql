@@ -6,8 +6,10 @@
 -- doctor has seen the patient, 0 = not yet.
 -- Portable: the same SQL runs on the SQLite demo and on SQL Server (no
 -- override). On SQL Server :registerId compares with a varchar column
--- (outp_register.register_id); :clinicDate with the date column visit_date
--- (a yyyy-MM-dd text converts to date whatever SET DATEFORMAT says).
+-- (outp_register.register_id) and binds as varchar; :clinicDate compares
+-- with the date column visit_date (a yyyy-MM-dd text converts to date
+-- whatever SET DATEFORMAT says).
+-- @varchar :registerId
 SELECT r.register_id AS registerId,
        CASE WHEN r.visit_status = '1' THEN 1 ELSE 0 END AS status
 FROM outp_register r

@@ -9,9 +9,10 @@
 -- Portable: the same SQL runs on the SQLite demo and on SQL Server (no
 -- override). On SQL Server :scheduleId, :departmentCode and :doctorCode
 -- compare with varchar columns (schedule.schedule_id, dept_code,
--- doctor_code); :clinicTime with nvarchar ampm; :clinicDate with the date
--- column clinic_date (a yyyy-MM-dd text converts to date whatever SET
--- DATEFORMAT says).
+-- doctor_code) and bind as varchar; :clinicTime compares with nvarchar
+-- ampm; :clinicDate with the date column clinic_date (a yyyy-MM-dd text
+-- converts to date whatever SET DATEFORMAT says).
+-- @varchar :scheduleId, :departmentCode, :doctorCode
 SELECT s.doctor_code AS doctorCode,
        s.dept_code   AS departmentCode,
        s.clinic_date AS clinicDate,
