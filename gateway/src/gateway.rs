@@ -284,13 +284,27 @@ pub fn open_database(
                     message: e.to_string(),
                 })?;
                 // Start-up runs on a blocking thread: wait for the script here.
-                tokio::runtime::Handle::try_current()
-                    .map_err(|e| ExecError::Unavailable(e.to_string()))?
-                    .block_on(db.run_script(text))
-                    .map_err(|e| ExecError::Script {
-                        script: path.display().to_string(),
-                        message: e.to_string(),
-                    })?;
+                // A script is one transaction: a transient failure (a dropped
+                // connection, a server-side hiccup) is retried on a fresh
+                // connection, twice at most.
+                let runtime = tokio::runtime::Handle::try_current()
+                    .map_err(|e| ExecError::Unavailable(e.to_string()))?;
+                let mut attempt = 0;
+                loop {
+                    match runtime.block_on(db.run_script(text.clone())) {
+                        Ok(()) => break,
+                        Err(e) if attempt < 2 => {
+                            attempt += 1;
+                            tracing::warn!(script = %path.display(), error = %e, attempt, "start script failed; retrying");
+                        }
+                        Err(e) => {
+                            return Err(ExecError::Script {
+                                script: path.display().to_string(),
+                                message: e.to_string(),
+                            })
+                        }
+                    }
+                }
             }
             Ok(Arc::new(db))
         }
