@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
-use crate::catalogue::{self, Method};
+use crate::catalogue::{self, Kind, Method};
 use crate::decode::{self, DecodeError, RawRequest};
 use crate::execute::mssql::{MssqlDatabase, MssqlOptions};
 use crate::execute::sqlite::{SqliteDatabase, SqliteOptions};
-use crate::execute::{Database, ExecError};
+use crate::execute::{CommitDecision, Database, ExecError, ResultSet};
 use crate::plan::{
     self, DatabaseConfig, EmptyResult, Encrypt, HospitalMapping, MappingError, MssqlConfig, Part,
 };
@@ -205,39 +205,64 @@ impl Gateway {
             })?;
         let params = validate::validate(method, request, today)?;
         let statements = plan.statements(&params);
-        let sets = hospital
-            .db
-            .query(statements)
-            .await
-            .map_err(|source| {
-                tracing::error!(hospital = %hospital.mapping.id, file = %plan.file.display(), error = %source, "mapping failed");
-                CallError::Execute { method: method.name, source }
-            })?;
-        let mut rows = Rows::default();
-        for (section, results) in plan.sections.iter().zip(sets) {
-            // The k-th result set of a section feeds its k-th part; a
-            // statement that returns fewer leaves the rest empty.
-            for (part, set) in section.parts.iter().zip(results) {
-                match *part {
-                    Part::Header => rows.header = Some(set),
-                    Part::List(depth) => {
-                        if rows.lists.len() <= depth {
-                            rows.lists.resize_with(depth + 1, || None);
-                        }
-                        rows.lists[depth] = Some(set);
-                    }
-                }
+        let parts: Vec<Vec<Part>> = plan.sections.iter().map(|s| s.parts.clone()).collect();
+        let empty_success = plan.empty_result == EmptyResult::Success;
+        let executed = match method.kind {
+            // A write runs in one transaction that commits only when the
+            // reply it produces is `success` (full, close, invalid_card and
+            // errors leave the HIS as it was).
+            Kind::Write => {
+                let (parts, message) = (parts.clone(), plan.empty_message.clone());
+                let decide: CommitDecision = Box::new(move |sets| {
+                    let empty = WhenEmpty {
+                        success: empty_success,
+                        message: &message,
+                    };
+                    shape::shape(method, assemble(&parts, sets.to_vec()), &empty)
+                        .is_ok_and(|reply| reply.is_success())
+                });
+                hospital
+                    .db
+                    .transact(statements, decide)
+                    .await
+                    .map(|(sets, _)| sets)
             }
-        }
+            _ => hospital.db.query(statements).await,
+        };
+        let sets = executed.map_err(|source| {
+            tracing::error!(hospital = %hospital.mapping.id, file = %plan.file.display(), error = %source, "mapping failed");
+            CallError::Execute { method: method.name, source }
+        })?;
         let empty = WhenEmpty {
-            success: plan.empty_result == EmptyResult::Success,
+            success: empty_success,
             message: &plan.empty_message,
         };
-        shape::shape(method, rows, &empty).map_err(|source| {
+        shape::shape(method, assemble(&parts, sets), &empty).map_err(|source| {
             tracing::error!(hospital = %hospital.mapping.id, file = %plan.file.display(), error = %source, "mapping returned a bad value");
             CallError::Shape { method: method.name, source }
         })
     }
+}
+
+/// Sorts result sets into the parts of the response: the k-th result set of
+/// a section feeds its k-th part; a statement that returns fewer leaves the
+/// rest empty.
+fn assemble(parts: &[Vec<Part>], sets: Vec<Vec<ResultSet>>) -> Rows {
+    let mut rows = Rows::default();
+    for (section, results) in parts.iter().zip(sets) {
+        for (part, set) in section.iter().zip(results) {
+            match *part {
+                Part::Header => rows.header = Some(set),
+                Part::List(depth) => {
+                    if rows.lists.len() <= depth {
+                        rows.lists.resize_with(depth + 1, || None);
+                    }
+                    rows.lists[depth] = Some(set);
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// Creates a SQL Server hospital's database if it does not exist yet

@@ -7,7 +7,7 @@
 //! element of outbound `pushHisData` requests (it is `Method::data_type`).
 //! Request examples are the spec's own values, typos in the XML fixed.
 
-use super::FieldType::{Date, DateTime, Int, Money, Text};
+use super::FieldType::{Date, DateTime, IdCard, Int, Money, Text};
 use super::{DefaultRule, Direction, Field, Kind, List, Method, Shape};
 
 /// 是否必须 = 是.
@@ -276,7 +276,9 @@ pub static METHODS: &[Method] = &[
         kind: Kind::Write,
         request: flat(&[
             Field::new("realName", Text, REQ, "就诊人姓名").example("张三"),
-            Field::new("idCard", Text, REQ, "就诊人身份证").example("430702xxxxxxxx8766"),
+            // Stored by the HIS: checked as GB 11643 (the spec's masked
+            // example is therefore not a valid request).
+            Field::new("idCard", IdCard, REQ, "就诊人身份证").example("430702xxxxxxxx8766"),
             Field::new("phone", Text, REQ, "联系电话").example("1312211xxxx"),
         ]),
         response: flat(&[

@@ -40,6 +40,9 @@ pub enum Kind {
 pub enum FieldType {
     /// Free text or a code, passed through as is.
     Text,
+    /// A resident identity card number (GB 11643-1999: 18 characters, the
+    /// last a MOD 11-2 check character), checked where the HIS will store it.
+    IdCard,
     /// Whole number.
     Int,
     /// `yyyy-MM-dd`.

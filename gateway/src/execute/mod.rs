@@ -141,6 +141,9 @@ pub enum ExecError {
     Script { script: String, message: String },
 }
 
+/// Decides, from a write's result sets, whether its transaction commits.
+pub type CommitDecision = Box<dyn FnOnce(&[Vec<ResultSet>]) -> bool + Send>;
+
 /// A pooled connection to one hospital's HIS database.
 #[async_trait]
 pub trait Database: Send + Sync {
@@ -150,6 +153,16 @@ pub trait Database: Send + Sync {
     /// statement, the result sets it produced (a batch or a stored procedure
     /// may produce several; a plain SELECT one).
     async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError>;
+
+    /// Runs write statements in order in ONE transaction on one connection.
+    /// The transaction commits only if `commit` approves the result sets;
+    /// otherwise, and on any error, all of it is rolled back. Returns the
+    /// result sets and whether they were committed. Never retried.
+    async fn transact(
+        &self,
+        statements: Vec<Statement>,
+        commit: CommitDecision,
+    ) -> Result<(Vec<Vec<ResultSet>>, bool), ExecError>;
 
     /// Runs a script of the database's own dialect (schema, seed, migrations):
     /// SQLite as one batch, SQL Server split into batches on `GO` lines.

@@ -22,7 +22,9 @@ use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 /// The TDS client library, for callers that set up test databases.
 pub use tiberius;
 
-use super::{Database, Description, Dialect, ExecError, Param, ResultSet, Statement, Value};
+use super::{
+    CommitDecision, Database, Description, Dialect, ExecError, Param, ResultSet, Statement, Value,
+};
 use crate::money::real_to_decimal;
 
 /// Everything needed to open and pool connections to one SQL Server database.
@@ -210,6 +212,25 @@ pub async fn create_database(options: &MssqlOptions) -> Result<String, ExecError
             message: format!("CREATE DATABASE {name}: {e}"),
         })?;
     Ok(name)
+}
+
+/// Commits or rolls back the open transaction (if XACT_ABORT already rolled
+/// it back, there is nothing left to end).
+async fn end_transaction(client: &mut TdsClient, commit: bool) -> Result<(), ExecError> {
+    let sql = if commit {
+        "COMMIT TRANSACTION"
+    } else {
+        "IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION"
+    };
+    let stream = client
+        .simple_query(sql)
+        .await
+        .map_err(|e| ExecError::Unavailable(e.to_string()))?;
+    stream
+        .into_results()
+        .await
+        .map_err(|e| ExecError::Unavailable(e.to_string()))?;
+    Ok(())
 }
 
 /// Runs the `GO`-separated batches of `script` on `client`.
@@ -438,6 +459,55 @@ impl Database for MssqlDatabase {
             Err((true, _)) => self.run_once(&statements).await.map_err(|(_, e)| e),
             Err((false, e)) => Err(e),
         }
+    }
+
+    async fn transact(
+        &self,
+        statements: Vec<Statement>,
+        commit: CommitDecision,
+    ) -> Result<(Vec<Vec<ResultSet>>, bool), ExecError> {
+        let mut conn = self.checkout().await?;
+        let work = async {
+            // XACT_ABORT: any error inside aborts and rolls back the whole
+            // transaction on the server, whatever the client does next.
+            conn.client
+                .simple_query("SET XACT_ABORT ON; BEGIN TRANSACTION;")
+                .await
+                .map_err(|e| StatementError::Connection(ExecError::Unavailable(e.to_string())))?
+                .into_results()
+                .await
+                .map_err(|e| StatementError::Connection(ExecError::Unavailable(e.to_string())))?;
+            let mut sets = Vec::with_capacity(statements.len());
+            for (i, statement) in statements.iter().enumerate() {
+                sets.push(run_statement(&mut conn.client, statement, i).await?);
+            }
+            Ok::<_, StatementError>(sets)
+        };
+        let outcome = tokio::time::timeout(self.query_timeout, work).await;
+        let sets = match outcome {
+            Ok(Ok(sets)) => sets,
+            Ok(Err(StatementError::Sql(e))) => {
+                if end_transaction(&mut conn.client, false).await.is_err() {
+                    conn.broken = true;
+                }
+                return Err(e);
+            }
+            Ok(Err(StatementError::Connection(e))) => {
+                // The server rolls back a transaction whose connection is gone.
+                conn.broken = true;
+                return Err(e);
+            }
+            Err(_) => {
+                conn.broken = true;
+                return Err(ExecError::Timeout(self.query_timeout));
+            }
+        };
+        let commit = commit(&sets);
+        if let Err(e) = end_transaction(&mut conn.client, commit).await {
+            conn.broken = true;
+            return Err(e);
+        }
+        Ok((sets, commit))
     }
 
     async fn run_script(&self, script: String) -> Result<(), ExecError> {

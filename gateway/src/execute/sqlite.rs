@@ -17,8 +17,8 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
 use super::{
-    decimal_functions, Database, Description, Dialect, ExecError, Param, ResultSet, Statement,
-    Value,
+    decimal_functions, CommitDecision, Database, Description, Dialect, ExecError, Param, ResultSet,
+    Statement, Value,
 };
 
 /// How to open one SQLite HIS database.
@@ -129,6 +129,33 @@ impl Database for SqliteDatabase {
             }
             tx.commit().map_err(|e| sql_error(0, e))?;
             Ok(sets)
+        })
+        .await
+    }
+
+    async fn transact(
+        &self,
+        statements: Vec<Statement>,
+        commit: CommitDecision,
+    ) -> Result<(Vec<Vec<ResultSet>>, bool), ExecError> {
+        self.run(move |conn| {
+            // IMMEDIATE takes the write lock first: two writers never both
+            // read and then fail to upgrade (busy_timeout queues them).
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| sql_error(0, e))?;
+            let mut sets = Vec::with_capacity(statements.len());
+            for (i, statement) in statements.iter().enumerate() {
+                // An error drops `tx`, which rolls back.
+                sets.push(run_statement(&tx, statement).map_err(|e| sql_error(i, e))?);
+            }
+            let commit = commit(&sets);
+            if commit {
+                tx.commit().map_err(|e| sql_error(0, e))?;
+            } else {
+                tx.rollback().map_err(|e| sql_error(0, e))?;
+            }
+            Ok((sets, commit))
         })
         .await
     }
@@ -304,6 +331,47 @@ mod tests {
             sets[0][1].rows,
             vec![vec![Value::Text("a".into()), Value::Text("1.75".into())]]
         );
+    }
+
+    #[tokio::test]
+    async fn a_write_commits_only_when_approved_and_never_after_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(dir.path());
+        db.run_script("CREATE TABLE slot(id TEXT PRIMARY KEY, remain INTEGER NOT NULL CHECK (remain >= 0)); INSERT INTO slot VALUES ('s1', 1);".into())
+            .await
+            .unwrap();
+        let take = || {
+            vec![Statement::new(
+                "UPDATE slot SET remain = remain - 1 WHERE id = ?1 AND remain > 0; SELECT changes() AS taken",
+                vec![Param::Text("s1".into())],
+            )]
+        };
+        let remain = || async {
+            db.query(vec![Statement::new("SELECT remain FROM slot", vec![])])
+                .await
+                .unwrap()[0][0]
+                .rows[0][0]
+                .clone()
+        };
+        // Refused by the decision: rolled back.
+        let (sets, committed) = db.transact(take(), Box::new(|_| false)).await.unwrap();
+        assert!(!committed);
+        assert_eq!(sets[0][0].rows[0][0], Value::Int(1));
+        assert_eq!(remain().await, Value::Int(1));
+        // Approved: committed.
+        let (_, committed) = db.transact(take(), Box::new(|_| true)).await.unwrap();
+        assert!(committed);
+        assert_eq!(remain().await, Value::Int(0));
+        // An error in a later statement undoes the earlier one.
+        db.run_script("UPDATE slot SET remain = 5".into())
+            .await
+            .unwrap();
+        let failing = vec![
+            Statement::new("UPDATE slot SET remain = remain - 1", vec![]),
+            Statement::new("UPDATE slot SET remain = -1", vec![]),
+        ];
+        assert!(db.transact(failing, Box::new(|_| true)).await.is_err());
+        assert_eq!(remain().await, Value::Int(5));
     }
 
     #[tokio::test]

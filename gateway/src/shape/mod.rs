@@ -129,7 +129,9 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
     }
     let result = result.take().unwrap_or_else(|| "success".into());
     let message = message.unwrap_or_default();
-    if result.eq_ignore_ascii_case("error") {
+    // Only a success carries the method's fields (a booking that is `full`
+    // or `close` has no registerId to send).
+    if !result.eq_ignore_ascii_case("success") {
         return Ok(Reply {
             result,
             message,

@@ -143,3 +143,64 @@ fn date_forms_are_normalised() {
         "2015-03-20 19:33:45"
     );
 }
+
+#[test]
+fn identity_numbers_follow_gb_11643() {
+    // The standard's own example and a demo patient.
+    assert_eq!(
+        id_card("11010519491231002X").as_deref(),
+        Some("11010519491231002X")
+    );
+    assert_eq!(
+        id_card(" 11010519491231002x ").as_deref(),
+        Some("11010519491231002X")
+    );
+    assert_eq!(
+        id_card("430702200611148766").as_deref(),
+        Some("430702200611148766")
+    );
+    for bad in [
+        "110105194912310021", // wrong check character
+        "430702xxxxxxxx8766", // masked
+        "11010519491331002X", // month 13
+        "11010519490229002X", // 1949 was not a leap year
+        "1101051949123100",   // short
+        "",
+    ] {
+        assert_eq!(id_card(bad), None, "{bad}");
+    }
+    let m = find_inbound("addPatientCard").unwrap();
+    let e = validate(
+        m,
+        &request(&[
+            ("realName", "张三"),
+            ("idCard", "430702xxxxxxxx8766"),
+            ("phone", "1"),
+        ]),
+        today(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ValidationError::Invalid {
+                field: "idCard",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // Other methods keep the platform's masked ids as they are.
+    let m = find_inbound("checkPatientCard").unwrap();
+    assert!(validate(
+        m,
+        &request(&[
+            ("patientCard", "1"),
+            ("realName", "张三"),
+            ("idCard", "430702xxxxxxxx8766"),
+            ("phone", "1")
+        ]),
+        today()
+    )
+    .is_ok());
+}
