@@ -387,3 +387,42 @@ async fn live_check_passes_on_the_demo() {
         "{text:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_write_commits_only_when_approved_and_never_after_an_error() {
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    db.run("CREATE TABLE dbo.slot_probe (id varchar(10) PRIMARY KEY, remain int NOT NULL CHECK (remain >= 0))\nGO\nINSERT dbo.slot_probe VALUES ('s1', 1)")
+        .await;
+    let pool = db.pool(2, 5_000);
+    let take = || {
+        stmt(
+            "UPDATE dbo.slot_probe SET remain = remain - 1 WHERE id = @P1 AND remain > 0; SELECT @@ROWCOUNT AS taken",
+            &[Some("s1")],
+        )
+    };
+    let remain = || async {
+        pool.query(stmt("SELECT remain FROM dbo.slot_probe", &[]))
+            .await
+            .unwrap()[0][0]
+            .rows[0][0]
+            .clone()
+    };
+    let (sets, committed) = pool.transact(take(), Box::new(|_| false)).await.unwrap();
+    assert!(!committed);
+    assert_eq!(sets[0][0].rows[0][0], Value::Int(1));
+    assert_eq!(remain().await, Value::Int(1));
+    let (_, committed) = pool.transact(take(), Box::new(|_| true)).await.unwrap();
+    assert!(committed);
+    assert_eq!(remain().await, Value::Int(0));
+    db.run("UPDATE dbo.slot_probe SET remain = 5").await;
+    let failing = vec![
+        Statement::new("UPDATE dbo.slot_probe SET remain = remain - 1", vec![]),
+        Statement::new("UPDATE dbo.slot_probe SET remain = -1", vec![]),
+    ];
+    assert!(pool.transact(failing, Box::new(|_| true)).await.is_err());
+    assert_eq!(remain().await, Value::Int(5));
+    // The connection that saw the error serves the next call.
+    assert_eq!(remain().await, Value::Int(5));
+}
