@@ -26,6 +26,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Kept so the database lives as long as the test.
     pub data_dir: tempfile::TempDir,
+    /// The running gateway, for tests that look into a hospital's database.
+    pub gateway: std::sync::Arc<hisgw::gateway::Gateway>,
     /// Drops the SQL Server test database when the test ends.
     pub mssql: Option<mssql::TestDatabase>,
 }
@@ -144,11 +146,13 @@ async fn start(
     let settings = test_settings(data_dir.path().to_path_buf(), mappings_dir);
     let app = Application::build(settings).await.expect("gateway starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let gateway = app.gateway();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         data_dir,
+        gateway,
         mssql,
     }
 }
@@ -188,6 +192,15 @@ macro_rules! on_both_backends {
 }
 
 impl TestApp {
+    /// Runs SQL on the demo hospital's database (portable SQL only: the
+    /// same text runs on both backends).
+    pub async fn demo_sql(&self, sql: &str) -> Vec<Vec<hisgw::execute::ResultSet>> {
+        let db = &self.gateway.hospital("demo").expect("demo hospital").db;
+        db.query(vec![hisgw::execute::Statement::new(sql, vec![])])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// POSTs `body` to `/api/{hospital}/{method}`.
     pub async fn post(
         &self,
