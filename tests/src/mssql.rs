@@ -138,6 +138,9 @@ impl TestDatabase {
         database.insert("kind".into(), "mssql".into());
         database.insert("connection_string".into(), self.connection_string().into());
         database.insert("max_size".into(), toml::Value::Integer(4));
+        // Races of hundreds of writes queue longer than a patient would wait.
+        database.insert("checkout_timeout_ms".into(), toml::Value::Integer(120_000));
+        database.insert("query_timeout_ms".into(), toml::Value::Integer(60_000));
         database.insert(
             "start_scripts".into(),
             toml::Value::Array(vec![repo()

@@ -1,0 +1,156 @@
+-- 6.1 insertRegister (新增挂号记录)
+-- HIS tables read: schedule, schedule_slot, card, patient, outp_register.
+-- HIS tables written: schedule_slot (used_num), sys_sequence, outp_register.
+-- A registration of this HIS is an outp_register row: status '0' 锁号待支付
+-- until 6.3 payRegister books the payment; reg_way '3' 互联网;
+-- reg_type '1' 当日挂号, or '2' 预约 when the session is on a later day.
+--
+-- The gateway runs this section in one write transaction (BEGIN IMMEDIATE)
+-- and commits only when the result is success. Checks, in order:
+--   no_scheduling  the session does not exist, is not the one of the
+--                  department / doctor / date sent (a 普通门诊 session
+--                  without a named doctor takes any doctorCode), its day has
+--                  passed, or sourceNo / sourceOrder name no time point of it;
+--   close          the session is stopped (停诊), with its reason;
+--   invalid_card   the card does not exist, is lost (挂失) or cancelled
+--                  (注销), the name is not the card holder's, or the ID
+--                  number's last four characters differ (as checkPatientCard);
+--   error          the patient already holds a registration or booking of
+--                  this session that is not cancelled;
+--   full           no slot left (at the time point asked for, when given).
+-- sourceNo is the slot id (号源编号) and sourceOrder the time point's number
+-- in the session, as queryScheduleTime gives them; without either the
+-- earliest time point with a slot left is taken. clinicTime, clinicType,
+-- the names and clinicFee are not compared: scheduleId names the session,
+-- and amount answers the session's fee.
+--
+-- The slot is taken by one conditional UPDATE (used_num < total_num and the
+-- session open) whose changes() decides success or full: never read-then-
+-- write, so slots are never overbooked. registerId ('GH' + visit day + the
+-- 4-digit register_seq) and the 门诊就诊号 come from sys_sequence, each
+-- incremented first and read back inside this same write transaction.
+-- hisOrderNumber is not answered: this HIS numbers the queue when the
+-- patient checks in at triage (12.2 getOutPatientOrderNum answers it then).
+--
+-- temp.hisgw_insert_register holds this call's state from one statement to
+-- the next (one row; the connection's own temp schema).
+-- @section header
+CREATE TEMP TABLE IF NOT EXISTS hisgw_insert_register (
+    result      TEXT,       -- NULL while every check passes
+    message     TEXT,
+    schedule_id TEXT,
+    clinic_date TEXT,
+    reg_fee     TEXT,
+    patient_id  TEXT,
+    card_no     TEXT,
+    want_slot   INTEGER,    -- the time point asked for (sourceNo / sourceOrder)
+    slot_id     INTEGER,    -- the slot this call tries to take
+    register_id TEXT,
+    clinic_no   TEXT
+);
+DELETE FROM temp.hisgw_insert_register;
+
+INSERT INTO temp.hisgw_insert_register
+       (result, message, schedule_id, clinic_date, reg_fee, patient_id, card_no, want_slot)
+SELECT CASE
+           WHEN s.schedule_id IS NULL THEN 'no_scheduling'
+           WHEN s.dept_code IS NOT :departmentCode
+                OR s.clinic_date IS NOT :clinicDate
+                OR (s.doctor_code IS NOT NULL AND s.doctor_code IS NOT :doctorCode) THEN 'no_scheduling'
+           WHEN s.clinic_date < date('now', 'localtime') THEN 'no_scheduling'
+           WHEN s.status <> '1' THEN 'close'
+           WHEN (:sourceNo IS NOT NULL OR :sourceOrder IS NOT NULL) AND sl.slot_id IS NULL THEN 'no_scheduling'
+           WHEN c.card_no IS NULL OR c.status <> '0' THEN 'invalid_card'
+           WHEN p.name IS NOT :realName THEN 'invalid_card'
+           WHEN p.id_no IS NULL OR upper(substr(p.id_no, -4)) <> upper(substr(:idCard, -4)) THEN 'invalid_card'
+           WHEN EXISTS (SELECT 1 FROM outp_register r
+                        WHERE r.patient_id = p.patient_id
+                          AND r.schedule_id = s.schedule_id
+                          AND r.status IN ('0', '1')) THEN 'error'
+       END,
+       CASE
+           WHEN s.schedule_id IS NULL THEN '排班不存在'
+           WHEN s.dept_code IS NOT :departmentCode
+                OR s.clinic_date IS NOT :clinicDate
+                OR (s.doctor_code IS NOT NULL AND s.doctor_code IS NOT :doctorCode) THEN '排班与所选科室、医生或日期不符'
+           WHEN s.clinic_date < date('now', 'localtime') THEN '该排班已过就诊日期'
+           WHEN s.status <> '1' THEN '该排班已停诊' || COALESCE('：' || s.stop_reason, '')
+           WHEN (:sourceNo IS NOT NULL OR :sourceOrder IS NOT NULL) AND sl.slot_id IS NULL THEN '所选号源不存在'
+           WHEN c.card_no IS NULL THEN '就诊卡号不存在'
+           WHEN c.status = '1' THEN '就诊卡已挂失'
+           WHEN c.status <> '0' THEN '就诊卡已注销'
+           WHEN p.name IS NOT :realName THEN '姓名与就诊卡不匹配'
+           WHEN p.id_no IS NULL OR upper(substr(p.id_no, -4)) <> upper(substr(:idCard, -4)) THEN '身份证号与就诊卡不匹配'
+           WHEN EXISTS (SELECT 1 FROM outp_register r
+                        WHERE r.patient_id = p.patient_id
+                          AND r.schedule_id = s.schedule_id
+                          AND r.status IN ('0', '1')) THEN '您已挂过该排班的号，请勿重复挂号'
+       END,
+       s.schedule_id, s.clinic_date, s.reg_fee, p.patient_id, c.card_no, sl.slot_id
+FROM (SELECT 1 AS one) AS req
+LEFT JOIN schedule s ON s.schedule_id = :scheduleId
+LEFT JOIN schedule_slot sl
+       ON sl.schedule_id = s.schedule_id
+      AND (:sourceNo IS NOT NULL OR :sourceOrder IS NOT NULL)
+      AND (:sourceNo IS NULL OR CAST(sl.slot_id AS TEXT) = :sourceNo)
+      AND (:sourceOrder IS NULL OR CAST(sl.point_no AS TEXT) = :sourceOrder)
+LEFT JOIN card c ON c.card_no = :patientCard
+LEFT JOIN patient p ON p.patient_id = c.patient_id;
+
+-- The slot to take: the one asked for, else the earliest with room.
+UPDATE temp.hisgw_insert_register
+SET slot_id = COALESCE(want_slot,
+                       (SELECT sl.slot_id FROM schedule_slot sl
+                        WHERE sl.schedule_id = hisgw_insert_register.schedule_id
+                          AND sl.used_num < sl.total_num
+                        ORDER BY sl.point_no
+                        LIMIT 1))
+WHERE result IS NULL;
+
+-- Take it: one conditional UPDATE, no read-then-write.
+UPDATE schedule_slot
+SET used_num = used_num + 1
+WHERE slot_id = (SELECT b.slot_id FROM temp.hisgw_insert_register b WHERE b.result IS NULL)
+  AND used_num < total_num
+  AND EXISTS (SELECT 1 FROM schedule s WHERE s.schedule_id = schedule_slot.schedule_id AND s.status = '1');
+
+-- changes() is the row count of the UPDATE just above.
+UPDATE temp.hisgw_insert_register
+SET result  = CASE WHEN changes() = 1 THEN 'success'
+                   WHEN (SELECT s.status FROM schedule s WHERE s.schedule_id = hisgw_insert_register.schedule_id) <> '1' THEN 'close'
+                   ELSE 'full' END,
+    message = CASE WHEN changes() = 1 THEN '挂号成功'
+                   WHEN (SELECT s.status FROM schedule s WHERE s.schedule_id = hisgw_insert_register.schedule_id) <> '1' THEN '该排班已停诊'
+                   WHEN want_slot IS NOT NULL THEN '该时间点号源已满，请选择其他时间'
+                   ELSE '该排班号源已满' END
+WHERE result IS NULL;
+
+-- New numbers: increment, then read back (the write lock is ours until commit).
+UPDATE sys_sequence
+SET cur_val = cur_val + 1
+WHERE seq_name IN ('register_seq', 'clinic_no')
+  AND EXISTS (SELECT 1 FROM temp.hisgw_insert_register WHERE result = 'success');
+
+UPDATE temp.hisgw_insert_register
+SET register_id = 'GH' || strftime('%Y%m%d', clinic_date)
+                  || printf('%04d', (SELECT cur_val FROM sys_sequence WHERE seq_name = 'register_seq')),
+    clinic_no   = CAST((SELECT cur_val FROM sys_sequence WHERE seq_name = 'clinic_no') AS TEXT)
+WHERE result = 'success';
+
+INSERT INTO outp_register (register_id, clinic_no, patient_id, card_no, schedule_id, slot_id, dept_code, doctor_code, clinic_type,
+                           visit_date, ampm, visit_time, reg_fee, reg_type, reg_way, status, visit_status, queue_no,
+                           trade_no, invoice_no, reg_time, see_time, cancel_time)
+SELECT b.register_id, b.clinic_no, b.patient_id, b.card_no, s.schedule_id, sl.slot_id, s.dept_code, s.doctor_code, s.clinic_type,
+       s.clinic_date, s.ampm, sl.visit_time, s.reg_fee,
+       CASE WHEN s.clinic_date > date('now', 'localtime') THEN '2' ELSE '1' END, '3', '0', '0', NULL,
+       NULL, NULL, datetime('now', 'localtime'), NULL, NULL
+FROM temp.hisgw_insert_register b
+JOIN schedule s ON s.schedule_id = b.schedule_id
+JOIN schedule_slot sl ON sl.slot_id = b.slot_id
+WHERE b.result = 'success';
+
+SELECT b.result      AS result,
+       b.message     AS message,
+       b.register_id AS registerId,
+       b.reg_fee     AS amount
+FROM temp.hisgw_insert_register b;
