@@ -205,14 +205,13 @@ impl Gateway {
             })?;
         let params = validate::validate(method, request, today)?;
         let statements = plan.statements(&params);
-        let parts: Vec<Vec<Part>> = plan.sections.iter().map(|s| s.parts.clone()).collect();
         let empty_success = plan.empty_result == EmptyResult::Success;
         let executed = match method.kind {
             // A write runs in one transaction that commits only when the
             // reply it produces is `success` (full, close, invalid_card and
             // errors leave the HIS as it was).
             Kind::Write => {
-                let (parts, message) = (parts.clone(), plan.empty_message.clone());
+                let (parts, message) = (plan.parts.clone(), plan.empty_message.clone());
                 let decide: CommitDecision = Box::new(move |sets| {
                     let empty = WhenEmpty {
                         success: empty_success,
@@ -237,7 +236,7 @@ impl Gateway {
             success: empty_success,
             message: &plan.empty_message,
         };
-        shape::shape(method, assemble(&parts, sets), &empty).map_err(|source| {
+        shape::shape(method, assemble(&plan.parts, sets), &empty).map_err(|source| {
             tracing::error!(hospital = %hospital.mapping.id, file = %plan.file.display(), error = %source, "mapping returned a bad value");
             CallError::Shape { method: method.name, source }
         })

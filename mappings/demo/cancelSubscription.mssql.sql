@@ -64,6 +64,7 @@ BEGIN
         WHERE r.register_id = @register_id;
 END;
 
-SELECT @result AS result,
-       @message AS message,
-       CAST(NULL AS varchar(30)) AS hisRefundId;
+-- No hisRefundId column: a selected column is always sent, and no money
+-- moved, so there is no refund number to report.
+SELECT @result  AS result,
+       @message AS message;

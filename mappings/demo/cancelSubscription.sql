@@ -64,7 +64,8 @@ SET used_num = used_num - 1
 WHERE slot_id = (SELECT b.slot_id FROM temp.hisgw_cancel_subscription b WHERE b.result = 'success')
   AND used_num > 0;
 
+-- No hisRefundId column: a selected column is always sent, and no money
+-- moved, so there is no refund number to report.
 SELECT b.result  AS result,
-       b.message AS message,
-       NULL      AS hisRefundId
+       b.message AS message
 FROM temp.hisgw_cancel_subscription b;

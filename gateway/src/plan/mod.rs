@@ -87,6 +87,9 @@ pub struct MethodPlan {
     pub file: PathBuf,
     /// Header first, then lists by depth.
     pub sections: Vec<SectionPlan>,
+    /// The parts of each section, in section order (shared with a write's
+    /// commit decision, which outlives the call's borrow of the plan).
+    pub parts: Arc<[Vec<Part>]>,
     pub empty_result: EmptyResult,
     pub empty_message: String,
 }
@@ -277,11 +280,13 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
                             .and_then(|f| f.options.empty_message.clone())
                     })
                     .unwrap_or_else(|| DEFAULT_EMPTY_MESSAGE.to_string());
+                let parts = sections.iter().map(|s| s.parts.clone()).collect();
                 methods.insert(
                     method.name,
                     MethodPlan {
                         method,
                         file: path,
+                        parts,
                         sections,
                         empty_result,
                         empty_message,
