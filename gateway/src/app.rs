@@ -31,12 +31,12 @@ impl Application {
     /// Loads the mappings, opens the databases and binds the listener
     /// (port 0 picks a free port; `port()` tells which).
     pub async fn build(settings: Settings) -> Result<Application, BuildError> {
-        let s = settings.clone();
-        let gateway = tokio::task::spawn_blocking(move || {
-            Gateway::open(&s.mappings_dir, s.hospitals.as_deref(), &s.data_dir)
-        })
-        .await
-        .expect("gateway start-up task panicked")?;
+        let gateway = Gateway::start(
+            &settings.mappings_dir,
+            settings.hospitals.as_deref(),
+            &settings.data_dir,
+        )
+        .await?;
         let gateway = Arc::new(gateway);
         let bind_err = |source| BuildError::Bind {
             address: settings.listen.clone(),

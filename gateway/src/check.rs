@@ -108,15 +108,15 @@ fn check_coverage(h: &HospitalMapping, report: &mut Report) {
 }
 
 async fn check_live(settings: &Settings, report: &mut Report) {
-    let s = settings.clone();
-    let opened = tokio::task::spawn_blocking(move || {
-        Gateway::open(&s.mappings_dir, s.hospitals.as_deref(), &s.data_dir)
-    })
+    let opened = Gateway::start(
+        &settings.mappings_dir,
+        settings.hospitals.as_deref(),
+        &settings.data_dir,
+    )
     .await;
     let gateway = match opened {
-        Ok(Ok(g)) => g,
-        Ok(Err(e)) => return report.push(Level::Error, e.to_string()),
-        Err(e) => return report.push(Level::Error, format!("start-up failed: {e}")),
+        Ok(g) => g,
+        Err(e) => return report.push(Level::Error, e.to_string()),
     };
     let today = crate::gateway::today();
     let mut hospitals: Vec<_> = gateway.hospitals().collect();

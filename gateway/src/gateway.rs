@@ -101,6 +101,8 @@ impl CallError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("start-up was interrupted: {0}")]
+    Interrupted(String),
     #[error("{}", join_errors(.0))]
     Mapping(Vec<MappingError>),
     #[error("hospital {hospital}: {source}")]
@@ -142,6 +144,22 @@ impl Gateway {
             hospitals.insert(mapping.id.clone(), Hospital { mapping, db });
         }
         Ok(Gateway { hospitals })
+    }
+
+    /// `open` on a blocking thread, for async callers (the server, `check`,
+    /// the `call` command).
+    pub async fn start(
+        mappings_dir: &Path,
+        only: Option<&[String]>,
+        data_dir: &Path,
+    ) -> Result<Gateway, StartError> {
+        let (mappings_dir, data_dir) = (mappings_dir.to_path_buf(), data_dir.to_path_buf());
+        let only = only.map(<[String]>::to_vec);
+        tokio::task::spawn_blocking(move || {
+            Gateway::open(&mappings_dir, only.as_deref(), &data_dir)
+        })
+        .await
+        .map_err(|e| StartError::Interrupted(e.to_string()))?
     }
 
     pub fn hospital(&self, id: &str) -> Option<&Hospital> {

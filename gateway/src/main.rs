@@ -189,16 +189,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if catalogue::find_inbound(&method).is_none() {
                 anyhow::bail!("unknown method {method:?}");
             }
-            let gateway = tokio::task::spawn_blocking(move || {
-                Gateway::open(
-                    &s.mappings_dir,
-                    Some(std::slice::from_ref(&hospital)),
-                    &s.data_dir,
-                )
-                .map(|g| (g, hospital))
-            })
-            .await??;
-            let (gateway, hospital) = gateway;
+            let gateway = Gateway::start(
+                &s.mappings_dir,
+                Some(std::slice::from_ref(&hospital)),
+                &s.data_dir,
+            )
+            .await?;
             let reply = match gateway
                 .call(&hospital, &method, &RawRequest::new(pairs))
                 .await

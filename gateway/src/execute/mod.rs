@@ -147,8 +147,6 @@ pub type CommitDecision = Box<dyn FnOnce(&[Vec<ResultSet>]) -> bool + Send>;
 /// A pooled connection to one hospital's HIS database.
 #[async_trait]
 pub trait Database: Send + Sync {
-    fn dialect(&self) -> Dialect;
-
     /// Runs read statements in order on one connection and returns, per
     /// statement, the result sets it produced (a batch or a stored procedure
     /// may produce several; a plain SELECT one).

@@ -22,9 +22,7 @@ use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 /// The TDS client library, for callers that set up test databases.
 pub use tiberius;
 
-use super::{
-    CommitDecision, Database, Description, Dialect, ExecError, Param, ResultSet, Statement, Value,
-};
+use super::{CommitDecision, Database, Description, ExecError, Param, ResultSet, Statement, Value};
 use crate::money::real_to_decimal;
 
 /// Everything needed to open and pool connections to one SQL Server database.
@@ -447,10 +445,6 @@ fn read_value(data: &ColumnData<'static>, fixed_char: bool) -> Result<Value, Exe
 
 #[async_trait]
 impl Database for MssqlDatabase {
-    fn dialect(&self) -> Dialect {
-        Dialect::Mssql
-    }
-
     async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError> {
         match self.run_once(&statements).await {
             Ok(sets) => Ok(sets),
@@ -612,6 +606,7 @@ mod tests {
 
     #[test]
     fn null_parameters_are_written_as_typed_nulls() {
+        use crate::execute::Dialect;
         let (sections, _) = crate::plan::sql::parse(
             "-- @varchar :b\nSELECT 1 WHERE (:a IS NULL OR x = :a) AND y = :b AND z = :c",
             Dialect::Mssql,

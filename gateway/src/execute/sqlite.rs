@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
 use super::{
-    decimal_functions, CommitDecision, Database, Description, Dialect, ExecError, Param, ResultSet,
+    decimal_functions, CommitDecision, Database, Description, ExecError, Param, ResultSet,
     Statement, Value,
 };
 
@@ -115,10 +115,6 @@ impl SqliteDatabase {
 
 #[async_trait]
 impl Database for SqliteDatabase {
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-
     async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError> {
         self.run(move |conn| {
             // One read transaction: every section sees the same snapshot.

@@ -113,10 +113,6 @@ impl MethodPlan {
             })
             .collect()
     }
-
-    pub fn section(&self, part: Part) -> Option<&SectionPlan> {
-        self.sections.iter().find(|s| s.parts.contains(&part))
-    }
 }
 
 /// One hospital's mapping, fully loaded and checked.
@@ -126,7 +122,6 @@ pub struct HospitalMapping {
     pub name: String,
     pub dir: PathBuf,
     pub database: DatabaseConfig,
-    pub dialect: Dialect,
     /// Keyed by the catalogue's method name.
     pub methods: HashMap<&'static str, MethodPlan>,
 }
@@ -303,7 +298,6 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             name: file.name,
             dir: dir.to_path_buf(),
             database: file.database,
-            dialect,
             methods,
         }),
         _ => {

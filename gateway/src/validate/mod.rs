@@ -22,10 +22,6 @@ impl Params {
     pub fn value(&self, index: usize) -> Option<&str> {
         self.values.get(index).and_then(|v| v.as_deref())
     }
-
-    pub fn values(&self) -> &[Option<String>] {
-        &self.values
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
