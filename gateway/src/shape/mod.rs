@@ -91,7 +91,7 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
     // the list when the mapping has no header section.
     let status_set = rows.header.as_ref().or(list_rows.as_ref());
     let status = status_set.and_then(|set| set.rows.first().map(|row| (set, row)));
-    let mut result = status.and_then(|(set, row)| text_column(set, row, "result"));
+    let result = status.and_then(|(set, row)| text_column(set, row, "result"));
     let message = status.and_then(|(set, row)| text_column(set, row, "message"));
 
     let header_row = rows
@@ -127,7 +127,7 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
             },
         });
     }
-    let result = result.take().unwrap_or_else(|| "success".into());
+    let result = result.unwrap_or_else(|| "success".into());
     let message = message.unwrap_or_default();
     // Only a success carries the method's fields (a booking that is `full`
     // or `close` has no registerId to send).
@@ -262,7 +262,9 @@ fn text_column(set: &ResultSet, row: &[Value], name: &str) -> Option<String> {
         Value::Text(t) => Some(t.trim().to_string()),
         Value::Int(n) => Some(n.to_string()),
         Value::Decimal(d) => Some(d.to_string()),
-        other => Some(format!("{other:?}")),
+        Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
+        Value::DateTime(dt) => Some(dt.format("%Y-%m-%d %H:%M:%S").to_string()),
+        Value::Bytes(_) => None,
     }
 }
 
