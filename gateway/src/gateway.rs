@@ -17,11 +17,16 @@ use crate::catalogue::{self, Kind, Method};
 use crate::decode::{self, DecodeError, RawRequest};
 use crate::execute::mssql::{MssqlDatabase, MssqlOptions};
 use crate::execute::sqlite::{SqliteDatabase, SqliteOptions};
-use crate::execute::{CommitDecision, Database, ExecError, ResultSet};
-use crate::plan::{
-    self, DatabaseConfig, EmptyResult, Encrypt, HospitalMapping, MappingError, MssqlConfig, Part,
+use crate::execute::{
+    Database, Dialect, ExecError, ResultSet, Settle, SettleDecision, WriteOutcome, WriteTx,
 };
-use crate::shape::{self, Reply, Rows, ShapeError, WhenEmpty};
+use crate::ledger;
+use crate::payments::{self, Booking, PaymentError, Payments};
+use crate::plan::{
+    self, DatabaseConfig, EmptyResult, Encrypt, HospitalMapping, MappingError, MethodPlan,
+    MssqlConfig, Part,
+};
+use crate::shape::{self, Body, Reply, Rows, ShapeError, WhenEmpty, IS_REFUND};
 use crate::validate::{self, ValidationError};
 use tiberius::{AuthMethod, Config, EncryptionLevel};
 
@@ -34,6 +39,7 @@ pub struct Hospital {
 /// Every hospital the gateway serves.
 pub struct Gateway {
     hospitals: HashMap<String, Hospital>,
+    payments: Payments,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +69,14 @@ pub enum CallError {
         #[source]
         source: ShapeError,
     },
+    /// A payment notification that was not booked (and whose answer must
+    /// not ask the platform to refund: nothing about it is final).
+    #[error("{method}: {source}")]
+    Payment {
+        method: &'static str,
+        #[source]
+        source: PaymentError,
+    },
 }
 
 impl CallError {
@@ -76,27 +90,47 @@ impl CallError {
             CallError::Decode(e) => (400, Reply::error(e.to_string())),
             CallError::Validate(e) => (200, Reply::error(e.to_string())),
             CallError::Execute { method, source } => {
-                let message = match source {
-                    ExecError::Busy(_) => {
-                        "HIS数据库繁忙，请稍后重试 (HIS database busy)".to_string()
-                    }
-                    ExecError::Timeout(_) => "HIS数据库响应超时 (HIS database timeout)".to_string(),
-                    ExecError::Unavailable(_) | ExecError::Open { .. } => {
-                        "HIS数据库无法连接，请稍后重试 (HIS database unavailable)".to_string()
-                    }
-                    _ => format!("HIS数据库查询失败 (HIS database error in {method})"),
-                };
-                (200, Reply::error(message))
+                (200, Reply::error(database_message(method, source)))
             }
-            CallError::Shape { method, source } => (
-                200,
-                Reply::error(format!(
-                    "HIS返回数据格式错误 ({method}: field {} is not {})",
-                    source.field, source.expected
-                )),
-            ),
+            CallError::Shape { method, source } => {
+                (200, Reply::error(shape_message(method, source)))
+            }
+            CallError::Payment { method, source } => {
+                let message = match source {
+                    PaymentError::Execute(e) => database_message(method, e),
+                    PaymentError::Shape(e) => shape_message(method, e),
+                    other => other.to_string(),
+                };
+                // isRefund=0: the platform keeps the money and retries or asks
+                // 15.2; only the hospital's mapping may ask for a refund.
+                let mut reply = Reply::error(message);
+                reply.body = Some(Body {
+                    wrap: None,
+                    fields: vec![(IS_REFUND, "0".into())],
+                    list: None,
+                });
+                (200, reply)
+            }
         }
     }
+}
+
+fn database_message(method: &str, source: &ExecError) -> String {
+    match source {
+        ExecError::Busy(_) => "HIS数据库繁忙，请稍后重试 (HIS database busy)".to_string(),
+        ExecError::Timeout(_) => "HIS数据库响应超时 (HIS database timeout)".to_string(),
+        ExecError::Unavailable(_) | ExecError::Open { .. } => {
+            "HIS数据库无法连接，请稍后重试 (HIS database unavailable)".to_string()
+        }
+        _ => format!("HIS数据库查询失败 (HIS database error in {method})"),
+    }
+}
+
+fn shape_message(method: &str, source: &ShapeError) -> String {
+    format!(
+        "HIS返回数据格式错误 ({method}: field {} is not {})",
+        source.field, source.expected
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +144,12 @@ pub enum StartError {
         hospital: String,
         #[source]
         source: ExecError,
+    },
+    #[error("hospital {hospital}: the payment ledger in its database is at version {found}, this gateway needs {needed}: run `hisgw migrate --hospital {hospital}`")]
+    Ledger {
+        hospital: String,
+        found: u32,
+        needed: u32,
     },
 }
 
@@ -141,9 +181,13 @@ impl Gateway {
                     hospital: mapping.id.clone(),
                     source,
                 })?;
+            check_ledger(&mapping, db.as_ref())?;
             hospitals.insert(mapping.id.clone(), Hospital { mapping, db });
         }
-        Ok(Gateway { hospitals })
+        Ok(Gateway {
+            hospitals,
+            payments: Payments::default(),
+        })
     }
 
     /// `open` on a blocking thread, for async callers (the server, `check`,
@@ -221,28 +265,49 @@ impl Gateway {
                 hospital: hospital.mapping.id.clone(),
                 method: method.name,
             })?;
+        if method.kind == Kind::Payment {
+            return self.pay(hospital, plan, request, today).await;
+        }
         let params = validate::validate(method, request, today)?;
         let statements = plan.statements(&params);
         let empty_success = plan.empty_result == EmptyResult::Success;
         let executed = match method.kind {
             // A write runs in one transaction that commits only when the
             // reply it produces is `success` (full, close, invalid_card and
-            // errors leave the HIS as it was).
+            // errors leave the HIS as it was). A cancellation that refunded a
+            // booked payment records the refund in the ledger, in the same
+            // transaction.
             Kind::Write => {
                 let (parts, message) = (plan.parts.clone(), plan.empty_message.clone());
-                let decide: CommitDecision = Box::new(move |sets| {
+                let ledger = hospital
+                    .mapping
+                    .keeps_ledger()
+                    .then(|| hospital.mapping.dialect());
+                let settle_params = params.clone();
+                let settle: SettleDecision = Box::new(move |sets| {
                     let empty = WhenEmpty {
                         success: empty_success,
                         message: &message,
                     };
-                    shape::shape(method, assemble(&parts, sets.to_vec()), &empty)
-                        .is_ok_and(|reply| reply.is_success())
+                    match shape::shape(method, assemble(&parts, sets.to_vec()), &empty) {
+                        Ok(reply) if reply.is_success() => Settle::Commit(match ledger {
+                            Some(dialect) => {
+                                payments::refund_statements(dialect, method, &settle_params, &reply)
+                            }
+                            None => Vec::new(),
+                        }),
+                        _ => Settle::Abort,
+                    }
                 });
-                hospital
-                    .db
-                    .transact(statements, decide)
-                    .await
-                    .map(|(sets, _)| sets)
+                let tx = WriteTx {
+                    claim: Vec::new(),
+                    work: statements,
+                    settle,
+                };
+                hospital.db.write(tx).await.map(|outcome| match outcome {
+                    WriteOutcome::Ran { sets, .. } => sets,
+                    WriteOutcome::ClaimTaken => Vec::new(),
+                })
             }
             _ => hospital.db.query(statements).await,
         };
@@ -259,12 +324,77 @@ impl Gateway {
             CallError::Shape { method: method.name, source }
         })
     }
+
+    /// A payment notification: booked exactly once (see `payments`).
+    async fn pay(
+        &self,
+        hospital: &Hospital,
+        plan: &MethodPlan,
+        request: &RawRequest,
+        today: NaiveDate,
+    ) -> Result<Reply, CallError> {
+        let method = plan.method;
+        let failed = |source: PaymentError| {
+            tracing::error!(hospital = %hospital.mapping.id, method = method.name, file = %plan.file.display(), error = %source, "payment not booked");
+            CallError::Payment {
+                method: method.name,
+                source,
+            }
+        };
+        let params = validate::validate(method, request, today)
+            .map_err(|e| failed(PaymentError::Invalid(e)))?;
+        let booking = Booking {
+            hospital: &hospital.mapping.id,
+            db: hospital.db.as_ref(),
+            dialect: hospital.mapping.dialect(),
+            sign_key: hospital.mapping.sign_key.as_deref(),
+            plan,
+        };
+        self.payments
+            .book(&booking, request, &params)
+            .await
+            .map_err(failed)
+    }
+}
+
+/// Brings a hospital's ledger up to date (SQLite: the gateway owns the
+/// file) or checks that `hisgw migrate` has (SQL Server: hospital IT
+/// decides when the HIS database changes).
+fn check_ledger(mapping: &HospitalMapping, db: &dyn Database) -> Result<(), StartError> {
+    if !mapping.keeps_ledger() {
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Handle::try_current().map_err(|e| StartError::Database {
+        hospital: mapping.id.clone(),
+        source: ExecError::Unavailable(e.to_string()),
+    })?;
+    let db_error = |source| StartError::Database {
+        hospital: mapping.id.clone(),
+        source,
+    };
+    let dialect = mapping.dialect();
+    if dialect == Dialect::Sqlite {
+        runtime
+            .block_on(ledger::migrate(db, dialect))
+            .map_err(db_error)?;
+    }
+    let found = runtime
+        .block_on(ledger::version(db, dialect))
+        .map_err(db_error)?;
+    if found < ledger::LATEST {
+        return Err(StartError::Ledger {
+            hospital: mapping.id.clone(),
+            found,
+            needed: ledger::LATEST,
+        });
+    }
+    Ok(())
 }
 
 /// Sorts result sets into the parts of the response: the k-th result set of
 /// a section feeds its k-th part; a statement that returns fewer leaves the
 /// rest empty.
-fn assemble(parts: &[Vec<Part>], sets: Vec<Vec<ResultSet>>) -> Rows {
+pub fn assemble(parts: &[Vec<Part>], sets: Vec<Vec<ResultSet>>) -> Rows {
     let mut rows = Rows::default();
     for (section, results) in parts.iter().zip(sets) {
         for (part, set) in section.iter().zip(results) {

@@ -9,10 +9,13 @@ pub mod encode;
 pub mod execute;
 pub mod gateway;
 pub mod http;
+pub mod ledger;
 pub mod money;
+pub mod payments;
 pub mod plan;
 pub mod settings;
 pub mod shape;
+pub mod sign;
 pub mod validate;
 
 pub use app::Application;

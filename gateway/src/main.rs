@@ -1,4 +1,4 @@
-//! The `hisgw` command: serve, check, call.
+//! The `hisgw` command: serve, check, sql, migrate, call.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +58,14 @@ enum Command {
         /// Script files, run in order.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Create or upgrade hisgw's own tables (the payment ledger) in each
+    /// hospital's database, or only in the one named. Safe to run again.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: Option<String>,
     },
     /// Answer one call in-process and print the response XML.
     Call {
@@ -146,22 +154,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             files,
         } => {
             let s = settings(&common)?;
-            let dir = s.mappings_dir.join(&hospital);
-            let mapping = hisgw::plan::load_hospital(&dir).map_err(|errors| {
-                let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                anyhow::anyhow!("{}", lines.join("\n"))
-            })?;
+            let mapping = load_mapping(&s, &hospital)?;
             if create_database {
                 if let Some(name) = hisgw::gateway::create_database(&mapping).await? {
                     println!("database {name} is there");
                 }
             }
-            // Not Gateway::open: the start scripts may need what these scripts create.
-            let data_dir = s.data_dir.clone();
-            let db = tokio::task::spawn_blocking(move || {
-                hisgw::gateway::open_database(&mapping, &data_dir, false)
-            })
-            .await??;
+            let (db, _) = open_without_start_scripts(&s, mapping).await?;
             for file in files {
                 let script = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
@@ -169,6 +168,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .await
                     .with_context(|| format!("{}", file.display()))?;
                 println!("ran {}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { common, hospital } => {
+            let s = settings(&common)?;
+            let ids = match hospital {
+                Some(id) => vec![id],
+                None => s.hospitals.clone().unwrap_or_else(|| {
+                    let (mappings, _) = hisgw::plan::load_all(&s.mappings_dir, None);
+                    mappings.into_iter().map(|m| m.id).collect()
+                }),
+            };
+            for id in ids {
+                let mapping = load_mapping(&s, &id)?;
+                let (db, dialect) = open_without_start_scripts(&s, mapping).await?;
+                let applied = hisgw::ledger::migrate(db.as_ref(), dialect)
+                    .await
+                    .with_context(|| format!("hospital {id}"))?;
+                let version = hisgw::ledger::version(db.as_ref(), dialect).await?;
+                if applied.is_empty() {
+                    println!("{id}: ledger at version {version}, up to date");
+                } else {
+                    println!(
+                        "{id}: applied ledger migration(s) {applied:?}; now at version {version}"
+                    );
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -210,4 +235,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+fn load_mapping(s: &Settings, hospital: &str) -> anyhow::Result<hisgw::plan::HospitalMapping> {
+    let dir = s.mappings_dir.join(hospital);
+    hisgw::plan::load_hospital(&dir).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })
+}
+
+/// Not Gateway::open: the start scripts may need what the caller is about
+/// to create, and a missing ledger must not stop `migrate`.
+async fn open_without_start_scripts(
+    s: &Settings,
+    mapping: hisgw::plan::HospitalMapping,
+) -> anyhow::Result<(
+    std::sync::Arc<dyn hisgw::execute::Database>,
+    hisgw::execute::Dialect,
+)> {
+    let data_dir = s.data_dir.clone();
+    let dialect = mapping.dialect();
+    let db = tokio::task::spawn_blocking(move || {
+        hisgw::gateway::open_database(&mapping, &data_dir, false)
+    })
+    .await??;
+    Ok((db, dialect))
 }

@@ -138,6 +138,21 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
     }
 }
 
+/// The demo on a fresh SQL Server database, its pool connecting under
+/// `application_name` (so a test can find and KILL the gateway's sessions).
+pub async fn spawn_mssql_app_named(application_name: &str) -> Option<TestApp> {
+    let db = mssql::TestDatabase::create().await?;
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mappings = db.write_demo_mappings(data_dir.path());
+    let path = mappings.join("demo/hospital.toml");
+    let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    if let Some(database) = table.get_mut("database").and_then(|d| d.as_table_mut()) {
+        database.insert("application_name".into(), application_name.into());
+    }
+    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+    Some(start(data_dir, Some(mappings), Some(db)).await)
+}
+
 async fn start(
     data_dir: tempfile::TempDir,
     mappings_dir: Option<PathBuf>,
@@ -201,6 +216,17 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// The first value of the first row of `sql` as a whole number (counts).
+    pub async fn number(&self, sql: &str) -> i64 {
+        let sets = self.demo_sql(sql).await;
+        match sets[0][0].rows.first().and_then(|r| r.first()) {
+            Some(hisgw::execute::Value::Int(n)) => *n,
+            Some(hisgw::execute::Value::Decimal(d)) => d.to_string().parse().unwrap_or(0),
+            Some(hisgw::execute::Value::Text(t)) => t.parse().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
     /// POSTs `body` to `/api/{hospital}/{method}`.
     pub async fn post(
         &self,
@@ -262,4 +288,17 @@ pub fn day(days: i64) -> String {
     (hisgw::gateway::today() + chrono::Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
+}
+
+/// A GB 11643 number for a test patient: region 110105, born 1990-01-01,
+/// sequence `n`, with its check character.
+pub fn id_number(n: u32) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let body = format!("11010519900101{:03}", n % 1000);
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }

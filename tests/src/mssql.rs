@@ -115,6 +115,10 @@ impl TestDatabase {
                 .await
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
+        // What `hisgw migrate` does before a hospital's first start.
+        hisgw::ledger::migrate(&db.pool(1, 5_000), hisgw::execute::Dialect::Mssql)
+            .await
+            .unwrap_or_else(|e| panic!("ledger migration: {e}"));
         Some(db)
     }
 

@@ -122,16 +122,11 @@ async fn varchar_bound_parameters_match_gbk_columns() {
     .await;
     // The mapping file says the parameters bind as varchar: the gateway
     // casts them, so SQL Server compares varchar with varchar.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("queryPatientInfo.mssql.sql");
-    std::fs::write(
-        &file,
-        "-- @varchar :patientCard\nSELECT name AS realName, card_no AS idCard, '' AS phone FROM dbo.card_probe WHERE card_no = :patientCard AND name = :patientCard + ''",
-    )
-    .unwrap();
+    let file = std::path::Path::new("queryPatientInfo.mssql.sql");
+    let sql = "-- @varchar :patientCard\nSELECT name AS realName, card_no AS idCard, '' AS phone FROM dbo.card_probe WHERE card_no = :patientCard AND name = :patientCard + ''";
     let method = hisgw::catalogue::find_inbound("queryPatientInfo").unwrap();
     let sections =
-        hisgw::plan::load_method(method, &file, hisgw::execute::Dialect::Mssql, &[]).unwrap();
+        hisgw::plan::load_method(method, file, sql, hisgw::execute::Dialect::Mssql, &[]).unwrap();
     assert!(
         sections[0]
             .sql

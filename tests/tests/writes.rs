@@ -3,21 +3,8 @@
 //! racing for 20 slots get exactly 20 registrations.
 
 use hisgw::execute::Value;
-use hisgw_e2e::{on_both_backends, today, TestApp};
+use hisgw_e2e::{id_number, on_both_backends, today, TestApp};
 use tokio::task::JoinSet;
-
-/// A GB 11643 number for a test patient: region 110105, born 1990-01-01,
-/// sequence `n`, with its check character.
-fn id_number(n: u32) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let body = format!("11010519900101{:03}", n % 1000);
-    let sum: u32 = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
-}
 
 async fn remaining(app: &TestApp, schedule: &str) -> i64 {
     let sets = app

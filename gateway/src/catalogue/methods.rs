@@ -8,7 +8,7 @@
 //! Request examples are the spec's own values, typos in the XML fixed.
 
 use super::FieldType::{Date, DateTime, IdCard, Int, Money, Text};
-use super::{DefaultRule, Direction, Field, Kind, List, Method, Shape};
+use super::{DefaultRule, Direction, Field, Kind, List, Method, PaymentRule, RefundRule, Shape};
 
 /// 是否必须 = 是.
 const REQ: bool = true;
@@ -713,6 +713,9 @@ pub static METHODS: &[Method] = &[
         response: flat(&[
             Field::new("invoiceNo", Text, REQ, "发票号"),
             Field::new("serialNo", Text, REQ, "HIS 支付流水号"),
+            // Not in this section's table; the platform reads it from every
+            // payment notification's answer (5.3, 6.3 and the §10 note).
+            Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
     },
     // 9.1 获取就诊人已预缴的住院费用
@@ -783,6 +786,9 @@ pub static METHODS: &[Method] = &[
         response: flat(&[
             Field::new("invoiceNo", Text, REQ, "发票号"),
             Field::new("serialNo", Text, REQ, "HIS 支付流水号"),
+            // Not in this section's table; the platform reads it from every
+            // payment notification's answer (5.3, 6.3 and the §10 note).
+            Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
     },
     // 11.1 一卡通信息校验
@@ -821,6 +827,9 @@ pub static METHODS: &[Method] = &[
         response: flat(&[
             Field::new("invoiceNo", Text, REQ, "发票号"),
             Field::new("serialNo", Text, REQ, "HIS 支付流水号"),
+            // Not in this section's table; the platform reads it from every
+            // payment notification's answer (5.3, 6.3 and the §10 note).
+            Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
     },
     // 12.1 科室排队查询
@@ -1226,5 +1235,68 @@ pub static METHODS: &[Method] = &[
             Field::new("doctorCode", Text, OPT, "医生代码"),
         ]),
         response: Shape::EMPTY,
+    },
+];
+
+/// How each payment notification is booked exactly once: the request
+/// fields that must match on every retry of one tradeNo, and where the
+/// payment lands in reconciliation (13.1/13.2 transactionType) and in the
+/// status query (15.2 dataSrc, §18.1).
+pub const PAYMENTS: &[PaymentRule] = &[
+    PaymentRule {
+        method: "subscriptionPay",
+        amount: "clinicFee",
+        patient: &["patientCard", "idCard"],
+        order: Some("subscriptionId"),
+        transaction_type: "1",
+        data_src: "subscription",
+    },
+    PaymentRule {
+        method: "payRegister",
+        amount: "clinicFee",
+        patient: &["patientCard", "idCard"],
+        order: Some("registerId"),
+        transaction_type: "1",
+        data_src: "register",
+    },
+    PaymentRule {
+        method: "outpatientPay",
+        amount: "orderFee",
+        patient: &["patientCard"],
+        order: Some("prescriptionNo"),
+        transaction_type: "2",
+        data_src: "hisSrc",
+    },
+    PaymentRule {
+        method: "prePayExpense",
+        amount: "prepayaAmt",
+        patient: &["patientCard"],
+        order: None,
+        transaction_type: "3",
+        data_src: "prepaySrc",
+    },
+    PaymentRule {
+        method: "rechargeECard",
+        amount: "amount",
+        patient: &["patientCard"],
+        order: None,
+        transaction_type: "4",
+        data_src: "eCardPay",
+    },
+];
+
+/// Cancellations that may refund a booked payment: a success that carries
+/// `hisRefundId` refunds the payment of `payment` whose order field held
+/// the same value as this request's `order` field.
+pub const REFUNDS: &[RefundRule] = &[
+    RefundRule {
+        method: "cancelSubscription",
+        order: "subscriptionId",
+        payment: "subscriptionPay",
+    },
+    RefundRule {
+        method: "cancelRegister",
+        order: "registerId",
+        payment: "payRegister",
     },
 ];

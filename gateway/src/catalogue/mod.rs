@@ -8,7 +8,7 @@
 
 mod methods;
 
-pub use methods::METHODS;
+pub use methods::{METHODS, PAYMENTS, REFUNDS};
 
 /// Who provides the method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +190,49 @@ impl Method {
     }
 }
 
+/// How one payment notification is booked exactly once (see `PAYMENTS`).
+#[derive(Debug, Clone, Copy)]
+pub struct PaymentRule {
+    pub method: &'static str,
+    /// The request field holding the amount paid.
+    pub amount: &'static str,
+    /// The request fields naming the patient; a retry must repeat them.
+    pub patient: &'static [&'static str],
+    /// The request field naming the HIS order paid for, if any.
+    pub order: Option<&'static str>,
+    /// 13.1/13.2 transactionType: 1 挂号, 2 门诊缴费, 3 住院预交, 4 一卡通充值.
+    pub transaction_type: &'static str,
+    /// 15.2 dataSrc (§18.1).
+    pub data_src: &'static str,
+}
+
+/// A cancellation that may refund a booked payment (see `REFUNDS`).
+#[derive(Debug, Clone, Copy)]
+pub struct RefundRule {
+    pub method: &'static str,
+    /// The request field naming the cancelled order.
+    pub order: &'static str,
+    /// The payment method whose `order` field held the same value.
+    pub payment: &'static str,
+}
+
+impl Method {
+    /// The payment rule of a payment notification.
+    pub fn payment(&self) -> Option<&'static PaymentRule> {
+        PAYMENTS.iter().find(|p| p.method == self.name)
+    }
+
+    /// The refund rule of a cancellation that may refund.
+    pub fn refund(&self) -> Option<&'static RefundRule> {
+        REFUNDS.iter().find(|r| r.method == self.name)
+    }
+}
+
+/// Finds a payment rule by its 15.2 dataSrc.
+pub fn payment_by_data_src(data_src: &str) -> Option<&'static PaymentRule> {
+    PAYMENTS.iter().find(|p| p.data_src == data_src)
+}
+
 /// The inbound methods, in spec order.
 pub fn inbound() -> impl Iterator<Item = &'static Method> {
     METHODS.iter().filter(|m| m.direction == Direction::Inbound)
@@ -275,6 +318,30 @@ mod tests {
                 }
                 next = list.child;
             }
+        }
+    }
+
+    #[test]
+    fn every_payment_method_has_one_rule_naming_its_own_fields() {
+        for m in inbound().filter(|m| m.kind == Kind::Payment) {
+            let rule = m
+                .payment()
+                .unwrap_or_else(|| panic!("{} has no rule", m.name));
+            let money = m.request_field(rule.amount).expect("amount field");
+            assert_eq!(money.ty, FieldType::Money, "{}", m.name);
+            assert!(m.request_field("tradeNo").is_some_and(|f| f.required));
+            assert!(m.request_field("payedTime").is_some_and(|f| f.required));
+            for f in rule.patient.iter().chain(rule.order.iter()) {
+                assert!(m.request_field(f).is_some(), "{}.{f}", m.name);
+            }
+            assert!(m.response.fields.iter().any(|f| f.name == "isRefund"));
+        }
+        assert_eq!(PAYMENTS.len(), 5);
+        for r in REFUNDS {
+            let m = find_inbound(r.method).unwrap();
+            assert!(m.request_field(r.order).is_some());
+            assert!(m.response.fields.iter().any(|f| f.name == "hisRefundId"));
+            assert!(find_inbound(r.payment).and_then(Method::payment).is_some());
         }
     }
 

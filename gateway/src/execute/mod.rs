@@ -144,6 +144,52 @@ pub enum ExecError {
 /// Decides, from a write's result sets, whether its transaction commits.
 pub type CommitDecision = Box<dyn FnOnce(&[Vec<ResultSet>]) -> bool + Send>;
 
+/// How a write transaction ends, decided from the result sets of its work.
+#[derive(Debug)]
+pub enum Settle {
+    /// Run these statements too, then commit everything.
+    Commit(Vec<Statement>),
+    /// Undo the work (back to the savepoint taken after the claim), run
+    /// these statements, then commit the claim and them.
+    UndoWork(Vec<Statement>),
+    /// Roll everything back.
+    Abort,
+}
+
+/// Decides how a write transaction ends from its work's result sets.
+pub type SettleDecision = Box<dyn FnOnce(&[Vec<ResultSet>]) -> Settle + Send>;
+
+/// One write transaction: `claim` statements first (a unique-key violation
+/// there means another transaction holds or has committed the same key),
+/// then a savepoint, then `work`, then whatever `settle` decides.
+pub struct WriteTx {
+    pub claim: Vec<Statement>,
+    pub work: Vec<Statement>,
+    pub settle: SettleDecision,
+}
+
+/// How a write transaction ended.
+#[derive(Debug)]
+pub enum WriteOutcome {
+    /// The claim hit a unique key: another transaction (of this or another
+    /// gateway process) has it. Nothing past the claim ran and all of it was
+    /// rolled back. The database made the claim wait for that other
+    /// transaction to end, so the key's owner has committed by now.
+    ClaimTaken,
+    /// The work ran; its result sets and how the transaction ended.
+    Ran {
+        sets: Vec<Vec<ResultSet>>,
+        ending: Ending,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Committed,
+    WorkUndone,
+    RolledBack,
+}
+
 /// A pooled connection to one hospital's HIS database.
 #[async_trait]
 pub trait Database: Send + Sync {
@@ -152,15 +198,38 @@ pub trait Database: Send + Sync {
     /// may produce several; a plain SELECT one).
     async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError>;
 
+    /// Runs a write transaction on one connection: claim, savepoint, work,
+    /// then the ending `settle` decides. Any error rolls all of it back.
+    /// Never retried: after a lost connection or a timeout the server rolls
+    /// the transaction back.
+    async fn write(&self, tx: WriteTx) -> Result<WriteOutcome, ExecError>;
+
     /// Runs write statements in order in ONE transaction on one connection.
     /// The transaction commits only if `commit` approves the result sets;
     /// otherwise, and on any error, all of it is rolled back. Returns the
-    /// result sets and whether they were committed. Never retried.
+    /// result sets and whether they were committed.
     async fn transact(
         &self,
         statements: Vec<Statement>,
         commit: CommitDecision,
-    ) -> Result<(Vec<Vec<ResultSet>>, bool), ExecError>;
+    ) -> Result<(Vec<Vec<ResultSet>>, bool), ExecError> {
+        let tx = WriteTx {
+            claim: Vec::new(),
+            work: statements,
+            settle: Box::new(move |sets| {
+                if commit(sets) {
+                    Settle::Commit(Vec::new())
+                } else {
+                    Settle::Abort
+                }
+            }),
+        };
+        match self.write(tx).await? {
+            WriteOutcome::Ran { sets, ending } => Ok((sets, ending == Ending::Committed)),
+            // Without claim statements there is nothing to be taken.
+            WriteOutcome::ClaimTaken => Ok((Vec::new(), false)),
+        }
+    }
 
     /// Runs a script of the database's own dialect (schema, seed, migrations):
     /// SQLite as one batch, SQL Server split into batches on `GO` lines.

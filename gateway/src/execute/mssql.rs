@@ -22,7 +22,10 @@ use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 /// The TDS client library, for callers that set up test databases.
 pub use tiberius;
 
-use super::{CommitDecision, Database, Description, ExecError, Param, ResultSet, Statement, Value};
+use super::{
+    Database, Description, Ending, ExecError, Param, ResultSet, Settle, Statement, Value,
+    WriteOutcome, WriteTx,
+};
 use crate::money::real_to_decimal;
 
 /// Everything needed to open and pool connections to one SQL Server database.
@@ -168,7 +171,9 @@ impl MssqlDatabase {
             let run = run_statement(&mut conn.client, statement, i);
             match tokio::time::timeout(self.query_timeout, run).await {
                 Ok(Ok(sets)) => all.push(sets),
-                Ok(Err(StatementError::Sql(e))) => return Err((false, e)),
+                Ok(Err(StatementError::Sql(e) | StatementError::Duplicate(e))) => {
+                    return Err((false, e))
+                }
                 Ok(Err(StatementError::Connection(e))) => {
                     conn.broken = true;
                     return Err((true, e));
@@ -231,6 +236,31 @@ async fn end_transaction(client: &mut TdsClient, commit: bool) -> Result<(), Exe
     Ok(())
 }
 
+/// How a write transaction's work ended, before COMMIT or ROLLBACK.
+enum Step {
+    ClaimTaken,
+    Ran(Vec<Vec<ResultSet>>, Ending),
+}
+
+/// Runs a batch without parameters whose results do not matter.
+async fn simple_batch(client: &mut TdsClient, sql: &str) -> Result<(), StatementError> {
+    let lost = |e: tiberius::error::Error| match e {
+        tiberius::error::Error::Server(_) => StatementError::Sql(ExecError::Sql {
+            statement: 0,
+            message: e.to_string(),
+        }),
+        other => StatementError::Connection(ExecError::Unavailable(other.to_string())),
+    };
+    client
+        .simple_query(sql)
+        .await
+        .map_err(lost)?
+        .into_results()
+        .await
+        .map_err(lost)?;
+    Ok(())
+}
+
 /// Runs the `GO`-separated batches of `script` on `client`.
 pub async fn run_batches(client: &mut TdsClient, script: &str) -> Result<(), ExecError> {
     for (n, batch) in split_batches(script).into_iter().enumerate() {
@@ -281,6 +311,8 @@ pub fn split_batches(script: &str) -> Vec<String> {
 enum StatementError {
     /// The statement failed; the connection is fine.
     Sql(ExecError),
+    /// A PRIMARY KEY or UNIQUE constraint refused a row (errors 2627, 2601).
+    Duplicate(ExecError),
     /// The connection failed: discard it.
     Connection(ExecError),
 }
@@ -304,6 +336,12 @@ async fn run_statement(
         })
         .collect();
     let classify = |e: tiberius::error::Error| match e {
+        tiberius::error::Error::Server(ref token) if matches!(token.code(), 2627 | 2601) => {
+            StatementError::Duplicate(ExecError::Sql {
+                statement: index,
+                message: e.to_string(),
+            })
+        }
         tiberius::error::Error::Server(_) => StatementError::Sql(ExecError::Sql {
             statement: index,
             message: e.to_string(),
@@ -455,37 +493,48 @@ impl Database for MssqlDatabase {
         }
     }
 
-    async fn transact(
-        &self,
-        statements: Vec<Statement>,
-        commit: CommitDecision,
-    ) -> Result<(Vec<Vec<ResultSet>>, bool), ExecError> {
+    async fn write(&self, write: WriteTx) -> Result<WriteOutcome, ExecError> {
         let mut conn = self.checkout().await?;
-        let work = async {
+        let client = &mut conn.client;
+        let run = async {
             // XACT_ABORT: any error inside aborts and rolls back the whole
             // transaction on the server, whatever the client does next.
-            conn.client
-                .simple_query("SET XACT_ABORT ON; BEGIN TRANSACTION;")
-                .await
-                .map_err(|e| StatementError::Connection(ExecError::Unavailable(e.to_string())))?
-                .into_results()
-                .await
-                .map_err(|e| StatementError::Connection(ExecError::Unavailable(e.to_string())))?;
-            let mut sets = Vec::with_capacity(statements.len());
-            for (i, statement) in statements.iter().enumerate() {
-                sets.push(run_statement(&mut conn.client, statement, i).await?);
-            }
-            Ok::<_, StatementError>(sets)
-        };
-        let outcome = tokio::time::timeout(self.query_timeout, work).await;
-        let sets = match outcome {
-            Ok(Ok(sets)) => sets,
-            Ok(Err(StatementError::Sql(e))) => {
-                if end_transaction(&mut conn.client, false).await.is_err() {
-                    conn.broken = true;
+            simple_batch(client, "SET XACT_ABORT ON; BEGIN TRANSACTION;").await?;
+            for (i, statement) in write.claim.iter().enumerate() {
+                match run_statement(client, statement, i).await {
+                    Ok(_) => {}
+                    // The insert waited on the other transaction's key lock
+                    // until it ended, and that one committed the key.
+                    Err(StatementError::Duplicate(_)) => return Ok(Step::ClaimTaken),
+                    Err(e) => return Err(e),
                 }
-                return Err(e);
             }
+            simple_batch(client, "SAVE TRANSACTION hisgw_work;").await?;
+            let mut sets = Vec::with_capacity(write.work.len());
+            for (i, statement) in write.work.iter().enumerate() {
+                sets.push(run_statement(client, statement, i).await?);
+            }
+            let (record, ending) = match (write.settle)(&sets) {
+                Settle::Commit(record) => (record, Ending::Committed),
+                Settle::UndoWork(record) => {
+                    simple_batch(client, "ROLLBACK TRANSACTION hisgw_work;").await?;
+                    (record, Ending::WorkUndone)
+                }
+                Settle::Abort => return Ok(Step::Ran(sets, Ending::RolledBack)),
+            };
+            for (i, statement) in record.iter().enumerate() {
+                run_statement(client, statement, i).await?;
+            }
+            Ok::<_, StatementError>(Step::Ran(sets, ending))
+        };
+        let outcome = tokio::time::timeout(self.query_timeout, run).await;
+        let (result, commit) = match outcome {
+            Ok(Ok(Step::ClaimTaken)) => (Ok(WriteOutcome::ClaimTaken), false),
+            Ok(Ok(Step::Ran(sets, ending))) => (
+                Ok(WriteOutcome::Ran { sets, ending }),
+                ending != Ending::RolledBack,
+            ),
+            Ok(Err(StatementError::Sql(e) | StatementError::Duplicate(e))) => (Err(e), false),
             Ok(Err(StatementError::Connection(e))) => {
                 // The server rolls back a transaction whose connection is gone.
                 conn.broken = true;
@@ -496,12 +545,13 @@ impl Database for MssqlDatabase {
                 return Err(ExecError::Timeout(self.query_timeout));
             }
         };
-        let commit = commit(&sets);
         if let Err(e) = end_transaction(&mut conn.client, commit).await {
+            // A failed COMMIT leaves the outcome unknown to us; the caller
+            // treats it as transient and a retry finds what really happened.
             conn.broken = true;
             return Err(e);
         }
-        Ok((sets, commit))
+        result
     }
 
     async fn run_script(&self, script: String) -> Result<(), ExecError> {

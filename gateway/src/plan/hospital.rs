@@ -20,8 +20,20 @@ pub struct HospitalFile {
     pub database: DatabaseConfig,
     #[serde(default)]
     pub options: Options,
+    /// The §17 sign key of the notifications that carry a `sign` (11.2).
+    pub sign: Option<Spanned<SignConfig>>,
     #[serde(default)]
     pub methods: BTreeMap<Spanned<String>, MethodOptions>,
+}
+
+/// Where the hospital's §17 sign key (given by Ruibo) comes from: the
+/// environment variable `key_env` names, or — for the demo and tests only —
+/// the key written here as `key`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignConfig {
+    pub key_env: Option<String>,
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -18,7 +18,9 @@ use crate::catalogue::{self, Kind, Method};
 use crate::execute::{Dialect, Param, Placeholder, Statement};
 use crate::validate::Params;
 
-pub use hospital::{DatabaseConfig, EmptyResult, Encrypt, HospitalFile, MssqlConfig, SqliteConfig};
+pub use hospital::{
+    DatabaseConfig, EmptyResult, Encrypt, HospitalFile, MethodOptions, MssqlConfig, SqliteConfig,
+};
 
 /// The message of a single-record method that finds no row, unless the
 /// hospital or method says otherwise.
@@ -124,11 +126,28 @@ pub struct HospitalMapping {
     pub database: DatabaseConfig,
     /// Keyed by the catalogue's method name.
     pub methods: HashMap<&'static str, MethodPlan>,
+    /// The §17 sign key, read from the environment at load.
+    pub sign_key: Option<String>,
 }
 
 impl HospitalMapping {
     pub fn plan(&self, method: &Method) -> Option<&MethodPlan> {
         self.methods.get(method.name)
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.database {
+            DatabaseConfig::Sqlite(_) => Dialect::Sqlite,
+            DatabaseConfig::Mssql(_) => Dialect::Mssql,
+        }
+    }
+
+    /// Whether the gateway keeps its payment ledger in this hospital's
+    /// database: it does as soon as one payment notification is mapped.
+    pub fn keeps_ledger(&self) -> bool {
+        self.methods
+            .values()
+            .any(|p| p.method.kind == Kind::Payment)
     }
 }
 
@@ -253,6 +272,18 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
     }
 
     let mut methods = HashMap::new();
+    let empty_message_of = |method: &'static Method, options: &MethodOptions| {
+        options
+            .empty_message
+            .clone()
+            .or_else(|| builtin_empty_message(method).map(String::from))
+            .or_else(|| {
+                parsed
+                    .as_ref()
+                    .and_then(|f| f.options.empty_message.clone())
+            })
+            .unwrap_or_else(|| DEFAULT_EMPTY_MESSAGE.to_string())
+    };
     for (name, path) in files {
         let method =
             catalogue::find_inbound(name).expect("sql_files only yields catalogue methods");
@@ -261,34 +292,96 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             .find(|(k, _)| k.get_ref().eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        match load_method(method, &path, dialect, &varchar) {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                errors.push(MappingError::new(&path, None, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        match load_method(method, &path, &text, dialect, &varchar) {
             Ok(sections) => {
-                let empty_result = options.empty_result.unwrap_or(match method.response.list {
-                    Some(_) if method.response.fields.is_empty() => EmptyResult::Success,
-                    _ => EmptyResult::Error,
-                });
-                let empty_message = options
-                    .empty_message
-                    .or_else(|| {
-                        parsed
-                            .as_ref()
-                            .and_then(|f| f.options.empty_message.clone())
-                    })
-                    .unwrap_or_else(|| DEFAULT_EMPTY_MESSAGE.to_string());
-                let parts = sections.iter().map(|s| s.parts.clone()).collect();
+                let empty_message = empty_message_of(method, &options);
                 methods.insert(
                     method.name,
-                    MethodPlan {
-                        method,
-                        file: path,
-                        parts,
-                        sections,
-                        empty_result,
-                        empty_message,
-                    },
+                    method_plan(method, path, sections, options.empty_result, empty_message),
                 );
             }
             Err(mut e) => errors.append(&mut e),
+        }
+    }
+
+    // With payments mapped, the ledger answers reconciliation and order
+    // status unless the hospital maps them itself.
+    if methods.values().any(|p| p.method.kind == Kind::Payment) {
+        for name in [
+            "GetCheckLedgerInfo",
+            "GetChecLedgerDetail",
+            "queryOrderStatus",
+        ] {
+            let Some(method) = catalogue::find_inbound(name) else {
+                continue;
+            };
+            let Some((origin, text)) = crate::ledger::builtin_answer(name, dialect) else {
+                continue;
+            };
+            if methods.contains_key(method.name) {
+                continue;
+            }
+            let path = PathBuf::from(origin);
+            match load_method(method, &path, text, dialect, &varchar) {
+                Ok(sections) => {
+                    let empty_message = empty_message_of(method, &MethodOptions::default());
+                    methods.insert(
+                        method.name,
+                        method_plan(method, path, sections, None, empty_message),
+                    );
+                }
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+    }
+
+    let sign_key = match parsed.as_ref().and_then(|f| f.sign.as_ref()) {
+        Some(sign) => {
+            let line = Some(hospital::line_of(&text, sign.span().start));
+            match (&sign.get_ref().key_env, &sign.get_ref().key) {
+                (Some(var), None) => match std::env::var(var) {
+                    Ok(key) if !key.is_empty() => Some(key),
+                    _ => {
+                        errors.push(MappingError::new(
+                            &toml_path,
+                            line,
+                            format!("[sign] key_env: environment variable {var} is not set"),
+                        ));
+                        None
+                    }
+                },
+                (None, Some(key)) if !key.is_empty() => Some(key.clone()),
+                _ => {
+                    errors.push(MappingError::new(
+                        &toml_path,
+                        line,
+                        "[sign]: give exactly one of key_env (the environment variable holding Ruibo's key) or key",
+                    ));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    if sign_key.is_none() && parsed.as_ref().is_some_and(|f| f.sign.is_none()) {
+        for plan in methods.values() {
+            if plan.method.request_field("sign").is_some() {
+                errors.push(MappingError::new(
+                    &toml_path,
+                    None,
+                    format!(
+                        "{} carries a §17 sign: add [sign] with key_env naming the environment variable that holds Ruibo's key",
+                        plan.method.name
+                    ),
+                ));
+            }
         }
     }
 
@@ -299,12 +392,41 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             dir: dir.to_path_buf(),
             database: file.database,
             methods,
+            sign_key,
         }),
         _ => {
             errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
             Err(errors)
         }
     }
+}
+
+fn method_plan(
+    method: &'static Method,
+    file: PathBuf,
+    sections: Vec<SectionPlan>,
+    empty_result: Option<EmptyResult>,
+    empty_message: String,
+) -> MethodPlan {
+    let empty_result = empty_result.unwrap_or(match method.response.list {
+        Some(_) if method.response.fields.is_empty() => EmptyResult::Success,
+        _ => EmptyResult::Error,
+    });
+    let parts = sections.iter().map(|s| s.parts.clone()).collect();
+    MethodPlan {
+        method,
+        file,
+        parts,
+        sections,
+        empty_result,
+        empty_message,
+    }
+}
+
+/// The empty message of a method the ledger answers.
+fn builtin_empty_message(method: &Method) -> Option<&'static str> {
+    (method.name == "queryOrderStatus")
+        .then_some("未查询到该订单的记账记录 (no booking of this tradeNo)")
 }
 
 /// The SQL file of each method in `dir`: `method.sql`, or the dialect's
@@ -356,22 +478,12 @@ fn sql_files(dir: &Path, dialect: Dialect) -> Result<HashMap<&'static str, PathB
 pub fn load_method(
     method: &'static Method,
     path: &Path,
+    text: &str,
     dialect: Dialect,
     varchar: &[String],
 ) -> Result<Vec<SectionPlan>, Vec<MappingError>> {
     let err = |line: Option<usize>, message: String| MappingError::new(path, line, message);
-    if method.kind == Kind::Payment {
-        return Err(vec![err(
-            None,
-            format!(
-                "{} is a payment notification; payments are booked through the payment ledger, which this version does not provide yet",
-                method.name
-            ),
-        )]);
-    }
-    let text =
-        std::fs::read_to_string(path).map_err(|e| vec![err(None, format!("cannot read: {e}"))])?;
-    let (raw, binding) = sql::parse(&text, dialect, varchar).map_err(|errs| {
+    let (raw, binding) = sql::parse(text, dialect, varchar).map_err(|errs| {
         errs.into_iter()
             .map(|e| err(Some(e.line), e.message))
             .collect::<Vec<_>>()

@@ -65,7 +65,7 @@ fn every_error_is_collected_with_file_and_line() {
         ("queryPatientInfo.sql", "SELECT 1\nFROM p\nWHERE card = :patientCardNo\n"),
         ("findOutpatientPay.sql", "SELECT 1\n"),
         ("findCompleteLISReport.sql", "-- @section header\nSELECT 1\n-- @section items\nSELECT 2\n"),
-        ("subscriptionPay.sql", "SELECT 1"),
+        ("rechargeECard.sql", "SELECT 'success' AS result"),
     ]);
     let errors = load_hospital(&root.path().join("h1")).unwrap_err();
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -88,9 +88,38 @@ fn every_error_is_collected_with_file_and_line() {
         "{text:#?}"
     );
     assert!(
-        has("subscriptionPay.sql: subscriptionPay is a payment notification"),
+        has("hospital.toml: rechargeECard carries a §17 sign: add [sign]"),
         "{text:#?}"
     );
+}
+
+#[test]
+fn mapped_payments_bring_the_ledger_answers_unless_the_hospital_maps_them() {
+    let root = hospital_dir(&[
+        ("hospital.toml", TOML),
+        (
+            "prePayExpense.sql",
+            "SELECT 'success' AS result, 'ZY1' AS invoiceNo",
+        ),
+        ("queryOrderStatus.sql", "SELECT 'success' AS result"),
+    ]);
+    let h = load_hospital(&root.path().join("h1")).unwrap();
+    assert!(h.keeps_ledger());
+    let info = h.plan(find_inbound("GetCheckLedgerInfo").unwrap()).unwrap();
+    assert!(info.file.to_string_lossy().contains("(built in)"));
+    assert_eq!(info.sections.len(), 2);
+    assert!(h
+        .plan(find_inbound("GetChecLedgerDetail").unwrap())
+        .is_some());
+    let status = h.plan(find_inbound("queryOrderStatus").unwrap()).unwrap();
+    assert!(status.file.ends_with("queryOrderStatus.sql"));
+
+    let root = hospital_dir(&[("hospital.toml", TOML), ("findAllDoctors.sql", "SELECT 1")]);
+    let h = load_hospital(&root.path().join("h1")).unwrap();
+    assert!(!h.keeps_ledger());
+    assert!(h
+        .plan(find_inbound("GetCheckLedgerInfo").unwrap())
+        .is_none());
 }
 
 #[test]

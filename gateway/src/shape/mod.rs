@@ -13,6 +13,10 @@ use crate::execute::{ResultSet, Value};
 use crate::money;
 use crate::validate::{parse_date, parse_datetime};
 
+/// The payment answers' field that tells the platform, when a payment
+/// failed, whether to refund the patient (0 no, 1 yes).
+pub const IS_REFUND: &str = "isRefund";
+
 /// A response ready to encode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
@@ -130,12 +134,28 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
     let result = result.unwrap_or_else(|| "success".into());
     let message = message.unwrap_or_default();
     // Only a success carries the method's fields (a booking that is `full`
-    // or `close` has no registerId to send).
+    // or `close` has no registerId to send) — except a payment's `isRefund`,
+    // which means something only when the payment failed.
     if !result.eq_ignore_ascii_case("success") {
+        let is_refund = response.fields.iter().find(|f| f.name == IS_REFUND);
+        let refund = match (is_refund, header_row) {
+            (Some(field), Some((set, row))) => set
+                .column(IS_REFUND)
+                .and_then(|i| row.get(i))
+                .filter(|v| **v != Value::Null)
+                .map(|v| format_value(field, v))
+                .transpose()?
+                .map(|v| (field.name, v)),
+            _ => None,
+        };
         return Ok(Reply {
             result,
             message,
-            body: None,
+            body: refund.map(|field| Body {
+                wrap: None,
+                fields: vec![field],
+                list: None,
+            }),
         });
     }
 

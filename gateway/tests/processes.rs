@@ -1,0 +1,249 @@
+//! Exactly-once across processes, with the real `hisgw` binary on the
+//! SQLite demo: a gateway killed (SIGKILL) while a payment is inside its
+//! transaction leaves no trace of it, and the replayed notification books
+//! once; two gateways serving one database book each tradeNo once.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A running `hisgw serve`.
+struct Gateway {
+    child: Child,
+    url: String,
+}
+
+impl Gateway {
+    /// Starts `hisgw serve` on a free port and waits until it serves.
+    fn start(data_dir: &Path, mappings_dir: &Path) -> Gateway {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hisgw"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .env("HISGW_MAPPINGS_DIR", mappings_dir)
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("hisgw starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let port = loop {
+            let line = lines.next().expect("hisgw exited before serving").unwrap();
+            if let Some(rest) = line.split("port=").nth(1) {
+                if line.contains("hisgw serving") {
+                    break rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap()
+                        .parse::<u16>()
+                        .unwrap();
+                }
+            }
+        };
+        // Keep reading so the child never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Gateway {
+            child,
+            url: format!("http://127.0.0.1:{port}/api/demo/prePayExpense"),
+        }
+    }
+
+    fn kill(mut self) {
+        self.child.kill().unwrap(); // SIGKILL on Unix
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The demo's mappings in `root/mappings/demo`, with absolute script paths;
+/// with `slow`, prePayExpense first spends a few seconds of CPU inside its
+/// transaction (a recursive count), after the tradeNo is claimed.
+fn demo_mappings(root: &Path, slow: bool) -> PathBuf {
+    let from = repo().join("mappings/demo");
+    let to = root.join("mappings/demo");
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sql") {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let sql = repo().join("sql/demo-his/sqlite");
+    let toml = std::fs::read_to_string(from.join("hospital.toml"))
+        .unwrap()
+        .replace("../../sql/demo-his/sqlite", &sql.display().to_string());
+    std::fs::write(to.join("hospital.toml"), toml).unwrap();
+    if slow {
+        let file = to.join("prePayExpense.sql");
+        let text = std::fs::read_to_string(&file).unwrap().replacen(
+            "-- @section header\n",
+            "-- @section header\nCREATE TEMP TABLE IF NOT EXISTS hisgw_slow (n INTEGER);\n\
+             INSERT INTO temp.hisgw_slow WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 15000000) SELECT count(*) FROM c;\n",
+            1,
+        );
+        assert!(text.contains("hisgw_slow"));
+        std::fs::write(file, text).unwrap();
+    }
+    root.join("mappings")
+}
+
+fn prepay(trade_no: &str, amount: &str) -> String {
+    let today = chrono::Local::now().format("%Y-%m-%d");
+    format!(
+        "<request><realName>李明</realName><patientCard>12345678</patientCard><prepayaAmt>{amount}</prepayaAmt>\
+         <payType>weChat</payType><tradeNo>{trade_no}</tradeNo><payedTime>{today} 10:00:00</payedTime></request>"
+    )
+}
+
+fn count(data_dir: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(data_dir.join("demo-his.sqlite")).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Whether another connection holds the database's write lock now.
+fn write_locked(data_dir: &Path) -> bool {
+    let conn = rusqlite::Connection::open(data_dir.join("demo-his.sqlite")).unwrap();
+    conn.busy_timeout(Duration::ZERO).unwrap();
+    match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+        Ok(()) => false,
+        Err(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy),
+    }
+}
+
+fn bookings(data_dir: &Path, trade_no: &str) -> (i64, i64, i64) {
+    (
+        count(
+            data_dir,
+            &format!("SELECT COUNT(*) FROM hisgw_payment WHERE trade_no = '{trade_no}'"),
+        ),
+        count(
+            data_dir,
+            &format!("SELECT COUNT(*) FROM pay_ledger WHERE trade_no = '{trade_no}'"),
+        ),
+        count(
+            data_dir,
+            &format!("SELECT COUNT(*) FROM inp_prepay WHERE trade_no = '{trade_no}'"),
+        ),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_killed_inside_a_payment_leaves_nothing_and_the_replay_books_once() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let slow = demo_mappings(&root.path().join("slow"), true);
+    let normal = demo_mappings(&root.path().join("normal"), false);
+
+    let first = Gateway::start(&data, &slow);
+    let client = reqwest::Client::new();
+    let in_flight = tokio::spawn(
+        client
+            .post(first.url.clone())
+            .body(prepay("EH-KILL", "300"))
+            .send(),
+    );
+    // The mapping spends seconds inside the transaction; kill it there.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        write_locked(&data),
+        "the payment's write transaction is open when the gateway is killed"
+    );
+    first.kill();
+    assert!(
+        in_flight.await.unwrap().is_err(),
+        "the notifier saw the gateway die"
+    );
+    assert_eq!(
+        bookings(&data, "EH-KILL"),
+        (0, 0, 0),
+        "killed inside the transaction: nothing of it survives"
+    );
+
+    // The platform retries on a restarted gateway.
+    let second = Gateway::start(&data, &normal);
+    let body = |r: reqwest::Response| async move { r.text().await.unwrap() };
+    let answer = body(
+        client
+            .post(second.url.clone())
+            .body(prepay("EH-KILL", "300"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(answer.contains("<result>success</result>"), "{answer}");
+    let again = body(
+        client
+            .post(second.url.clone())
+            .body(prepay("EH-KILL", "300"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(again, answer);
+    assert_eq!(bookings(&data, "EH-KILL"), (1, 1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_gateways_on_one_database_book_each_trade_no_once() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let mappings = demo_mappings(root.path(), false);
+    let a = Gateway::start(&data, &mappings);
+    let b = Gateway::start(&data, &mappings);
+    let client = reqwest::Client::new();
+
+    // 50 copies of one notification and 2 copies each of 25 others, split
+    // across both gateways, all at once.
+    let mut calls = tokio::task::JoinSet::new();
+    let mut send = |url: &str, trade_no: String| {
+        let request = client.post(url.to_string()).body(prepay(&trade_no, "100"));
+        calls.spawn(async move {
+            let text = request.send().await.unwrap().text().await.unwrap();
+            (trade_no, text)
+        });
+    };
+    for i in 0..50 {
+        send(if i % 2 == 0 { &a.url } else { &b.url }, "EH-TWO".into());
+    }
+    for i in 0..25 {
+        send(&a.url, format!("EH-TWO-{i}"));
+        send(&b.url, format!("EH-TWO-{i}"));
+    }
+    let mut answers: std::collections::HashMap<String, Vec<String>> = Default::default();
+    while let Some(done) = calls.join_next().await {
+        let (trade_no, text) = done.unwrap();
+        answers.entry(trade_no).or_default().push(text);
+    }
+    assert_eq!(answers.len(), 26);
+    for (trade_no, texts) in &answers {
+        assert!(
+            texts[0].contains("<result>success</result>"),
+            "{trade_no}: {}",
+            texts[0]
+        );
+        assert!(
+            texts.iter().all(|t| *t == texts[0]),
+            "{trade_no}: answers differ"
+        );
+        assert_eq!(bookings(&data, trade_no), (1, 1, 1), "{trade_no}");
+    }
+    assert_eq!(
+        count(
+            &data,
+            "SELECT COUNT(*) FROM hisgw_payment WHERE trade_no LIKE 'EH-TWO%'"
+        ),
+        26
+    );
+}
