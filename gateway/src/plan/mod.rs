@@ -94,6 +94,8 @@ pub struct MethodPlan {
     pub parts: Arc<[Vec<Part>]>,
     pub empty_result: EmptyResult,
     pub empty_message: String,
+    /// Answered from the gateway's ledger (no mapping file of the hospital's).
+    pub builtin: bool,
 }
 
 impl MethodPlan {
@@ -304,7 +306,14 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
                 let empty_message = empty_message_of(method, &options);
                 methods.insert(
                     method.name,
-                    method_plan(method, path, sections, options.empty_result, empty_message),
+                    method_plan(
+                        method,
+                        false,
+                        path,
+                        sections,
+                        options.empty_result,
+                        empty_message,
+                    ),
                 );
             }
             Err(mut e) => errors.append(&mut e),
@@ -334,7 +343,7 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
                     let empty_message = empty_message_of(method, &MethodOptions::default());
                     methods.insert(
                         method.name,
-                        method_plan(method, path, sections, None, empty_message),
+                        method_plan(method, true, path, sections, None, empty_message),
                     );
                 }
                 Err(mut e) => errors.append(&mut e),
@@ -403,6 +412,7 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
 
 fn method_plan(
     method: &'static Method,
+    builtin: bool,
     file: PathBuf,
     sections: Vec<SectionPlan>,
     empty_result: Option<EmptyResult>,
@@ -420,6 +430,7 @@ fn method_plan(
         sections,
         empty_result,
         empty_message,
+        builtin,
     }
 }
 
