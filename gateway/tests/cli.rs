@@ -146,3 +146,30 @@ fn unknown_config_keys_are_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("listen_port"), "{err}");
 }
+
+#[test]
+fn migrate_creates_the_ledger_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let first = hisgw(
+        &["migrate", "--hospital", "demo", "--data-dir", dir],
+        &repo(),
+    );
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout(&first).contains("demo: applied ledger migration(s) [1]; now at version 1"),
+        "{}",
+        stdout(&first)
+    );
+    let again = hisgw(&["migrate", "--data-dir", dir], &repo());
+    assert!(again.status.success());
+    assert!(
+        stdout(&again).contains("demo: ledger at version 1, up to date"),
+        "{}",
+        stdout(&again)
+    );
+}

@@ -171,26 +171,15 @@ async fn a_gateway_killed_inside_a_payment_leaves_nothing_and_the_replay_books_o
 
     // The platform retries on a restarted gateway.
     let second = Gateway::start(&data, &normal);
-    let body = |r: reqwest::Response| async move { r.text().await.unwrap() };
-    let answer = body(
-        client
+    let notify = || async {
+        let sent = client
             .post(second.url.clone())
-            .body(prepay("EH-KILL", "300"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+            .body(prepay("EH-KILL", "300"));
+        sent.send().await.unwrap().text().await.unwrap()
+    };
+    let answer = notify().await;
     assert!(answer.contains("<result>success</result>"), "{answer}");
-    let again = body(
-        client
-            .post(second.url.clone())
-            .body(prepay("EH-KILL", "300"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let again = notify().await;
     assert_eq!(again, answer);
     assert_eq!(bookings(&data, "EH-KILL"), (1, 1, 1));
 }
