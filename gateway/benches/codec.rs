@@ -7,6 +7,9 @@
 //! Benchmarks:
 //! - `findOutpatientPay/pipeline`: decode → validate → shape → encode for the
 //!   8.2 example request and 5 prescriptions × 4 fee details;
+//! - `findOutpatientPay/soap_pipeline` and `…/json_pipeline`: the same call
+//!   as a SOAP 1.1 envelope (request escaped in `arg0`, answer escaped in
+//!   `<return>`) and as JSON, so the transports compare with REST;
 //! - `findOutpatientPay/decode`, `…/validate`, `…/shape`, `…/encode`: each
 //!   stage alone on the same data;
 //! - `findAllDepartments/pipeline`: the same for 2.1 with 20 departments.
@@ -21,8 +24,8 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use hisgw::catalogue::{find_inbound, Method};
-use hisgw::decode::decode_xml;
-use hisgw::encode::encode_xml;
+use hisgw::decode::{decode_json, decode_soap, decode_xml, SoapNames, SoapVersion};
+use hisgw::encode::{encode_json, encode_soap, encode_xml, encode_xml_as_text};
 use hisgw::execute::{ResultSet, Value};
 use hisgw::shape::{shape, Rows, WhenEmpty};
 use hisgw::validate::validate;
@@ -177,6 +180,45 @@ fn department_rows() -> Rows {
     }
 }
 
+/// The 8.2 request as a SOAP 1.1 call (zeep's form: escaped in `arg0`).
+fn soap_request(body: &[u8]) -> String {
+    let mut escaped = String::new();
+    hisgw::encode::escape_into(&mut escaped, std::str::from_utf8(body).expect("utf-8"));
+    format!(
+        "<?xml version='1.0' encoding='utf-8'?><soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap-env:Body><ns0:findOutpatientPay xmlns:ns0=\"http://hisgw.local/his\"><arg0>{escaped}</arg0></ns0:findOutpatientPay></soap-env:Body></soap-env:Envelope>"
+    )
+}
+
+const SOAP_NAMES: SoapNames<'static> = SoapNames {
+    param: "arg0",
+    dispatcher: None,
+};
+
+/// The same work for a SOAP call: envelope in, envelope out.
+fn soap_pipeline(method: &Method, envelope: &str, rows: Rows) -> String {
+    let call = decode_soap(envelope, &SOAP_NAMES, SoapVersion::V11).expect("envelope decodes");
+    let request = call.request.expect("request decodes");
+    let params = validate(method, &request, today()).expect("request is valid");
+    black_box(&params);
+    let reply = shape(method, rows, &FOUND).expect("rows shape");
+    encode_soap(
+        call.version,
+        call.namespace.as_deref(),
+        &call.operation,
+        &encode_xml_as_text(&reply),
+        "UTF-8",
+    )
+}
+
+/// The same work for a JSON call.
+fn json_pipeline(method: &Method, body: &str, rows: Rows) -> String {
+    let request = decode_json(body).expect("request decodes");
+    let params = validate(method, &request, today()).expect("request is valid");
+    black_box(&params);
+    let reply = shape(method, rows, &FOUND).expect("rows shape");
+    encode_json(&reply)
+}
+
 /// The whole of the gateway's per-call work except the database.
 fn pipeline(method: &Method, body: &[u8], rows: Rows) -> String {
     let request = decode_xml(body).expect("request decodes");
@@ -203,11 +245,31 @@ fn outpatient_pay(c: &mut Criterion) {
     );
     eprintln!("findOutpatientPay: response {} bytes", xml.len());
 
+    let envelope = soap_request(OUTPATIENT_PAY_REQUEST);
+    let answer = soap_pipeline(method, &envelope, clone_rows(&rows));
+    assert!(answer.contains("&lt;feeDetail&gt;"), "{answer}");
+    let json = r#"{"realName":"李明","patientCard":"12345678","clinicNo":"123"}"#;
+    assert!(json_pipeline(method, json, clone_rows(&rows)).contains("\"feeDetail\""));
+
     let mut group = c.benchmark_group("findOutpatientPay");
     group.bench_function("pipeline", |b| {
         b.iter_batched(
             || clone_rows(&rows),
             |rows| pipeline(method, black_box(OUTPATIENT_PAY_REQUEST), rows),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("soap_pipeline", |b| {
+        b.iter_batched(
+            || clone_rows(&rows),
+            |rows| soap_pipeline(method, black_box(&envelope), rows),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("json_pipeline", |b| {
+        b.iter_batched(
+            || clone_rows(&rows),
+            |rows| json_pipeline(method, black_box(json), rows),
             BatchSize::SmallInput,
         )
     });
@@ -227,6 +289,23 @@ fn outpatient_pay(c: &mut Criterion) {
     });
     let reply = shape(method, clone_rows(&rows), &FOUND).expect("shapes");
     group.bench_function("encode", |b| b.iter(|| encode_xml(black_box(&reply))));
+    group.bench_function("soap_decode", |b| {
+        b.iter(|| {
+            decode_soap(black_box(&envelope), &SOAP_NAMES, SoapVersion::V11).expect("decodes")
+        })
+    });
+    let response = encode_xml_as_text(&reply);
+    group.bench_function("soap_encode", |b| {
+        b.iter(|| {
+            encode_soap(
+                SoapVersion::V11,
+                Some("urn:x"),
+                "findOutpatientPay",
+                black_box(&response),
+                "UTF-8",
+            )
+        })
+    });
     group.finish();
 }
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use crate::catalogue::{self, Kind, Method};
-use crate::decode::{self, DecodeError, RawRequest};
+use crate::decode::{DecodeError, RawRequest};
 use crate::execute::mssql::{MssqlDatabase, MssqlOptions};
 use crate::execute::sqlite::{SqliteDatabase, SqliteOptions};
 use crate::execute::{
@@ -212,18 +212,6 @@ impl Gateway {
 
     pub fn hospitals(&self) -> impl Iterator<Item = &Hospital> {
         self.hospitals.values()
-    }
-
-    /// Answers one call whose body is a `<request>` document.
-    pub async fn call_xml(
-        &self,
-        hospital: &str,
-        method: &str,
-        body: &[u8],
-    ) -> Result<Reply, CallError> {
-        let (hospital, method) = self.route(hospital, method)?;
-        let request = decode::decode_xml(body)?;
-        self.answer(hospital, method, &request, today()).await
     }
 
     /// Answers one call already decoded.

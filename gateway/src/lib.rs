@@ -17,6 +17,7 @@ pub mod settings;
 pub mod shape;
 pub mod sign;
 pub mod validate;
+pub mod wsdl;
 
 pub use app::Application;
 pub use settings::Settings;

@@ -1,4 +1,4 @@
-//! The `hisgw` command: serve, check, sql, migrate, call.
+//! The `hisgw` command: serve, check, sql, migrate, wsdl, call.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +66,17 @@ enum Command {
         common: Common,
         #[arg(long)]
         hospital: Option<String>,
+    },
+    /// Print a hospital's WSDL 1.1 (the service at /soap/{hospital}).
+    Wsdl {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: String,
+        /// The service address to print when hospital.toml sets none
+        /// ([soap] address), e.g. http://10.1.2.3:8080/soap/demo.
+        #[arg(long)]
+        address: Option<String>,
     },
     /// Answer one call in-process and print the response XML.
     Call {
@@ -195,6 +206,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Wsdl {
+            common,
+            hospital,
+            address,
+        } => {
+            let s = settings(&common)?;
+            let mapping = load_mapping(&s, &hospital)?;
+            let fallback = address.unwrap_or_else(|| {
+                let port = s.listen.rsplit(':').next().unwrap_or("8080");
+                format!("http://localhost:{port}/soap/{hospital}")
+            });
+            print!("{}", hisgw::http::service_description(&mapping, &fallback));
             Ok(ExitCode::SUCCESS)
         }
         Command::Call {

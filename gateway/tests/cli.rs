@@ -173,3 +173,35 @@ fn migrate_creates_the_ledger_once() {
         stdout(&again)
     );
 }
+
+#[test]
+fn wsdl_prints_the_demo_service() {
+    let out = hisgw(
+        &[
+            "wsdl",
+            "--hospital",
+            "demo",
+            "--address",
+            "http://10.1.2.3:8080/soap/demo",
+        ],
+        &repo(),
+    );
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("location=\"http://10.1.2.3:8080/soap/demo\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("<wsdl:operation name=\"findOutpatientPay\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("<wsdl:operation name=\"CallServer\""),
+        "{text}"
+    );
+}

@@ -6,8 +6,15 @@
 //! and matched later, ignoring ASCII case. It refuses DOCTYPE/entity
 //! declarations and never panics, whatever the bytes.
 
+pub mod charset;
+mod json;
+pub mod soap;
+
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
+
+pub use json::decode_json;
+pub use soap::{decode_soap, DispatcherNames, SoapCall, SoapFault, SoapNames, SoapVersion};
 
 /// The request as sent: each direct child of `<request>` with its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,8 +45,14 @@ impl RawRequest {
 pub enum DecodeError {
     #[error("request body is empty: send <request>…</request>")]
     Empty,
-    #[error("request body is not valid UTF-8 (byte {0})")]
+    #[error("request body is not valid UTF-8 (byte {0}); send charset=GBK for GBK text")]
     NotUtf8(usize),
+    #[error("request body is not valid {charset} (byte {at})")]
+    BadEncoding { charset: &'static str, at: usize },
+    #[error("unsupported charset {0:?}: send UTF-8, GBK or GB18030")]
+    UnknownCharset(String),
+    #[error("request is not valid JSON: {0}")]
+    Json(String),
     #[error("request is not well-formed XML: {0}")]
     Malformed(String),
     #[error("root element must be <request>, found <{0}>")]
@@ -52,10 +65,20 @@ pub enum DecodeError {
     Conflicting(String),
 }
 
-/// Decodes a UTF-8 `<request>` document. Element names match later
-/// ignoring case; children of a field element are ignored.
+/// Decodes a `<request>` document in UTF-8 (or the encoding its prolog
+/// declares). Element names match later ignoring case; children of a field
+/// element are ignored.
 pub fn decode_xml(body: &[u8]) -> Result<RawRequest, DecodeError> {
-    let text = std::str::from_utf8(body).map_err(|e| DecodeError::NotUtf8(e.valid_up_to()))?;
+    decode_xml_as(body, None)
+}
+
+/// `decode_xml` for a body whose Content-Type declares `charset`.
+pub fn decode_xml_as(body: &[u8], charset: Option<&str>) -> Result<RawRequest, DecodeError> {
+    parse_request(&charset::text(body, charset)?)
+}
+
+/// Reads a `<request>` document from text.
+pub fn parse_request(text: &str) -> Result<RawRequest, DecodeError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
@@ -194,7 +217,7 @@ fn push_field(
 
 /// Resolves the five predefined entities and character references; any
 /// other entity would need a DTD, which is refused.
-fn resolve_reference(r: &BytesRef<'_>) -> Result<char, DecodeError> {
+pub(crate) fn resolve_reference(r: &BytesRef<'_>) -> Result<char, DecodeError> {
     if r.is_char_ref() {
         return match r.resolve_char_ref() {
             Ok(Some(ch)) => Ok(ch),

@@ -1,8 +1,15 @@
-//! Encode: writes a `Reply` as the spec's `<response>` XML.
+//! Encode: writes a `Reply` as the spec's `<response>` XML, as JSON of the
+//! same structure, or inside a SOAP answer.
 //!
 //! This module owns the wire text of responses (escaping, element order as
 //! shaped). It must never decide content: it writes what `shape` built, and
 //! it always produces well-formed XML, whatever the database held.
+
+mod json;
+mod soap;
+
+pub use json::encode_json;
+pub use soap::{encode_fault, encode_soap};
 
 use crate::shape::{Body, ListOut, Reply};
 
@@ -10,88 +17,142 @@ use crate::shape::{Body, ListOut, Reply};
 /// (as the spec's examples).
 pub fn encode_xml(reply: &Reply) -> String {
     let mut out = String::with_capacity(256);
-    out.push_str("<response>");
-    element(&mut out, "result", &reply.result);
-    element(&mut out, "message", &reply.message);
-    if let Some(body) = &reply.body {
-        write_body(&mut out, body);
-    }
-    out.push_str("</response>");
+    write_response(&mut Markup::<false>(&mut out), reply);
     out
 }
 
-fn write_body(out: &mut String, body: &Body) {
+/// The same document escaped as character data, ready to be the text of
+/// another element (a SOAP `<return>`), written in one pass.
+pub fn encode_xml_as_text(reply: &Reply) -> String {
+    let mut out = String::with_capacity(512);
+    write_response(&mut Markup::<true>(&mut out), reply);
+    out
+}
+
+/// Where markup goes: as markup, or (`AS_TEXT`) escaped as the text of an
+/// element.
+struct Markup<'a, const AS_TEXT: bool>(&'a mut String);
+
+impl<const AS_TEXT: bool> Markup<'_, AS_TEXT> {
+    fn open(&mut self, name: &str) {
+        if AS_TEXT {
+            self.0.push_str("&lt;");
+            self.0.push_str(name);
+            self.0.push_str("&gt;");
+        } else {
+            self.0.push('<');
+            self.0.push_str(name);
+            self.0.push('>');
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        if AS_TEXT {
+            self.0.push_str("&lt;/");
+            self.0.push_str(name);
+            self.0.push_str("&gt;");
+        } else {
+            self.0.push_str("</");
+            self.0.push_str(name);
+            self.0.push('>');
+        }
+    }
+
+    fn element(&mut self, name: &str, value: &str) {
+        self.open(name);
+        if AS_TEXT {
+            // Escaped once for the inner document, once more as its text.
+            escape_with(self.0, value, ["&amp;amp;", "&amp;lt;", "&amp;gt;"]);
+        } else {
+            escape_into(self.0, value);
+        }
+        self.close(name);
+    }
+}
+
+fn write_response<const T: bool>(out: &mut Markup<'_, T>, reply: &Reply) {
+    out.open("response");
+    out.element("result", &reply.result);
+    out.element("message", &reply.message);
+    if let Some(body) = &reply.body {
+        write_body(out, body);
+    }
+    out.close("response");
+}
+
+fn write_body<const T: bool>(out: &mut Markup<'_, T>, body: &Body) {
     if let Some(wrap) = body.wrap {
-        open(out, wrap);
+        out.open(wrap);
     }
     for (name, value) in &body.fields {
-        element(out, name, value);
+        out.element(name, value);
     }
     if let Some(wrap) = body.wrap {
-        close(out, wrap);
+        out.close(wrap);
     }
     if let Some(list) = &body.list {
         write_list(out, list);
     }
 }
 
-fn write_list(out: &mut String, list: &ListOut) {
+fn write_list<const T: bool>(out: &mut Markup<'_, T>, list: &ListOut) {
     if let Some(wrapper) = list.wrapper {
-        open(out, wrapper);
+        out.open(wrapper);
     }
     for row in &list.rows {
-        open(out, list.item);
+        out.open(list.item);
         for (name, value) in &row.fields {
-            element(out, name, value);
+            out.element(name, value);
         }
         if let Some(child) = &row.child {
             write_list(out, child);
         }
-        close(out, list.item);
+        out.close(list.item);
     }
     if let Some(wrapper) = list.wrapper {
-        close(out, wrapper);
+        out.close(wrapper);
     }
-}
-
-fn open(out: &mut String, name: &str) {
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
-}
-
-fn close(out: &mut String, name: &str) {
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
-}
-
-fn element(out: &mut String, name: &str, value: &str) {
-    open(out, name);
-    escape_into(out, value);
-    close(out, name);
 }
 
 /// Escapes markup characters and drops characters XML 1.0 cannot carry
 /// (control characters a legacy database may hold), so the document stays
-/// well-formed.
+/// well-formed. Runs of ordinary text are copied whole: a SOAP answer
+/// escapes a whole `<response>` document this way.
 pub fn escape_into(out: &mut String, text: &str) {
-    let clean = |c: char| !matches!(c, '&' | '<' | '>') && is_xml_char(c);
-    if text.chars().all(clean) {
-        out.push_str(text);
-        return;
-    }
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
+    escape_with(out, text, ["&amp;", "&lt;", "&gt;"]);
 }
 
+/// `escape_into` with the replacements of `&`, `<` and `>`.
+fn escape_with(out: &mut String, text: &str, [amp, lt, gt]: [&str; 3]) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, skip): (&str, usize) = match bytes[i] {
+            b'&' => (amp, 1),
+            b'<' => (lt, 1),
+            b'>' => (gt, 1),
+            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => ("", 1),
+            // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters.
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                ("", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        i += skip;
+        start = i;
+    }
+    out.push_str(&text[start..]);
+}
+
+#[cfg(test)]
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
@@ -141,6 +202,50 @@ mod tests {
             encode_xml(&reply),
             "<response><result>success</result><message></message><content><data><prescriptionNo>1</prescriptionNo><feeName>A&amp;B &lt;x&gt;</feeName><feeDetail><data><price>1.00</price></data></feeDetail></data></content></response>"
         );
+    }
+
+    #[test]
+    fn escaping_matches_the_character_rules() {
+        let reference = |text: &str| {
+            let mut out = String::new();
+            for c in text.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    c if is_xml_char(c) => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        };
+        for text in [
+            "",
+            "plain",
+            "<response><result>A&B</result></response>",
+            "张三\u{1}\u{8}\t\n\r>\u{FFFE}x\u{FFFF}\u{FFFD}\u{E000}😀",
+            "\u{7F}\u{1F}end&",
+        ] {
+            let mut out = String::new();
+            escape_into(&mut out, text);
+            assert_eq!(out, reference(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_text_form_is_the_document_escaped() {
+        let reply = Reply {
+            result: "success".into(),
+            message: "A&B <c>".into(),
+            body: Some(Body {
+                wrap: Some("data"),
+                fields: vec![("name", "张三&\u{1}".into())],
+                list: None,
+            }),
+        };
+        let mut escaped = String::new();
+        escape_into(&mut escaped, &encode_xml(&reply));
+        assert_eq!(encode_xml_as_text(&reply), escaped);
     }
 
     #[test]

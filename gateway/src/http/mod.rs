@@ -1,21 +1,27 @@
-//! The HTTP front end: `POST /api/{hospital}/{method}` with a `<request>`
-//! body, answered with the spec's `<response>`.
+//! The HTTP front end. The platform's calls arrive as
+//! - REST: `POST /api/{hospital}/{method}` with a `<request>` body (UTF-8,
+//!   or GBK/GB18030 as the Content-Type charset or XML prolog says), or with
+//!   a JSON object when the Content-Type is `application/json`;
+//! - SOAP 1.1/1.2: `POST /soap/{hospital}`, document/literal wrapped, with
+//!   the WSDL at `GET /soap/{hospital}?wsdl`.
 //!
-//! This module owns routes, status codes and content types. It must never
-//! parse requests or build responses itself: it hands bytes to the gateway
-//! and writes what `encode` produces.
+//! This module owns routes, status codes, content types and choosing the
+//! decoder and encoder of a transport. It must never parse or build XML or
+//! JSON itself (`decode`, `encode` and `wsdl` do) nor answer a method
+//! (`gateway` does).
 
 use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
+use crate::decode::{self, charset, SoapCall, SoapNames, SoapVersion};
 use crate::encode;
-use crate::gateway::Gateway;
+use crate::gateway::{CallError, Gateway};
+use crate::plan::{HospitalMapping, ResponseEncoding};
 use crate::shape::Reply;
 
-const XML: &str = "application/xml; charset=utf-8";
 /// Platform requests are a few kilobytes; anything far larger is refused.
 const MAX_BODY: usize = 1 << 20;
 
@@ -32,6 +38,8 @@ pub fn serve(
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .route("/api/{hospital}/{method}", web::post().to(api))
             .route("/api/{hospital}/{method}", web::to(method_not_allowed))
+            .route("/soap/{hospital}", web::post().to(soap))
+            .route("/soap/{hospital}", web::get().to(wsdl))
             .route(
                 "/healthz",
                 web::get().to(|| async { HttpResponse::Ok().body("ok") }),
@@ -45,14 +53,38 @@ pub fn serve(
     Ok(server.run())
 }
 
+/// The transport a REST call came in, which its answer goes back in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rest {
+    Xml,
+    Json,
+}
+
 async fn api(
+    request: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Bytes,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     let (hospital, method) = path.into_inner();
     let started = std::time::Instant::now();
-    let (status, reply) = match gateway.call_xml(&hospital, &method, &body).await {
+    let content_type = header(&request, "content-type");
+    let transport = if media_type(content_type).ends_with("json") {
+        Rest::Json
+    } else {
+        Rest::Xml
+    };
+    let decoded = charset::text(&body, charset_of(content_type))
+        .and_then(|text| match transport {
+            Rest::Json => decode::decode_json(&text),
+            Rest::Xml => decode::parse_request(&text),
+        })
+        .map_err(CallError::from);
+    let answered = match decoded {
+        Ok(raw) => gateway.call(&hospital, &method, &raw).await,
+        Err(e) => Err(e),
+    };
+    let (status, reply) = match answered {
         Ok(reply) => (200, reply),
         Err(e) => {
             tracing::info!(%hospital, %method, error = %e, "refused");
@@ -60,22 +92,256 @@ async fn api(
         }
     };
     tracing::debug!(%hospital, %method, status, result = %reply.result, elapsed_us = started.elapsed().as_micros() as u64, "call");
-    xml(status, &reply)
+    match transport {
+        Rest::Json => json(status, &reply),
+        Rest::Xml => xml(status, &reply, response_encoding(&gateway, &hospital)),
+    }
+}
+
+async fn soap(
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let hospital = path.into_inner();
+    let content_type = header(&request, "content-type");
+    let hint = if media_type(content_type) == "application/soap+xml" {
+        SoapVersion::V12
+    } else {
+        SoapVersion::V11
+    };
+    let Some(mapping) = gateway.hospital(&hospital).map(|h| &h.mapping) else {
+        return fault(hint, 404, &format!("unknown hospital {:?}", cut(&hospital)));
+    };
+    let text = match charset::text(&body, charset_of(content_type)) {
+        Ok(text) => text,
+        Err(e) => return fault(hint, 400, &e.to_string()),
+    };
+    let names = soap_names(mapping);
+    let call = match decode::decode_soap(&text, &names, hint) {
+        Ok(call) => call,
+        Err(f) => {
+            tracing::info!(%hospital, error = %f, "SOAP fault");
+            return fault(f.version, 400, &f.message);
+        }
+    };
+    let answered = match &call.request {
+        Ok(raw) => gateway.call(&hospital, &call.method, raw).await,
+        Err(e) => Err(CallError::from(e.clone())),
+    };
+    let reply = match answered {
+        Ok(reply) => reply,
+        // An operation the service does not offer is the envelope's problem.
+        Err(
+            e @ (CallError::UnknownMethod(_)
+            | CallError::NotMapped { .. }
+            | CallError::UnknownHospital(_)),
+        ) => return fault(call.version, 400, &format!("unknown operation: {e}")),
+        Err(e) => {
+            tracing::info!(%hospital, method = %call.method, error = %e, "refused");
+            e.to_reply().1
+        }
+    };
+    soap_answer(&call, mapping, &reply)
+}
+
+fn soap_answer(call: &SoapCall, mapping: &HospitalMapping, reply: &Reply) -> HttpResponse {
+    let encoding = mapping.response_encoding;
+    let namespace = call
+        .namespace
+        .as_deref()
+        .or(Some(mapping.soap.namespace.as_str()));
+    let text = encode::encode_soap(
+        call.version,
+        namespace,
+        &call.operation,
+        &encode::encode_xml_as_text(reply),
+        encoding.label(),
+    );
+    let content_type = match call.version {
+        SoapVersion::V11 => format!("text/xml; charset={}", encoding.label()),
+        SoapVersion::V12 => format!("application/soap+xml; charset={}", encoding.label()),
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .body(charset::encode(&text, encoding.encoding()).into_owned())
+}
+
+fn soap_names(mapping: &HospitalMapping) -> SoapNames<'_> {
+    SoapNames {
+        param: &mapping.soap.param,
+        dispatcher: mapping
+            .soap
+            .dispatcher
+            .as_ref()
+            .map(|d| decode::DispatcherNames {
+                operation: &d.operation,
+                method_param: &d.method_param,
+                request_param: &d.request_param,
+            }),
+    }
+}
+
+/// `GET /soap/{hospital}?wsdl`: the hospital's WSDL 1.1.
+async fn wsdl(
+    request: HttpRequest,
+    path: web::Path<String>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let hospital = path.into_inner();
+    if !request.query_string().eq_ignore_ascii_case("wsdl") {
+        return xml(
+            405,
+            &Reply::error("POST a SOAP envelope here, or GET ?wsdl for the service description"),
+            ResponseEncoding::Utf8,
+        );
+    }
+    let Some(h) = gateway.hospital(&hospital) else {
+        return not_found().await;
+    };
+    let info = request.connection_info();
+    let address = format!("{}://{}{}", info.scheme(), info.host(), request.path());
+    HttpResponse::Ok()
+        .content_type("text/xml; charset=utf-8")
+        .body(service_description(&h.mapping, &address))
+}
+
+/// The WSDL of a hospital; its address is the configured one, else `fallback`.
+pub fn service_description(mapping: &HospitalMapping, fallback: &str) -> String {
+    let mut methods: Vec<_> = crate::catalogue::inbound()
+        .filter(|m| mapping.plan(m).is_some())
+        .collect();
+    methods.dedup_by_key(|m| m.name);
+    let service = crate::wsdl::Service {
+        hospital: &mapping.id,
+        namespace: &mapping.soap.namespace,
+        param: &mapping.soap.param,
+        address: mapping.soap.address.as_deref().unwrap_or(fallback),
+        methods,
+        dispatcher: mapping
+            .soap
+            .dispatcher
+            .as_ref()
+            .map(|d| crate::wsdl::Dispatcher {
+                operation: &d.operation,
+                method_param: &d.method_param,
+                request_param: &d.request_param,
+            }),
+    };
+    crate::wsdl::wsdl(&service)
 }
 
 async fn method_not_allowed() -> HttpResponse {
-    xml(405, &Reply::error("use POST with a <request> body"))
+    xml(
+        405,
+        &Reply::error("use POST with a <request> body"),
+        ResponseEncoding::Utf8,
+    )
 }
 
 async fn not_found() -> HttpResponse {
     xml(
         404,
-        &Reply::error("no such endpoint: use POST /api/{hospital}/{method}"),
+        &Reply::error(
+            "no such endpoint: use POST /api/{hospital}/{method} or POST /soap/{hospital}",
+        ),
+        ResponseEncoding::Utf8,
     )
 }
 
-fn xml(status: u16, reply: &Reply) -> HttpResponse {
-    HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .content_type(XML)
-        .body(encode::encode_xml(reply))
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn xml(code: u16, reply: &Reply, encoding: ResponseEncoding) -> HttpResponse {
+    let text = encode::encode_xml(reply);
+    let builder = &mut HttpResponse::build(status(code));
+    if encoding == ResponseEncoding::Utf8 {
+        return builder
+            .content_type("application/xml; charset=utf-8")
+            .body(text);
+    }
+    let text = format!(
+        "<?xml version=\"1.0\" encoding=\"{}\"?>{text}",
+        encoding.label()
+    );
+    builder
+        .content_type(format!("application/xml; charset={}", encoding.label()))
+        .body(charset::encode(&text, encoding.encoding()).into_owned())
+}
+
+fn json(code: u16, reply: &Reply) -> HttpResponse {
+    HttpResponse::build(status(code))
+        .content_type("application/json; charset=utf-8")
+        .body(encode::encode_json(reply))
+}
+
+/// A SOAP Fault: the sender's envelope could not be answered. SOAP 1.1
+/// sends faults with status 500, SOAP 1.2 a sender fault with 400.
+fn fault(version: SoapVersion, code: u16, message: &str) -> HttpResponse {
+    let (code, content_type) = match version {
+        SoapVersion::V11 => (500, "text/xml; charset=utf-8"),
+        SoapVersion::V12 => (code, "application/soap+xml; charset=utf-8"),
+    };
+    HttpResponse::build(status(code))
+        .content_type(content_type)
+        .body(encode::encode_fault(version, message))
+}
+
+fn response_encoding(gateway: &Gateway, hospital: &str) -> ResponseEncoding {
+    gateway
+        .hospital(hospital)
+        .map_or(ResponseEncoding::Utf8, |h| h.mapping.response_encoding)
+}
+
+fn header<'a>(request: &'a HttpRequest, name: &str) -> &'a str {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// `application/json` of `application/json; charset=utf-8`, lower case.
+fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The `charset` parameter of a Content-Type.
+fn charset_of(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"'))
+    })
+}
+
+fn cut(s: &str) -> String {
+    s.chars().take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_parts() {
+        assert_eq!(
+            media_type("Application/JSON; charset=UTF-8"),
+            "application/json"
+        );
+        assert_eq!(charset_of("text/xml; charset=\"GBK\""), Some("GBK"));
+        assert_eq!(
+            charset_of("application/soap+xml;charset=utf-8;action=\"urn:x\""),
+            Some("utf-8")
+        );
+        assert_eq!(charset_of("application/xml"), None);
+    }
 }

@@ -22,8 +22,57 @@ pub struct HospitalFile {
     pub options: Options,
     /// The §17 sign key of the notifications that carry a `sign` (11.2).
     pub sign: Option<Spanned<SignConfig>>,
+    /// The SOAP service at `/soap/{hospital}` (names and WSDL address).
+    #[serde(default)]
+    pub soap: SoapConfig,
     #[serde(default)]
     pub methods: BTreeMap<Spanned<String>, MethodOptions>,
+}
+
+/// The hospital's SOAP service. Clients generated from another HIS's WSDL
+/// keep working when these names match it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoapConfig {
+    /// The target namespace of the WSDL and of answers to calls that name none.
+    #[serde(default = "default_soap_namespace")]
+    pub namespace: String,
+    /// The string parameter that carries `<request>` (Apache CXF: `arg0`).
+    #[serde(default = "default_soap_param")]
+    pub param: String,
+    /// The service address the WSDL gives, as the platform reaches the
+    /// gateway (behind NAT or a proxy); default: the address the WSDL was
+    /// asked for.
+    pub address: Option<String>,
+    /// One operation for every method, e.g. `CallServer(FUNC, IN_XML)`.
+    pub dispatcher: Option<DispatcherConfig>,
+}
+
+impl Default for SoapConfig {
+    fn default() -> Self {
+        SoapConfig {
+            namespace: default_soap_namespace(),
+            param: default_soap_param(),
+            address: None,
+            dispatcher: None,
+        }
+    }
+}
+
+fn default_soap_namespace() -> String {
+    "http://hisgw.local/his".into()
+}
+
+fn default_soap_param() -> String {
+    "arg0".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatcherConfig {
+    pub operation: String,
+    pub method_param: String,
+    pub request_param: String,
 }
 
 /// Where the hospital's §17 sign key (given by Ruibo) comes from: the
@@ -159,6 +208,41 @@ fn default_true() -> bool {
 pub struct Options {
     /// The message of a single-record method that finds no row.
     pub empty_message: Option<String>,
+    /// The encoding of XML and SOAP answers (JSON is always UTF-8).
+    #[serde(default)]
+    pub response_encoding: ResponseEncoding,
+}
+
+/// The character encoding of answers: UTF-8, or GBK/GB18030 for platform
+/// clients of legacy systems that expect it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum ResponseEncoding {
+    #[default]
+    #[serde(rename = "utf-8", alias = "UTF-8", alias = "utf8")]
+    Utf8,
+    #[serde(rename = "gbk", alias = "GBK")]
+    Gbk,
+    #[serde(rename = "gb18030", alias = "GB18030")]
+    Gb18030,
+}
+
+impl ResponseEncoding {
+    /// The name written in prologs and Content-Type.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResponseEncoding::Utf8 => "UTF-8",
+            ResponseEncoding::Gbk => "GBK",
+            ResponseEncoding::Gb18030 => "GB18030",
+        }
+    }
+
+    pub fn encoding(self) -> &'static encoding_rs::Encoding {
+        match self {
+            ResponseEncoding::Utf8 => encoding_rs::UTF_8,
+            ResponseEncoding::Gbk => encoding_rs::GBK,
+            ResponseEncoding::Gb18030 => encoding_rs::GB18030,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -19,7 +19,8 @@ use crate::execute::{Dialect, Param, Placeholder, Statement};
 use crate::validate::Params;
 
 pub use hospital::{
-    DatabaseConfig, EmptyResult, Encrypt, HospitalFile, MethodOptions, MssqlConfig, SqliteConfig,
+    DatabaseConfig, DispatcherConfig, EmptyResult, Encrypt, HospitalFile, MethodOptions,
+    MssqlConfig, ResponseEncoding, SoapConfig, SqliteConfig,
 };
 
 /// The message of a single-record method that finds no row, unless the
@@ -130,6 +131,8 @@ pub struct HospitalMapping {
     pub methods: HashMap<&'static str, MethodPlan>,
     /// The §17 sign key, read from the environment at load.
     pub sign_key: Option<String>,
+    pub soap: SoapConfig,
+    pub response_encoding: ResponseEncoding,
 }
 
 impl HospitalMapping {
@@ -394,6 +397,34 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         }
     }
 
+    if let Some(file) = &parsed {
+        // The SOAP names must make a WSDL that SOAP tooling accepts.
+        let mut mapped: Vec<&'static Method> = catalogue::inbound()
+            .filter(|m| methods.contains_key(m.name))
+            .collect();
+        mapped.dedup_by_key(|m| m.name);
+        let soap = &file.soap;
+        let service = crate::wsdl::Service {
+            hospital: file.id.get_ref(),
+            namespace: &soap.namespace,
+            param: &soap.param,
+            address: soap.address.as_deref().unwrap_or("http://localhost/soap"),
+            methods: mapped,
+            dispatcher: soap.dispatcher.as_ref().map(|d| crate::wsdl::Dispatcher {
+                operation: &d.operation,
+                method_param: &d.method_param,
+                request_param: &d.request_param,
+            }),
+        };
+        for problem in service.problems() {
+            errors.push(MappingError::new(
+                &toml_path,
+                None,
+                format!("[soap]: {problem}"),
+            ));
+        }
+    }
+
     match parsed {
         Some(file) if errors.is_empty() => Ok(HospitalMapping {
             id: file.id.into_inner(),
@@ -402,6 +433,8 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             database: file.database,
             methods,
             sign_key,
+            soap: file.soap,
+            response_encoding: file.options.response_encoding,
         }),
         _ => {
             errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
