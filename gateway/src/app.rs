@@ -11,8 +11,11 @@ use crate::settings::Settings;
 
 pub struct Application {
     port: u16,
+    admin_port: u16,
     gateway: Arc<Gateway>,
     server: actix_web::dev::Server,
+    admin: actix_web::dev::Server,
+    workers: crate::outbound::Workers,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,10 +48,25 @@ impl Application {
         let listener = TcpListener::bind(&settings.listen).map_err(bind_err)?;
         let port = listener.local_addr().map_err(bind_err)?.port();
         let server = http::serve(listener, gateway.clone(), settings.workers).map_err(bind_err)?;
+        let admin_err = |source| BuildError::Bind {
+            address: settings.admin_listen.clone(),
+            source,
+        };
+        let admin_listener = TcpListener::bind(&settings.admin_listen).map_err(admin_err)?;
+        let admin_port = admin_listener.local_addr().map_err(admin_err)?.port();
+        let admin = http::admin::serve(admin_listener, gateway.clone()).map_err(admin_err)?;
+        let workers = if settings.outbound {
+            crate::outbound::spawn_workers(gateway.clone(), settings.data_dir.clone())
+        } else {
+            crate::outbound::Workers::default()
+        };
         Ok(Application {
             port,
+            admin_port,
             gateway,
             server,
+            admin,
+            workers,
         })
     }
 
@@ -56,12 +74,20 @@ impl Application {
         self.port
     }
 
+    /// The admin listener's port (refunds, outbox).
+    pub fn admin_port(&self) -> u16 {
+        self.admin_port
+    }
+
     pub fn gateway(&self) -> Arc<Gateway> {
         self.gateway.clone()
     }
 
     /// Serves until the process is told to stop (Ctrl-C / SIGTERM).
+    /// Dropping the returned future stops the outbound workers too.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let _workers = self.workers;
+        let (server, admin) = futures_util::future::join(self.server, self.admin).await;
+        server.and(admin)
     }
 }

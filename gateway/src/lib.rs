@@ -11,6 +11,7 @@ pub mod gateway;
 pub mod http;
 pub mod ledger;
 pub mod money;
+pub mod outbound;
 pub mod payments;
 pub mod plan;
 pub mod settings;

@@ -1,4 +1,5 @@
-//! The `hisgw` command: serve, check, sql, migrate, wsdl, call.
+//! The `hisgw` command: serve, check, sql, migrate, wsdl, outbox, refund,
+//! refund-status, reconcile, call.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,6 +78,75 @@ enum Command {
         /// ([soap] address), e.g. http://10.1.2.3:8080/soap/demo.
         #[arg(long)]
         address: Option<String>,
+    },
+    /// List the outbox (event pushes and refunds to the platform), or retry
+    /// or drop one row.
+    Outbox {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: String,
+        /// Only rows in this state: pending, sent, failed, dead, dropped.
+        #[arg(long)]
+        state: Option<String>,
+        /// Make this row due again with a fresh attempt count.
+        #[arg(long, conflicts_with = "drop")]
+        retry: Option<i64>,
+        /// Give up on this row (it stays listed as dropped).
+        #[arg(long)]
+        drop: Option<i64>,
+    },
+    /// Ask the platform to refund a payment (14.1 refundApply). A HIS refund
+    /// id names one refund: asking again reports the first one's state.
+    Refund {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: String,
+        #[arg(long)]
+        trade_no: String,
+        #[arg(long)]
+        amount: String,
+        /// The HIS's refund number (hisId).
+        #[arg(long)]
+        his_id: String,
+        #[arg(long)]
+        patient_card: String,
+        #[arg(long)]
+        real_name: String,
+        /// Operator (cashier_id).
+        #[arg(long)]
+        operator: Option<String>,
+        /// A reversal (冲正), not a refund: left out of reconciliation.
+        #[arg(long)]
+        reverse: bool,
+        /// Seconds to keep asking while the platform answers UNKNOWN.
+        #[arg(long, default_value_t = 120)]
+        wait: u64,
+    },
+    /// Ask the platform about a refund (15.1 queryRefundStatus).
+    RefundStatus {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: String,
+        #[arg(long)]
+        his_id: String,
+    },
+    /// Compare the platform's ledger of a day (13.3) with the hospital's
+    /// (13.2); print every difference and write them as CSV. Exit status 1
+    /// when anything differs.
+    Reconcile {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        hospital: String,
+        /// yyyy-MM-dd (default: yesterday).
+        #[arg(long)]
+        date: Option<String>,
+        /// Where the CSV goes (default: the data directory's reports/).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Answer one call in-process and print the response XML.
     Call {
@@ -208,6 +278,146 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Outbox {
+            common,
+            hospital,
+            state,
+            retry,
+            drop,
+        } => {
+            let (gateway, id) = one_hospital(&common, &hospital).await?;
+            let h = gateway.hospital(&id).context("hospital")?;
+            let dialect = h.mapping.dialect();
+            use hisgw::outbound::outbox;
+            let change = match (retry, drop) {
+                (Some(row), _) => {
+                    Some((row, outbox::retry(dialect, row, outbox::now()), "due again"))
+                }
+                (_, Some(row)) => Some((row, outbox::drop_row(dialect, row), "dropped")),
+                _ => None,
+            };
+            if let Some((row, statement, done)) = change {
+                let (sets, _) = h.db.transact(vec![statement], Box::new(|_| true)).await?;
+                let changed = sets
+                    .iter()
+                    .flatten()
+                    .last()
+                    .and_then(|s| s.rows.first())
+                    .map(|r| outbox::int(&r[0]));
+                anyhow::ensure!(
+                    changed == Some(1),
+                    "row {row} is not in a state that allows this"
+                );
+                println!("row {row}: {done}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let sets =
+                h.db.query(vec![outbox::list(
+                    dialect,
+                    state.as_deref().unwrap_or(""),
+                    None,
+                )])
+                .await?;
+            println!(
+                "{:>6}  {:<7} {:<22} {:<28} {:<8} {:>3}  {:<23} last result",
+                "id", "kind", "dataType", "key", "state", "try", "next attempt"
+            );
+            for r in outbox::rows(&sets) {
+                println!(
+                    "{:>6}  {:<7} {:<22} {:<28} {:<8} {:>3}  {:<23} {} {}",
+                    r.id,
+                    r.kind,
+                    r.data_type,
+                    r.event_key,
+                    r.state,
+                    r.attempts,
+                    r.next_attempt_at,
+                    r.last_result,
+                    r.last_message
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Refund {
+            common,
+            hospital,
+            trade_no,
+            amount,
+            his_id,
+            patient_card,
+            real_name,
+            operator,
+            reverse,
+            wait,
+        } => {
+            let amount = hisgw::money::parse_decimal(&amount)
+                .filter(|a| a.is_sign_positive() && !a.is_zero())
+                .with_context(|| format!("--amount {amount:?} is not an amount above zero"))?;
+            let (gateway, id) = one_hospital(&common, &hospital).await?;
+            let h = gateway.hospital(&id).context("hospital")?;
+            let platform = hisgw::outbound::Platform::of(h)?;
+            let request = hisgw::outbound::RefundRequest {
+                trade_no,
+                amount,
+                his_id,
+                patient_card,
+                real_name,
+                operator,
+                reverse,
+            };
+            let row = platform
+                .refund(&request, std::time::Duration::from_secs(wait))
+                .await?;
+            println!(
+                "refund {}: {} ({} {})",
+                row.event_key, row.state, row.last_result, row.last_message
+            );
+            Ok(match row.state.as_str() {
+                "sent" => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
+            })
+        }
+        Command::RefundStatus {
+            common,
+            hospital,
+            his_id,
+        } => {
+            let (gateway, id) = one_hospital(&common, &hospital).await?;
+            let h = gateway.hospital(&id).context("hospital")?;
+            let answer = hisgw::outbound::Platform::of(h)?
+                .refund_status(&his_id)
+                .await?;
+            println!("{:?}: {}", answer.outcome, answer.message);
+            for (k, v) in &answer.fields {
+                println!("  {k} = {v}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reconcile {
+            common,
+            hospital,
+            date,
+            out,
+        } => {
+            let date = match date {
+                Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .with_context(|| format!("--date {d:?} is not yyyy-MM-dd"))?,
+                None => hisgw::gateway::today().pred_opt().context("date")?,
+            };
+            let s = settings(&common)?;
+            let (gateway, id) = one_hospital(&common, &hospital).await?;
+            let h = gateway.hospital(&id).context("hospital")?;
+            let report = hisgw::outbound::reconcile::reconcile(&gateway, h, date).await?;
+            print!("{}", hisgw::outbound::reconcile::table(&report));
+            let dir = out.unwrap_or_else(|| s.data_dir.join("reports"));
+            let path = hisgw::outbound::reconcile::write_csv(&report, &dir)?;
+            println!("report: {}", path.display());
+            Ok(if report.differences.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Command::Wsdl {
             common,
             hospital,
@@ -286,4 +496,12 @@ async fn open_without_start_scripts(
     })
     .await??;
     Ok((db, dialect))
+}
+
+/// The gateway with only `hospital` loaded, for commands that act on one.
+async fn one_hospital(common: &Common, hospital: &str) -> anyhow::Result<(Gateway, String)> {
+    let s = settings(common)?;
+    let gateway =
+        Gateway::start(&s.mappings_dir, Some(&[hospital.to_string()]), &s.data_dir).await?;
+    Ok((gateway, hospital.to_string()))
 }

@@ -22,6 +22,22 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[serde(default)]
     pub workers: Option<usize>,
+    /// Address of the local admin listener (refunds, outbox), which hospital
+    /// systems use and the platform must not reach: localhost by default.
+    #[serde(default = "default_admin_listen")]
+    pub admin_listen: String,
+    /// Run the outbound work (event pushes, outbox delivery, daily
+    /// reconciliation) in this process.
+    #[serde(default = "default_true")]
+    pub outbound: bool,
+}
+
+fn default_admin_listen() -> String {
+    "127.0.0.1:8081".into()
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +45,15 @@ pub struct Settings {
 pub struct SettingsError(String);
 
 /// The environment variables read, each overriding the key of the same name.
-const ENV_KEYS: &[&str] = &["listen", "data_dir", "mappings_dir", "hospitals", "workers"];
+const ENV_KEYS: &[&str] = &[
+    "listen",
+    "data_dir",
+    "mappings_dir",
+    "hospitals",
+    "workers",
+    "admin_listen",
+    "outbound",
+];
 
 impl Settings {
     /// Defaults, then `file` if given, then `HISGW_LISTEN`, `HISGW_DATA_DIR`,

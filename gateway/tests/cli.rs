@@ -161,14 +161,14 @@ fn migrate_creates_the_ledger_once() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(
-        stdout(&first).contains("demo: applied ledger migration(s) [1]; now at version 1"),
+        stdout(&first).contains("demo: applied ledger migration(s) [1, 2]; now at version 2"),
         "{}",
         stdout(&first)
     );
     let again = hisgw(&["migrate", "--data-dir", dir], &repo());
     assert!(again.status.success());
     assert!(
-        stdout(&again).contains("demo: ledger at version 1, up to date"),
+        stdout(&again).contains("demo: ledger at version 2, up to date"),
         "{}",
         stdout(&again)
     );

@@ -8,6 +8,7 @@ use hisgw::settings::default_mappings_dir;
 use hisgw::{Application, Settings};
 
 pub mod mssql;
+pub mod platform;
 
 pub use mssql::MSSQL_URL_VAR;
 
@@ -30,6 +31,11 @@ pub struct TestApp {
     pub gateway: std::sync::Arc<hisgw::gateway::Gateway>,
     /// Drops the SQL Server test database when the test ends.
     pub mssql: Option<mssql::TestDatabase>,
+    /// The task serving it: aborting it stops the gateway's outbound work.
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The admin listener (refunds, outbox).
+    pub admin_address: String,
+    pub mappings_dir: PathBuf,
 }
 
 /// A response read back: HTTP status, content type and the XML text.
@@ -111,6 +117,8 @@ pub fn test_settings(data_dir: PathBuf, mappings_dir: Option<PathBuf>) -> Settin
         mappings_dir: mappings_dir.unwrap_or_else(default_mappings_dir),
         hospitals: None,
         workers: Some(1),
+        admin_listen: "127.0.0.1:0".into(),
+        outbound: true,
     }
 }
 
@@ -138,6 +146,54 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
     }
 }
 
+/// The demo on `backend` with its hospital.toml changed by `edit` first
+/// (the SQL files are the bundled ones, through `sql_dir`); `None` when the
+/// backend is not available here.
+pub async fn spawn_demo_with(
+    backend: Backend,
+    edit: impl FnOnce(&mut toml::Table),
+) -> Option<TestApp> {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (mappings, db) = match backend {
+        Backend::Sqlite => (sqlite_demo_mappings(data_dir.path()), None),
+        Backend::Mssql => {
+            let db = mssql::TestDatabase::create().await?;
+            (db.write_demo_mappings(data_dir.path()), Some(db))
+        }
+    };
+    let path = mappings.join("demo/hospital.toml");
+    let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    edit(&mut table);
+    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+    Some(start(data_dir, Some(mappings), db).await)
+}
+
+/// A mappings folder under `root` whose `demo` is the bundled demo (SQL
+/// files through `sql_dir`, scripts by absolute path).
+pub fn sqlite_demo_mappings(root: &std::path::Path) -> PathBuf {
+    let from = mssql::repo().join("mappings/demo");
+    let to = root.join("mappings/demo");
+    std::fs::create_dir_all(&to).unwrap();
+    let mut table: toml::Table = std::fs::read_to_string(from.join("hospital.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    table.insert("sql_dir".into(), from.display().to_string().into());
+    if let Some(database) = table.get_mut("database").and_then(|d| d.as_table_mut()) {
+        for key in ["init_scripts", "start_scripts"] {
+            let scripts: Vec<toml::Value> = database[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| from.join(s.as_str().unwrap()).display().to_string().into())
+                .collect();
+            database.insert(key.into(), scripts.into());
+        }
+    }
+    std::fs::write(to.join("hospital.toml"), toml::to_string(&table).unwrap()).unwrap();
+    root.join("mappings")
+}
+
 /// The demo on a fresh SQL Server database, its pool connecting under
 /// `application_name` (so a test can find and KILL the gateway's sessions).
 pub async fn spawn_mssql_app_named(application_name: &str) -> Option<TestApp> {
@@ -159,16 +215,21 @@ async fn start(
     mssql: Option<mssql::TestDatabase>,
 ) -> TestApp {
     let settings = test_settings(data_dir.path().to_path_buf(), mappings_dir);
+    let mappings_dir = settings.mappings_dir.clone();
     let app = Application::build(settings).await.expect("gateway starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let admin_address = format!("http://127.0.0.1:{}", app.admin_port());
     let gateway = app.gateway();
-    tokio::spawn(app.run_until_stopped());
+    let server = tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         data_dir,
         gateway,
         mssql,
+        server,
+        admin_address,
+        mappings_dir,
     }
 }
 

@@ -360,43 +360,20 @@ async fn envelope_problems_get_a_fault_of_the_right_version() {
     assert_eq!(page.status, 405);
 }
 
-/// The demo with GBK answers (a hospital option), in `root/mappings`.
-fn gbk_demo(root: &std::path::Path) -> std::path::PathBuf {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let from = repo.join("mappings/demo");
-    let to = root.join("mappings/demo");
-    std::fs::create_dir_all(&to).unwrap();
-    let mut table: toml::Table = std::fs::read_to_string(from.join("hospital.toml"))
-        .unwrap()
-        .parse()
-        .unwrap();
-    table.insert("sql_dir".into(), from.display().to_string().into());
-    let database = table["database"].as_table_mut().unwrap();
-    for key in ["init_scripts", "start_scripts"] {
-        let scripts: Vec<toml::Value> = database[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| from.join(s.as_str().unwrap()).display().to_string().into())
-            .collect();
-        database.insert(key.into(), scripts.into());
-    }
-    table["options"]
-        .as_table_mut()
-        .unwrap()
-        .insert("response_encoding".into(), "gbk".into());
-    std::fs::write(to.join("hospital.toml"), toml::to_string(&table).unwrap()).unwrap();
-    root.join("mappings")
-}
-
 fn gbk(text: &str) -> Vec<u8> {
     encoding_rs::GBK.encode(text).0.into_owned()
 }
 
 #[tokio::test]
 async fn chinese_names_round_trip_in_gbk() {
-    let root = tempfile::tempdir().unwrap();
-    let app = hisgw_e2e::spawn_app_with(Some(gbk_demo(root.path()))).await;
+    let app = hisgw_e2e::spawn_demo_with(hisgw_e2e::Backend::Sqlite, |t| {
+        t["options"]
+            .as_table_mut()
+            .unwrap()
+            .insert("response_encoding".into(), "gbk".into());
+    })
+    .await
+    .unwrap();
     let id = hisgw_e2e::id_number(808);
     // A card made from a GBK request (charset in the Content-Type)...
     let made = app

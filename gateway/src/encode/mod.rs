@@ -9,7 +9,7 @@ mod json;
 mod soap;
 
 pub use json::encode_json;
-pub use soap::{encode_fault, encode_soap};
+pub use soap::{encode_fault, encode_soap, encode_soap_call};
 
 use crate::shape::{Body, ListOut, Reply};
 

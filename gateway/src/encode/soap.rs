@@ -33,28 +33,70 @@ pub fn encode_soap(
     response_text: &str,
     encoding: &str,
 ) -> String {
-    let mut out = String::with_capacity(response_text.len() + 300);
+    let element = format!("{operation}Response");
+    wrapped(
+        version,
+        namespace,
+        &element,
+        "return",
+        response_text,
+        encoding,
+    )
+}
+
+/// A call as an Apache CXF client makes it (SOAP 1.1): the operation
+/// element holding `param`, whose text is the request (already escaped).
+pub fn encode_soap_call(
+    namespace: &str,
+    operation: &str,
+    param: &str,
+    request_text: &str,
+) -> String {
+    wrapped(
+        SoapVersion::V11,
+        Some(namespace),
+        operation,
+        param,
+        request_text,
+        "UTF-8",
+    )
+}
+
+/// `<ns:{element}><{param}>{text}</{param}></ns:{element}>` in an envelope.
+fn wrapped(
+    version: SoapVersion,
+    namespace: Option<&str>,
+    element: &str,
+    param: &str,
+    text: &str,
+    encoding: &str,
+) -> String {
+    let mut out = String::with_capacity(text.len() + 300);
     open_envelope(&mut out, version, encoding);
     match namespace {
         Some(ns) => {
             out.push_str("<ns:");
-            out.push_str(operation);
-            out.push_str("Response xmlns:ns=\"");
+            out.push_str(element);
+            out.push_str(" xmlns:ns=\"");
             escape_attribute(&mut out, ns);
             out.push_str("\">");
         }
         None => {
             out.push('<');
-            out.push_str(operation);
-            out.push_str("Response>");
+            out.push_str(element);
+            out.push('>');
         }
     }
-    out.push_str("<return>");
-    out.push_str(response_text);
-    out.push_str("</return>");
+    out.push('<');
+    out.push_str(param);
+    out.push('>');
+    out.push_str(text);
+    out.push_str("</");
+    out.push_str(param);
+    out.push('>');
     out.push_str(if namespace.is_some() { "</ns:" } else { "</" });
-    out.push_str(operation);
-    out.push_str("Response>");
+    out.push_str(element);
+    out.push('>');
     out.push_str(CLOSE_ENVELOPE);
     out
 }

@@ -10,6 +10,8 @@
 //! JSON itself (`decode`, `encode` and `wsdl` do) nor answer a method
 //! (`gateway` does).
 
+pub mod admin;
+
 use std::net::TcpListener;
 use std::sync::Arc;
 

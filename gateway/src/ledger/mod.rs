@@ -21,15 +21,23 @@ struct Migration {
     mssql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "payment ledger",
-    sqlite: include_str!("../../../sql/gateway/sqlite/001_payment_ledger.sql"),
-    mssql: include_str!("../../../sql/gateway/mssql/001_payment_ledger.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "payment ledger",
+        sqlite: include_str!("../../../sql/gateway/sqlite/001_payment_ledger.sql"),
+        mssql: include_str!("../../../sql/gateway/mssql/001_payment_ledger.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "outbox and watermarks",
+        sqlite: include_str!("../../../sql/gateway/sqlite/002_outbox.sql"),
+        mssql: include_str!("../../../sql/gateway/mssql/002_outbox.sql"),
+    },
+];
 
 /// The schema version this gateway needs.
-pub const LATEST: u32 = 1;
+pub const LATEST: u32 = 2;
 
 /// The ledger schema version of a database (0: no ledger yet).
 pub async fn version(db: &dyn Database, dialect: Dialect) -> Result<u32, ExecError> {
@@ -337,7 +345,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = open(dir.path());
         assert_eq!(version(&db, Dialect::Sqlite).await.unwrap(), 0);
-        assert_eq!(migrate(&db, Dialect::Sqlite).await.unwrap(), vec![1]);
+        assert_eq!(migrate(&db, Dialect::Sqlite).await.unwrap(), vec![1, 2]);
         assert_eq!(version(&db, Dialect::Sqlite).await.unwrap(), LATEST);
         assert!(migrate(&db, Dialect::Sqlite).await.unwrap().is_empty());
     }

@@ -25,6 +25,13 @@ pub struct HospitalFile {
     /// The SOAP service at `/soap/{hospital}` (names and WSDL address).
     #[serde(default)]
     pub soap: SoapConfig,
+    /// The platform's own service, which the gateway calls (pushes,
+    /// refunds, reconciliation).
+    pub platform: Option<PlatformConfig>,
+    /// Which HIS events are pushed to the platform, and how often.
+    pub push: Option<PushConfig>,
+    /// The daily reconciliation run by `serve`.
+    pub reconcile: Option<ReconcileConfig>,
     #[serde(default)]
     pub methods: BTreeMap<Spanned<String>, MethodOptions>,
 }
@@ -73,6 +80,91 @@ pub struct DispatcherConfig {
     pub operation: String,
     pub method_param: String,
     pub request_param: String,
+}
+
+/// The platform's web service (Ruibo's endpoints are Apache CXF services:
+/// one operation per method, one string parameter carrying the XML).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformConfig {
+    /// The SOAP endpoint, e.g. `https://…/ehospitalServiceV2`.
+    pub address: String,
+    #[serde(default = "default_platform_namespace")]
+    pub namespace: String,
+    /// The string parameter of every operation.
+    #[serde(default = "default_soap_param")]
+    pub param: String,
+    /// The hospital's id at the platform (医院 ID, 由睿博提供).
+    pub hospital_id: String,
+    /// 院区 ID for the pushes that carry one.
+    #[serde(default)]
+    pub hospital_area_id: String,
+    #[serde(default = "default_platform_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Operation names that differ from the method names, e.g.
+    /// `{ pushHisData = "pushHisDataV2" }`.
+    #[serde(default)]
+    pub operations: BTreeMap<String, String>,
+}
+
+fn default_platform_namespace() -> String {
+    "http://service.ehospital.witon.com/".into()
+}
+
+fn default_platform_timeout_ms() -> u64 {
+    10_000
+}
+
+/// Event pushes: each source is `push/{dataType}.sql` in the hospital's
+/// SQL folder, polled every `poll_interval_s`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushConfig {
+    /// The dataTypes to push (pushStopSchedule for 16.9).
+    pub sources: Vec<String>,
+    #[serde(default = "default_poll_interval_s")]
+    pub poll_interval_s: u64,
+    /// Attempts before an event is dead-lettered.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+    #[serde(default = "default_backoff_initial_s")]
+    pub backoff_initial_s: u64,
+    #[serde(default = "default_backoff_max_s")]
+    pub backoff_max_s: u64,
+    /// Push the events a source already holds on its first poll; by default
+    /// the first poll only marks where pushing starts.
+    #[serde(default)]
+    pub backfill: bool,
+}
+
+fn default_poll_interval_s() -> u64 {
+    5
+}
+
+fn default_max_attempts() -> u32 {
+    10
+}
+
+fn default_backoff_initial_s() -> u64 {
+    5
+}
+
+fn default_backoff_max_s() -> u64 {
+    3_600
+}
+
+/// `serve` reconciles the previous day at `daily_at` (local time, HH:MM)
+/// and keeps the reports in `reports_dir` (under the data directory).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcileConfig {
+    pub daily_at: Option<String>,
+    #[serde(default = "default_reports_dir")]
+    pub reports_dir: String,
+}
+
+fn default_reports_dir() -> String {
+    "reports".into()
 }
 
 /// Where the hospital's §17 sign key (given by Ruibo) comes from: the

@@ -20,7 +20,8 @@ use crate::validate::Params;
 
 pub use hospital::{
     DatabaseConfig, DispatcherConfig, EmptyResult, Encrypt, HospitalFile, MethodOptions,
-    MssqlConfig, ResponseEncoding, SoapConfig, SqliteConfig,
+    MssqlConfig, PlatformConfig, PushConfig, ReconcileConfig, ResponseEncoding, SoapConfig,
+    SqliteConfig,
 };
 
 /// The message of a single-record method that finds no row, unless the
@@ -133,6 +134,21 @@ pub struct HospitalMapping {
     pub sign_key: Option<String>,
     pub soap: SoapConfig,
     pub response_encoding: ResponseEncoding,
+    pub platform: Option<PlatformConfig>,
+    pub push: Option<PushConfig>,
+    pub reconcile: Option<ReconcileConfig>,
+    /// The event source SQL of each pushed dataType (`push/{dataType}.sql`).
+    pub sources: Vec<SourcePlan>,
+}
+
+/// One event source: its dataType's catalogue method and its statement.
+#[derive(Debug, Clone)]
+pub struct SourcePlan {
+    pub method: &'static Method,
+    pub file: PathBuf,
+    /// The source SQL, `:watermark` as placeholder 1.
+    pub sql: Arc<str>,
+    pub placeholders: Arc<[Placeholder]>,
 }
 
 impl HospitalMapping {
@@ -397,6 +413,20 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         }
     }
 
+    let sources = match parsed.as_ref().and_then(|f| f.push.as_ref()) {
+        Some(push) => {
+            if parsed.as_ref().is_some_and(|f| f.platform.is_none()) {
+                errors.push(MappingError::new(
+                    &toml_path,
+                    None,
+                    "[push] needs [platform] (where to push)",
+                ));
+            }
+            load_sources(&sql_dir.join("push"), &push.sources, dialect, &mut errors)
+        }
+        None => Vec::new(),
+    };
+
     if let Some(file) = &parsed {
         // The SOAP names must make a WSDL that SOAP tooling accepts.
         let mut mapped: Vec<&'static Method> = catalogue::inbound()
@@ -435,6 +465,10 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             sign_key,
             soap: file.soap,
             response_encoding: file.options.response_encoding,
+            platform: file.platform,
+            push: file.push,
+            reconcile: file.reconcile,
+            sources,
         }),
         _ => {
             errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -465,6 +499,56 @@ fn method_plan(
         empty_message,
         builtin,
     }
+}
+
+/// Loads the event source of each pushed dataType: `dir/{dataType}.sql`,
+/// or its dialect override; `:watermark` is its one parameter.
+fn load_sources(
+    dir: &Path,
+    names: &[String],
+    dialect: Dialect,
+    errors: &mut Vec<MappingError>,
+) -> Vec<SourcePlan> {
+    let mut sources = Vec::new();
+    for name in names {
+        let Some(method) = catalogue::outbound().find(|m| {
+            m.key() == name
+                && m.name != "checkAccount"
+                && m.name != "refundApply"
+                && m.name != "queryRefundStatus"
+        }) else {
+            errors.push(MappingError::new(dir, None, format!("[push] sources: {name:?} is not a push of the spec (dataTypes of pushHisData, or pushStopSchedule)")));
+            continue;
+        };
+        let over = dir.join(format!("{name}.{}.sql", dialect.name()));
+        let path = if over.is_file() {
+            over
+        } else {
+            dir.join(format!("{name}.sql"))
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(MappingError::new(
+                    &path,
+                    None,
+                    format!("cannot read the event source: {e}"),
+                ));
+                continue;
+            }
+        };
+        let names = vec!["watermark".to_string()];
+        match sql::render_params(&text, dialect, &names) {
+            Ok((sql, placeholders)) => sources.push(SourcePlan {
+                method,
+                file: path,
+                sql: sql.into(),
+                placeholders: placeholders.into(),
+            }),
+            Err((line, message)) => errors.push(MappingError::new(&path, Some(line), message)),
+        }
+    }
+    sources
 }
 
 /// The empty message of a method the ledger answers.

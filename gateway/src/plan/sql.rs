@@ -150,6 +150,45 @@ fn directive(line: &str) -> Option<Result<Directive, String>> {
     }
 }
 
+/// Renders a file of one statement (or batch) whose only parameters are
+/// `allowed`: the SQL and its placeholders, `:allowed[0]` first. Errors
+/// carry a line.
+pub fn render_params(
+    text: &str,
+    dialect: Dialect,
+    allowed: &[String],
+) -> Result<(String, Vec<Placeholder>), (usize, String)> {
+    let (sections, _) = parse(text, dialect, &[]).map_err(|errors| {
+        let e = &errors[0];
+        (e.line, e.message.clone())
+    })?;
+    let mut with_sql = sections.into_iter().filter(|s| s.has_sql);
+    let section = with_sql
+        .next()
+        .ok_or((1, "no SQL in the file".to_string()))?;
+    if let Some(more) = with_sql.next() {
+        return Err((
+            more.line,
+            "an event source is one statement or batch: no `-- @section` lines".into(),
+        ));
+    }
+    for (i, (name, line)) in section.params.iter().enumerate() {
+        match allowed.iter().position(|a| a.eq_ignore_ascii_case(name)) {
+            Some(p) if p == i => {}
+            _ => {
+                return Err((
+                    *line,
+                    format!(
+                        ":{name} is not a parameter here (only :{})",
+                        allowed.join(", :")
+                    ),
+                ))
+            }
+        }
+    }
+    Ok((section.sql, section.placeholders))
+}
+
 fn is_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -21,8 +21,9 @@
 --
 -- Run as a script split on lines holding only GO (sqlcmd style), once, when
 -- the database is created (init_scripts). Every object is created only when
--- missing, so running it again is harmless. Written for SQL Server 2008 R2
--- (filtered indexes, date/datetime, no DROP ... IF EXISTS).
+-- missing (the triggers are dropped and created again), so running it again
+-- is harmless. Written for SQL Server 2008 R2 (filtered indexes,
+-- date/datetime, no DROP ... IF EXISTS, no CREATE OR ALTER).
 --
 -- Filtered indexes (ux_queue_doctor_no, ux_queue_dept_no, ux_pay_trade)
 -- require the session options ANSI_NULLS, ANSI_PADDING, ANSI_WARNINGS,
@@ -140,6 +141,8 @@ GO
 
 -- 排班 (门诊出诊): one session of one roster line on one day.
 -- Natural key: (tpl_id, clinic_date). status '1' 正常 / '0' 停诊.
+-- stop_time is when it was stopped: an UPDATE that stops a session without
+-- setting it gets the time of the update (trigger tr_schedule_stop_time).
 -- Slot counts live in schedule_slot; the session's 总号源/剩余号源 are their sums.
 IF OBJECT_ID(N'dbo.schedule', N'U') IS NULL
 CREATE TABLE dbo.schedule (
@@ -166,6 +169,10 @@ CREATE TABLE dbo.schedule (
 GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_schedule_date' AND object_id = OBJECT_ID(N'dbo.schedule'))
     CREATE INDEX ix_schedule_date ON dbo.schedule (clinic_date, dept_code);
+GO
+-- 停诊 in the order they were made (the 16.9 push polls it)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_schedule_stop' AND object_id = OBJECT_ID(N'dbo.schedule'))
+    CREATE INDEX ix_schedule_stop ON dbo.schedule (status, stop_time);
 GO
 
 -- 号源 (排班时间点): slots of a session per time point.
@@ -281,6 +288,10 @@ GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_register_date' AND object_id = OBJECT_ID(N'dbo.outp_register'))
     CREATE INDEX ix_register_date ON dbo.outp_register (visit_date);
 GO
+-- 接诊 in the order they happened (the 16.5 push polls it)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_register_seen' AND object_id = OBJECT_ID(N'dbo.outp_register'))
+    CREATE INDEX ix_register_seen ON dbo.outp_register (visit_status, see_time);
+GO
 
 -- 处方/申请单 主表 (drugs, exams, lab tests: everything the clinic charges).
 -- rx_type '1' 西药 '2' 中成药 '3' 检查 '4' 检验 '5' 治疗
@@ -310,6 +321,13 @@ GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_rx_patient' AND object_id = OBJECT_ID(N'dbo.rx_master'))
     CREATE INDEX ix_rx_patient ON dbo.rx_master (patient_id, charge_status);
 GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_rx_register' AND object_id = OBJECT_ID(N'dbo.rx_master'))
+    CREATE INDEX ix_rx_register ON dbo.rx_master (register_id);
+GO
+-- prescriptions in the order they were written (the 16.2 / 16.8 pushes poll it)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_rx_create' AND object_id = OBJECT_ID(N'dbo.rx_master'))
+    CREATE INDEX ix_rx_create ON dbo.rx_master (create_time);
+GO
 
 -- 处方明细
 IF OBJECT_ID(N'dbo.rx_detail', N'U') IS NULL
@@ -333,6 +351,25 @@ CREATE TABLE dbo.rx_detail (
     CONSTRAINT fk_rx_detail_master FOREIGN KEY (rx_no) REFERENCES dbo.rx_master (rx_no),
     CONSTRAINT fk_rx_detail_exec_dept FOREIGN KEY (exec_dept) REFERENCES dbo.dept_dict (dept_code)
 );
+GO
+
+-- 发药记录 (药房): one row per prescription handed out at a pharmacy window,
+-- or taken back. status '1' 已发药 '0' 已退药. Inserting a '1' row raises the
+-- 取药 event of a prescription paid on the platform (trigger tr_rx_dispense_event).
+IF OBJECT_ID(N'dbo.rx_dispense', N'U') IS NULL
+CREATE TABLE dbo.rx_dispense (
+    dispense_id   int IDENTITY(1,1) NOT NULL,
+    rx_no         varchar(20)   NOT NULL,
+    window_no     nvarchar(30)  NULL,         -- 取药窗口: N'西药房3号窗口'
+    dispense_time datetime      NOT NULL,     -- 发药时间
+    operator      nvarchar(20)  NULL,         -- 发药药师
+    status        char(1)       NOT NULL CONSTRAINT df_rx_dispense_status DEFAULT ('1'),
+    CONSTRAINT pk_rx_dispense PRIMARY KEY (dispense_id),
+    CONSTRAINT fk_rx_dispense_master FOREIGN KEY (rx_no) REFERENCES dbo.rx_master (rx_no)
+);
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_dispense_rx' AND object_id = OBJECT_ID(N'dbo.rx_dispense'))
+    CREATE INDEX ix_dispense_rx ON dbo.rx_dispense (rx_no);
 GO
 
 ------------------------------------------------------------------------------
@@ -366,6 +403,10 @@ CREATE TABLE dbo.lis_report (
 GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_lis_patient' AND object_id = OBJECT_ID(N'dbo.lis_report'))
     CREATE INDEX ix_lis_patient ON dbo.lis_report (patient_id, sample_time);
+GO
+-- audited reports in the order they were signed (the 16.6 push polls it)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_lis_signed' AND object_id = OBJECT_ID(N'dbo.lis_report'))
+    CREATE INDEX ix_lis_signed ON dbo.lis_report (status, report_time);
 GO
 
 -- 检验结果. abnormal_flag 'H' 偏高 'L' 偏低 'N' 正常 'P' 阳性
@@ -415,6 +456,9 @@ GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_pacs_patient' AND object_id = OBJECT_ID(N'dbo.pacs_report'))
     CREATE INDEX ix_pacs_patient ON dbo.pacs_report (patient_id, exam_time);
 GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_pacs_signed' AND object_id = OBJECT_ID(N'dbo.pacs_report'))
+    CREATE INDEX ix_pacs_signed ON dbo.pacs_report (status, report_time);
+GO
 
 ------------------------------------------------------------------------------
 -- 住院 inpatient
@@ -447,6 +491,10 @@ GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_inpatient_patient' AND object_id = OBJECT_ID(N'dbo.inpatient'))
     CREATE INDEX ix_inpatient_patient ON dbo.inpatient (patient_id);
 GO
+-- the stays in hospital (the 16.3 push reads them once a day)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_inpatient_status' AND object_id = OBJECT_ID(N'dbo.inpatient'))
+    CREATE INDEX ix_inpatient_status ON dbo.inpatient (inp_status);
+GO
 
 -- 预交金. status '1' 有效 '0' 已退/作废
 IF OBJECT_ID(N'dbo.inp_prepay', N'U') IS NULL
@@ -466,6 +514,10 @@ CREATE TABLE dbo.inp_prepay (
 GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_prepay_inp' AND object_id = OBJECT_ID(N'dbo.inp_prepay'))
     CREATE INDEX ix_prepay_inp ON dbo.inp_prepay (inp_no);
+GO
+-- prepayments in the order they were paid (the 16.3 push polls it)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_prepay_time' AND object_id = OBJECT_ID(N'dbo.inp_prepay'))
+    CREATE INDEX ix_prepay_time ON dbo.inp_prepay (pay_time, inp_no);
 GO
 
 -- 住院费用明细 (记账). fee_class: 床位费 护理费 诊查费 西药费 检查费 检验费 治疗费 材料费
@@ -493,6 +545,14 @@ CREATE TABLE dbo.inp_fee_detail (
 GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_inp_fee' AND object_id = OBJECT_ID(N'dbo.inp_fee_detail'))
     CREATE INDEX ix_inp_fee ON dbo.inp_fee_detail (inp_no, fee_date);
+GO
+-- the 16.3 / 16.4 pushes: charges in the order they were booked, and the
+-- day's total per stay read from the index alone
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_inp_fee_charge' AND object_id = OBJECT_ID(N'dbo.inp_fee_detail'))
+    CREATE INDEX ix_inp_fee_charge ON dbo.inp_fee_detail (charge_time, inp_no);
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_inp_fee_day' AND object_id = OBJECT_ID(N'dbo.inp_fee_detail'))
+    CREATE INDEX ix_inp_fee_day ON dbo.inp_fee_detail (fee_date, inp_no) INCLUDE (amount);
 GO
 
 ------------------------------------------------------------------------------
@@ -606,6 +666,27 @@ IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_pay_time' AND object_
     CREATE INDEX ix_pay_time ON dbo.pay_ledger (payed_time);
 GO
 
+-- 发票打印记录: every print of an invoice, at a window or a self-service
+-- machine. print_type '1' 首次打印 '2' 重打/补打. The first print of the
+-- invoice of a platform payment raises the 发票打印 event (trigger
+-- tr_invoice_print_event).
+IF OBJECT_ID(N'dbo.invoice_print_log', N'U') IS NULL
+CREATE TABLE dbo.invoice_print_log (
+    print_id      int IDENTITY(1,1) NOT NULL,
+    invoice_no    varchar(30)   NOT NULL,
+    his_pay_id    varchar(30)   NOT NULL,
+    print_type    char(1)       NOT NULL CONSTRAINT df_invoice_print_type DEFAULT ('1'),
+    print_time    datetime      NOT NULL,
+    print_place   nvarchar(50)  NULL,         -- N'门诊一楼收费处2号窗口' / N'自助机ZZJ-05'
+    operator      nvarchar(20)  NULL,         -- 收费员, or the machine's account
+    CONSTRAINT pk_invoice_print_log PRIMARY KEY (print_id),
+    CONSTRAINT fk_invoice_print_pay FOREIGN KEY (his_pay_id) REFERENCES dbo.pay_ledger (his_pay_id)
+);
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_invoice_print_no' AND object_id = OBJECT_ID(N'dbo.invoice_print_log'))
+    CREATE INDEX ix_invoice_print_no ON dbo.invoice_print_log (invoice_no);
+GO
+
 -- 序列 (the HIS's substitute for database sequences)
 IF OBJECT_ID(N'dbo.sys_sequence', N'U') IS NULL
 CREATE TABLE dbo.sys_sequence (
@@ -613,6 +694,142 @@ CREATE TABLE dbo.sys_sequence (
     cur_val       bigint        NOT NULL,
     CONSTRAINT pk_sys_sequence PRIMARY KEY (seq_name)
 );
+GO
+
+------------------------------------------------------------------------------
+-- 事件 outbox: HIS events the gateway pushes to the platform
+------------------------------------------------------------------------------
+
+-- One row per event, written by the triggers below in the transaction of
+-- the business change that raised it, so an event exists exactly when its
+-- change committed. The gateway reads it by event_id (mappings/demo/push:
+-- ReplacePatientCard, getMedicalSuccess, printInvoiceSuccess) and never
+-- writes it; rows may be purged once pushed.
+-- event_type is the push it feeds; ref_id the business key it is about
+-- (the replaced virtual card, the 处方号, the 发票号): one event per
+-- (event_type, ref_id), the triggers check for an earlier one.
+IF OBJECT_ID(N'dbo.his_event', N'U') IS NULL
+CREATE TABLE dbo.his_event (
+    event_id      bigint IDENTITY(1,1) NOT NULL,
+    event_type    varchar(30)   NOT NULL,     -- 'ReplacePatientCard' / 'getMedicalSuccess' / 'printInvoiceSuccess'
+    ref_id        varchar(40)   NOT NULL,
+    patient_id    varchar(20)   NULL,
+    card_no       varchar(20)   NULL,         -- 换卡: the new (physical) card
+    trade_no      varchar(64)   NULL,         -- the platform order of the payment concerned
+    amount        decimal(12,2) NULL,         -- 发票金额
+    place         nvarchar(50)  NULL,         -- 取药窗口 / 打印地点
+    operator      nvarchar(20)  NULL,
+    event_time    datetime      NOT NULL,     -- when it happened in the HIS
+    created_at    datetime      NOT NULL CONSTRAINT df_his_event_created DEFAULT (GETDATE()),
+    CONSTRAINT pk_his_event PRIMARY KEY (event_id)
+);
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_his_event_type' AND object_id = OBJECT_ID(N'dbo.his_event'))
+    CREATE INDEX ix_his_event_type ON dbo.his_event (event_type, event_id);
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_his_event_ref' AND object_id = OBJECT_ID(N'dbo.his_event'))
+    CREATE INDEX ix_his_event_ref ON dbo.his_event (event_type, ref_id);
+GO
+
+-- The triggers. CREATE TRIGGER must start its batch and cannot follow an
+-- IF, so each is dropped and created again: running this script again
+-- leaves them as written here. Each starts with SET NOCOUNT ON (no extra
+-- row counts reach the business statement's caller).
+
+-- 虚拟卡换实体卡: a physical card (就诊卡 '1' or 一卡通 '3') issued to a
+-- patient who holds a virtual card ('4') in use replaces it (by the first
+-- physical card of the statement). The virtual card is left as it is; a
+-- later physical card does not replace it again.
+IF OBJECT_ID(N'dbo.tr_card_replace_event', N'TR') IS NOT NULL
+    DROP TRIGGER dbo.tr_card_replace_event;
+GO
+CREATE TRIGGER dbo.tr_card_replace_event ON dbo.card AFTER INSERT AS
+BEGIN
+    SET NOCOUNT ON;
+    INSERT INTO dbo.his_event (event_type, ref_id, patient_id, card_no, event_time)
+    SELECT 'ReplacePatientCard', v.card_no, v.patient_id, n.card_no, n.issue_time
+    FROM dbo.card v
+    CROSS APPLY (SELECT TOP (1) i.card_no, i.issue_time
+                 FROM inserted i
+                 WHERE i.patient_id = v.patient_id
+                   AND i.card_type IN ('1', '3')
+                   AND i.status = '0'
+                 ORDER BY i.issue_time, i.card_no) AS n
+    WHERE v.patient_id IN (SELECT i.patient_id FROM inserted i)
+      AND v.card_type = '4'
+      AND v.status = '0'
+      AND NOT EXISTS (SELECT 1 FROM dbo.his_event e
+                      WHERE e.event_type = 'ReplacePatientCard' AND e.ref_id = v.card_no)
+    ORDER BY n.issue_time, v.card_no;
+END
+GO
+
+-- 取药: a prescription handed out whose payment was a platform order
+-- (pay_ledger.trade_no); window payments are not the platform's business.
+IF OBJECT_ID(N'dbo.tr_rx_dispense_event', N'TR') IS NOT NULL
+    DROP TRIGGER dbo.tr_rx_dispense_event;
+GO
+CREATE TRIGGER dbo.tr_rx_dispense_event ON dbo.rx_dispense AFTER INSERT AS
+BEGIN
+    SET NOCOUNT ON;
+    INSERT INTO dbo.his_event (event_type, ref_id, patient_id, trade_no, place, operator, event_time)
+    SELECT 'getMedicalSuccess', m.rx_no, m.patient_id, l.trade_no, d.window_no, d.operator, d.dispense_time
+    FROM (SELECT i.rx_no, MIN(i.dispense_id) AS dispense_id
+          FROM inserted i
+          WHERE i.status = '1'
+          GROUP BY i.rx_no) AS f
+    JOIN inserted d ON d.dispense_id = f.dispense_id
+    JOIN dbo.rx_master m ON m.rx_no = d.rx_no
+    JOIN dbo.pay_ledger l ON l.his_pay_id = m.pay_id
+    WHERE l.trade_no IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM dbo.his_event e
+                      WHERE e.event_type = 'getMedicalSuccess' AND e.ref_id = m.rx_no)
+    ORDER BY d.dispense_id;
+END
+GO
+
+-- 发票打印: the first print of the invoice of a platform payment.
+IF OBJECT_ID(N'dbo.tr_invoice_print_event', N'TR') IS NOT NULL
+    DROP TRIGGER dbo.tr_invoice_print_event;
+GO
+CREATE TRIGGER dbo.tr_invoice_print_event ON dbo.invoice_print_log AFTER INSERT AS
+BEGIN
+    SET NOCOUNT ON;
+    INSERT INTO dbo.his_event (event_type, ref_id, patient_id, trade_no, amount, place, operator, event_time)
+    SELECT 'printInvoiceSuccess', d.invoice_no, l.patient_id, l.trade_no, l.amount,
+           d.print_place, d.operator, d.print_time
+    FROM (SELECT i.invoice_no, MIN(i.print_id) AS print_id
+          FROM inserted i
+          WHERE i.print_type = '1'
+          GROUP BY i.invoice_no) AS f
+    JOIN inserted d ON d.print_id = f.print_id
+    JOIN dbo.pay_ledger l ON l.his_pay_id = d.his_pay_id
+    WHERE l.channel = '0'
+      AND l.trade_no IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM dbo.his_event e
+                      WHERE e.event_type = 'printInvoiceSuccess' AND e.ref_id = d.invoice_no)
+    ORDER BY d.print_id;
+END
+GO
+
+-- 停诊: a session stopped by an UPDATE that does not set stop_time gets the
+-- time of the update, whole seconds (the 16.9 push orders stops by it).
+IF OBJECT_ID(N'dbo.tr_schedule_stop_time', N'TR') IS NOT NULL
+    DROP TRIGGER dbo.tr_schedule_stop_time;
+GO
+CREATE TRIGGER dbo.tr_schedule_stop_time ON dbo.schedule AFTER UPDATE AS
+BEGIN
+    SET NOCOUNT ON;
+    IF NOT UPDATE(status) RETURN;
+    UPDATE s
+    SET stop_time = CONVERT(datetime, CONVERT(varchar(19), GETDATE(), 120), 120)
+    FROM dbo.schedule s
+    JOIN inserted i ON i.schedule_id = s.schedule_id
+    JOIN deleted d ON d.schedule_id = i.schedule_id
+    WHERE i.status = '0'
+      AND d.status <> '0'
+      AND (i.stop_time = d.stop_time OR (i.stop_time IS NULL AND d.stop_time IS NULL));
+END
 GO
 
 ------------------------------------------------------------------------------

@@ -96,6 +96,8 @@ CREATE TABLE IF NOT EXISTS time_point_dict (
 
 -- 排班 (门诊出诊): one session of one roster line on one day.
 -- Natural key: (tpl_id, clinic_date). status '1' 正常 / '0' 停诊.
+-- stop_time is when it was stopped: an UPDATE that stops a session without
+-- setting it gets the time of the update (trigger tr_schedule_stop_time).
 -- Slot counts live in schedule_slot; the session's 总号源/剩余号源 are their sums.
 CREATE TABLE IF NOT EXISTS schedule (
     schedule_id  TEXT PRIMARY KEY,          -- 'PB' || yyyymmdd || tpl_id, or a legacy id such as 'r001'
@@ -114,6 +116,8 @@ CREATE TABLE IF NOT EXISTS schedule (
     UNIQUE (tpl_id, clinic_date)
 );
 CREATE INDEX IF NOT EXISTS ix_schedule_date ON schedule (clinic_date, dept_code);
+-- 停诊 in the order they were made (the 16.9 push polls it)
+CREATE INDEX IF NOT EXISTS ix_schedule_stop ON schedule (status, stop_time);
 
 -- 号源 (排班时间点): slots of a session per time point.
 -- A booking takes one: UPDATE ... SET used_num = used_num + 1 WHERE used_num < total_num.
@@ -195,6 +199,8 @@ CREATE TABLE IF NOT EXISTS outp_register (
 );
 CREATE INDEX IF NOT EXISTS ix_register_patient ON outp_register (patient_id, visit_date);
 CREATE INDEX IF NOT EXISTS ix_register_date ON outp_register (visit_date);
+-- 接诊 in the order they happened (the 16.5 push polls it)
+CREATE INDEX IF NOT EXISTS ix_register_seen ON outp_register (visit_status, see_time);
 
 -- 处方/申请单 主表 (drugs, exams, lab tests: everything the clinic charges).
 -- rx_type '1' 西药 '2' 中成药 '3' 检查 '4' 检验 '5' 治疗
@@ -215,6 +221,9 @@ CREATE TABLE IF NOT EXISTS rx_master (
     pay_id        TEXT                      -- pay_ledger.his_pay_id once paid
 );
 CREATE INDEX IF NOT EXISTS ix_rx_patient ON rx_master (patient_id, charge_status);
+CREATE INDEX IF NOT EXISTS ix_rx_register ON rx_master (register_id);
+-- prescriptions in the order they were written (the 16.2 / 16.8 pushes poll it)
+CREATE INDEX IF NOT EXISTS ix_rx_create ON rx_master (create_time);
 
 -- 处方明细
 CREATE TABLE IF NOT EXISTS rx_detail (
@@ -235,6 +244,19 @@ CREATE TABLE IF NOT EXISTS rx_detail (
     exec_dept     TEXT REFERENCES dept_dict(dept_code),
     PRIMARY KEY (rx_no, line_no)
 );
+
+-- 发药记录 (药房): one row per prescription handed out at a pharmacy window,
+-- or taken back. status '1' 已发药 '0' 已退药. Inserting a '1' row raises the
+-- 取药 event of a prescription paid on the platform (trigger tr_rx_dispense_event).
+CREATE TABLE IF NOT EXISTS rx_dispense (
+    dispense_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    rx_no         TEXT NOT NULL REFERENCES rx_master(rx_no),
+    window_no     TEXT,                     -- 取药窗口: '西药房3号窗口'
+    dispense_time TEXT NOT NULL,            -- 发药时间
+    operator      TEXT,                     -- 发药药师
+    status        TEXT NOT NULL DEFAULT '1'
+);
+CREATE INDEX IF NOT EXISTS ix_dispense_rx ON rx_dispense (rx_no);
 
 ------------------------------------------------------------------------------
 -- 检验 LIS / 检查 PACS (the two systems keep separate id spaces)
@@ -259,6 +281,8 @@ CREATE TABLE IF NOT EXISTS lis_report (
     auditor       TEXT
 );
 CREATE INDEX IF NOT EXISTS ix_lis_patient ON lis_report (patient_id, sample_time);
+-- audited reports in the order they were signed (the 16.6 push polls it)
+CREATE INDEX IF NOT EXISTS ix_lis_signed ON lis_report (status, report_time);
 
 -- 检验结果. abnormal_flag 'H' 偏高 'L' 偏低 'N' 正常 'P' 阳性
 CREATE TABLE IF NOT EXISTS lis_result (
@@ -295,6 +319,7 @@ CREATE TABLE IF NOT EXISTS pacs_report (
     reporter      TEXT
 );
 CREATE INDEX IF NOT EXISTS ix_pacs_patient ON pacs_report (patient_id, exam_time);
+CREATE INDEX IF NOT EXISTS ix_pacs_signed ON pacs_report (status, report_time);
 
 ------------------------------------------------------------------------------
 -- 住院 inpatient
@@ -317,6 +342,8 @@ CREATE TABLE IF NOT EXISTS inpatient (
     inp_status     TEXT NOT NULL DEFAULT '1'
 );
 CREATE INDEX IF NOT EXISTS ix_inpatient_patient ON inpatient (patient_id);
+-- the stays in hospital (the 16.3 push reads them once a day)
+CREATE INDEX IF NOT EXISTS ix_inpatient_status ON inpatient (inp_status);
 
 -- 预交金. status '1' 有效 '0' 已退/作废
 CREATE TABLE IF NOT EXISTS inp_prepay (
@@ -331,6 +358,8 @@ CREATE TABLE IF NOT EXISTS inp_prepay (
     status        TEXT NOT NULL DEFAULT '1'
 );
 CREATE INDEX IF NOT EXISTS ix_prepay_inp ON inp_prepay (inp_no);
+-- prepayments in the order they were paid (the 16.3 push polls it)
+CREATE INDEX IF NOT EXISTS ix_prepay_time ON inp_prepay (pay_time, inp_no);
 
 -- 住院费用明细 (记账). fee_class: 床位费 护理费 诊查费 西药费 检查费 检验费 治疗费 材料费
 CREATE TABLE IF NOT EXISTS inp_fee_detail (
@@ -350,6 +379,10 @@ CREATE TABLE IF NOT EXISTS inp_fee_detail (
     exec_dept     TEXT REFERENCES dept_dict(dept_code)
 );
 CREATE INDEX IF NOT EXISTS ix_inp_fee ON inp_fee_detail (inp_no, fee_date);
+-- the 16.3 / 16.4 pushes: charges in the order they were booked, and the
+-- day's total per stay read from the index alone
+CREATE INDEX IF NOT EXISTS ix_inp_fee_charge ON inp_fee_detail (charge_time, inp_no);
+CREATE INDEX IF NOT EXISTS ix_inp_fee_day ON inp_fee_detail (fee_date, inp_no, amount);
 
 ------------------------------------------------------------------------------
 -- 一卡通 stored-value card accounts
@@ -430,11 +463,113 @@ CREATE UNIQUE INDEX IF NOT EXISTS ux_pay_trade
     ON pay_ledger (trade_no) WHERE trade_no IS NOT NULL AND channel = '0';
 CREATE INDEX IF NOT EXISTS ix_pay_time ON pay_ledger (payed_time);
 
+-- 发票打印记录: every print of an invoice, at a window or a self-service
+-- machine. print_type '1' 首次打印 '2' 重打/补打. The first print of the
+-- invoice of a platform payment raises the 发票打印 event (trigger
+-- tr_invoice_print_event).
+CREATE TABLE IF NOT EXISTS invoice_print_log (
+    print_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    invoice_no    TEXT NOT NULL,
+    his_pay_id    TEXT NOT NULL REFERENCES pay_ledger(his_pay_id),
+    print_type    TEXT NOT NULL DEFAULT '1',
+    print_time    TEXT NOT NULL,
+    print_place   TEXT,                     -- '门诊一楼收费处2号窗口' / '自助机ZZJ-05'
+    operator      TEXT                      -- 收费员, or the machine's account
+);
+CREATE INDEX IF NOT EXISTS ix_invoice_print_no ON invoice_print_log (invoice_no);
+
 -- 序列 (the HIS's substitute for database sequences)
 CREATE TABLE IF NOT EXISTS sys_sequence (
     seq_name      TEXT PRIMARY KEY,
     cur_val       INTEGER NOT NULL
 );
+
+------------------------------------------------------------------------------
+-- 事件 outbox: HIS events the gateway pushes to the platform
+------------------------------------------------------------------------------
+
+-- One row per event, written by the triggers below in the transaction of
+-- the business change that raised it, so an event exists exactly when its
+-- change committed. The gateway reads it by event_id (mappings/demo/push:
+-- ReplacePatientCard, getMedicalSuccess, printInvoiceSuccess) and never
+-- writes it; rows may be purged once pushed.
+-- event_type is the push it feeds; ref_id the business key it is about
+-- (the replaced virtual card, the 处方号, the 发票号): one event per
+-- (event_type, ref_id), the triggers check for an earlier one.
+CREATE TABLE IF NOT EXISTS his_event (
+    event_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_type    TEXT NOT NULL,            -- 'ReplacePatientCard' / 'getMedicalSuccess' / 'printInvoiceSuccess'
+    ref_id        TEXT NOT NULL,
+    patient_id    TEXT,
+    card_no       TEXT,                     -- 换卡: the new (physical) card
+    trade_no      TEXT,                     -- the platform order of the payment concerned
+    amount        TEXT,                     -- 发票金额
+    place         TEXT,                     -- 取药窗口 / 打印地点
+    operator      TEXT,
+    event_time    TEXT NOT NULL,            -- when it happened in the HIS
+    created_at    TEXT NOT NULL DEFAULT (datetime('now', 'localtime'))
+);
+CREATE INDEX IF NOT EXISTS ix_his_event_type ON his_event (event_type, event_id);
+CREATE INDEX IF NOT EXISTS ix_his_event_ref ON his_event (event_type, ref_id);
+
+-- 虚拟卡换实体卡: a physical card (就诊卡 '1' or 一卡通 '3') issued to a
+-- patient who holds a virtual card ('4') in use replaces it. The virtual
+-- card is left as it is; a later physical card does not replace it again.
+CREATE TRIGGER IF NOT EXISTS tr_card_replace_event
+AFTER INSERT ON card
+WHEN NEW.card_type IN ('1', '3') AND NEW.status = '0'
+BEGIN
+    INSERT INTO his_event (event_type, ref_id, patient_id, card_no, event_time)
+    SELECT 'ReplacePatientCard', v.card_no, NEW.patient_id, NEW.card_no, NEW.issue_time
+    FROM card v
+    WHERE v.patient_id = NEW.patient_id
+      AND v.card_type = '4'
+      AND v.status = '0'
+      AND NOT EXISTS (SELECT 1 FROM his_event e
+                      WHERE e.event_type = 'ReplacePatientCard' AND e.ref_id = v.card_no);
+END;
+
+-- 取药: a prescription handed out whose payment was a platform order
+-- (pay_ledger.trade_no); window payments are not the platform's business.
+CREATE TRIGGER IF NOT EXISTS tr_rx_dispense_event
+AFTER INSERT ON rx_dispense
+WHEN NEW.status = '1'
+BEGIN
+    INSERT INTO his_event (event_type, ref_id, patient_id, trade_no, place, operator, event_time)
+    SELECT 'getMedicalSuccess', m.rx_no, m.patient_id, l.trade_no, NEW.window_no, NEW.operator, NEW.dispense_time
+    FROM rx_master m
+    JOIN pay_ledger l ON l.his_pay_id = m.pay_id
+    WHERE m.rx_no = NEW.rx_no
+      AND l.trade_no IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM his_event e
+                      WHERE e.event_type = 'getMedicalSuccess' AND e.ref_id = m.rx_no);
+END;
+
+-- 发票打印: the first print of the invoice of a platform payment.
+CREATE TRIGGER IF NOT EXISTS tr_invoice_print_event
+AFTER INSERT ON invoice_print_log
+WHEN NEW.print_type = '1'
+BEGIN
+    INSERT INTO his_event (event_type, ref_id, patient_id, trade_no, amount, place, operator, event_time)
+    SELECT 'printInvoiceSuccess', NEW.invoice_no, l.patient_id, l.trade_no, l.amount,
+           NEW.print_place, NEW.operator, NEW.print_time
+    FROM pay_ledger l
+    WHERE l.his_pay_id = NEW.his_pay_id
+      AND l.channel = '0'
+      AND l.trade_no IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM his_event e
+                      WHERE e.event_type = 'printInvoiceSuccess' AND e.ref_id = NEW.invoice_no);
+END;
+
+-- 停诊: a session stopped by an UPDATE that does not set stop_time gets the
+-- time of the update (the 16.9 push orders stops by it).
+CREATE TRIGGER IF NOT EXISTS tr_schedule_stop_time
+AFTER UPDATE OF status ON schedule
+WHEN NEW.status = '0' AND OLD.status <> '0' AND NEW.stop_time IS OLD.stop_time
+BEGIN
+    UPDATE schedule SET stop_time = datetime('now', 'localtime')
+    WHERE schedule_id = NEW.schedule_id;
+END;
 
 ------------------------------------------------------------------------------
 -- 演示库元数据: the demo's own bookkeeping, not part of the HIS

@@ -1,0 +1,163 @@
+//! The admin listener (localhost by default): hospital systems ask for
+//! refunds and look at the outbox here. It is never the platform's endpoint.
+//!
+//! - `POST /admin/{hospital}/refund` with a JSON object: tradeNo,
+//!   refundAmount, hisId, patientCard, realName, optional operator and
+//!   reverse (true for 冲正) — answers the refund's state as JSON;
+//! - `GET /admin/{hospital}/refund/{hisId}`: that refund's state;
+//! - `GET /admin/{hospital}/outbox?state=pending|dead|failed|sent`.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{web, App, HttpResponse, HttpServer};
+use serde::Deserialize;
+
+use crate::gateway::Gateway;
+use crate::outbound::{outbox, OutboundError, Platform, RefundRequest};
+
+pub fn serve(
+    listener: TcpListener,
+    gateway: Arc<Gateway>,
+) -> std::io::Result<actix_web::dev::Server> {
+    let data = web::Data::from(gateway);
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::JsonConfig::default().limit(64 * 1024))
+            .route(
+                "/healthz",
+                web::get().to(|| async { HttpResponse::Ok().body("ok") }),
+            )
+            .route("/admin/{hospital}/refund", web::post().to(refund))
+            .route(
+                "/admin/{hospital}/refund/{his_id}",
+                web::get().to(refund_state),
+            )
+            .route("/admin/{hospital}/outbox", web::get().to(list))
+    })
+    .workers(1)
+    .listen(listener)?
+    .run())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RefundBody {
+    trade_no: String,
+    refund_amount: String,
+    his_id: String,
+    patient_card: String,
+    real_name: String,
+    operator: Option<String>,
+    #[serde(default)]
+    reverse: bool,
+    /// Seconds to wait for a definite answer (default 30).
+    wait_s: Option<u64>,
+}
+
+fn error(status: u16, message: impl std::fmt::Display) -> HttpResponse {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or_default())
+        .json(serde_json::json!({"result": "error", "message": message.to_string()}))
+}
+
+fn row_json(row: &outbox::Row) -> serde_json::Value {
+    serde_json::json!({
+        "id": row.id,
+        "kind": row.kind,
+        "dataType": row.data_type,
+        "key": row.event_key,
+        "state": row.state,
+        "attempts": row.attempts,
+        "nextAttemptAt": row.next_attempt_at,
+        "lastResult": row.last_result,
+        "lastMessage": row.last_message,
+    })
+}
+
+async fn refund(
+    path: web::Path<String>,
+    body: web::Json<RefundBody>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let Some(hospital) = gateway.hospital(&path) else {
+        return error(404, format!("unknown hospital {:?}", path.as_str()));
+    };
+    let platform = match Platform::of(hospital) {
+        Ok(p) => p,
+        Err(e) => return error(409, e),
+    };
+    let Some(amount) = crate::money::parse_decimal(&body.refund_amount)
+        .filter(|a| a.is_sign_positive() && !a.is_zero())
+    else {
+        return error(400, "refundAmount must be an amount above zero");
+    };
+    let request = RefundRequest {
+        trade_no: body.trade_no.clone(),
+        amount,
+        his_id: body.his_id.clone(),
+        patient_card: body.patient_card.clone(),
+        real_name: body.real_name.clone(),
+        operator: body.operator.clone(),
+        reverse: body.reverse,
+    };
+    let wait = Duration::from_secs(body.wait_s.unwrap_or(30).min(600));
+    match platform.refund(&request, wait).await {
+        Ok(row) => HttpResponse::Ok().json(row_json(&row)),
+        Err(e @ OutboundError::Refused(_)) => error(409, e),
+        Err(e) => error(503, e),
+    }
+}
+
+async fn refund_state(
+    path: web::Path<(String, String)>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let (hospital, his_id) = path.into_inner();
+    let Some(h) = gateway.hospital(&hospital) else {
+        return error(404, format!("unknown hospital {hospital:?}"));
+    };
+    let dialect = h.mapping.dialect();
+    match h
+        .db
+        .query(vec![outbox::list(
+            dialect,
+            "",
+            Some(("refundApply", &his_id)),
+        )])
+        .await
+    {
+        Ok(sets) => match outbox::rows(&sets).first() {
+            Some(row) => HttpResponse::Ok().json(row_json(row)),
+            None => error(404, format!("no refund {his_id}")),
+        },
+        Err(e) => error(503, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    state: Option<String>,
+}
+
+async fn list(
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let Some(h) = gateway.hospital(&path) else {
+        return error(404, format!("unknown hospital {:?}", path.as_str()));
+    };
+    let state = query.state.clone().unwrap_or_default();
+    match h
+        .db
+        .query(vec![outbox::list(h.mapping.dialect(), &state, None)])
+        .await
+    {
+        Ok(sets) => {
+            HttpResponse::Ok().json(outbox::rows(&sets).iter().map(row_json).collect::<Vec<_>>())
+        }
+        Err(e) => error(503, e),
+    }
+}

@@ -1,0 +1,564 @@
+//! Outbound: the calls the HIS side makes to the platform (§4.5, §13.3,
+//! §14, §15.1, §16), made by the gateway on the HIS's behalf.
+//!
+//! - `client`: one SOAP call per method, signed where the spec says, with a
+//!   timeout; answers read as success / error / UNKNOWN.
+//! - `outbox`: the durable queue in the hospital's database. Events from the
+//!   hospital's event sources (`push/{dataType}.sql`, polled with a
+//!   watermark) and refunds are enqueued once per (dataType, key) and
+//!   delivered by whichever gateway process claims them: retries with
+//!   exponential backoff, each event on its own, dead-lettered after the
+//!   configured attempts; refunds answered UNKNOWN are asked again with the
+//!   same request every 5 seconds.
+//! - `reconcile`: the platform's ledger for a day (13.3) against the
+//!   hospital's (13.2), every difference reported.
+//!
+//! This module must never change the HIS's own tables: it reads them
+//! through the hospital's event sources and writes only hisgw's.
+
+pub mod client;
+pub mod outbox;
+pub mod reconcile;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use rust_decimal::Decimal;
+
+use crate::catalogue::{self, Method};
+use crate::execute::{Database, Dialect, ExecError, ResultSet, Settle, WriteOutcome, WriteTx};
+use crate::gateway::Hospital;
+use crate::plan::{PushConfig, SourcePlan};
+use client::{CallFailed, Outcome, PlatformClient};
+use outbox::{later, now, stamp, Item};
+
+/// UNKNOWN refunds are asked again every 5 seconds (§14.1), this many times.
+pub const REFUND_RETRY_S: i64 = 5;
+pub const REFUND_MAX_ATTEMPTS: i64 = 120;
+/// Rows a source or a delivery round takes at once.
+const BATCH: usize = 20;
+const SOURCE_ROWS: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboundError {
+    #[error("hospital {0} has no [platform] in its hospital.toml")]
+    NoPlatform(String),
+    #[error(transparent)]
+    Database(#[from] ExecError),
+    #[error(transparent)]
+    Call(#[from] CallFailed),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// How failed deliveries are retried.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub max_attempts: i64,
+    pub backoff_initial_s: i64,
+    pub backoff_max_s: i64,
+}
+
+impl Policy {
+    pub fn of(push: Option<&PushConfig>) -> Policy {
+        let d = PushConfig {
+            sources: Vec::new(),
+            poll_interval_s: 5,
+            max_attempts: 10,
+            backoff_initial_s: 5,
+            backoff_max_s: 3_600,
+            backfill: false,
+        };
+        let p = push.unwrap_or(&d);
+        Policy {
+            max_attempts: i64::from(p.max_attempts.max(1)),
+            backoff_initial_s: p.backoff_initial_s.max(1) as i64,
+            backoff_max_s: p.backoff_max_s.max(1) as i64,
+        }
+    }
+
+    /// The wait before attempt `attempts + 1` of a push.
+    fn backoff(&self, attempts: i64) -> i64 {
+        let factor = 1_i64
+            .checked_shl(attempts.clamp(0, 30) as u32)
+            .unwrap_or(i64::MAX);
+        self.backoff_initial_s
+            .saturating_mul(factor)
+            .min(self.backoff_max_s)
+    }
+}
+
+/// The platform side of one hospital.
+pub struct Platform<'a> {
+    pub hospital: &'a Hospital,
+    pub client: PlatformClient,
+    pub policy: Policy,
+}
+
+impl<'a> Platform<'a> {
+    pub fn of(hospital: &'a Hospital) -> Result<Platform<'a>, OutboundError> {
+        let config = hospital
+            .mapping
+            .platform
+            .as_ref()
+            .ok_or_else(|| OutboundError::NoPlatform(hospital.mapping.id.clone()))?;
+        Ok(Platform {
+            hospital,
+            client: PlatformClient::new(config, hospital.mapping.sign_key.clone()),
+            policy: Policy::of(hospital.mapping.push.as_ref()),
+        })
+    }
+
+    fn db(&self) -> &dyn Database {
+        self.hospital.db.as_ref()
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.hospital.mapping.dialect()
+    }
+
+    /// Runs statements in one write transaction that always commits.
+    async fn write(
+        &self,
+        statements: Vec<crate::execute::Statement>,
+    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        let tx = WriteTx {
+            claim: Vec::new(),
+            work: statements,
+            settle: Box::new(|_| Settle::Commit(Vec::new())),
+        };
+        match self.db().write(tx).await? {
+            WriteOutcome::Ran { sets, .. } => Ok(sets),
+            WriteOutcome::ClaimTaken => Ok(Vec::new()),
+        }
+    }
+
+    /// Claims due rows (or row `only`) and delivers each; returns how many
+    /// were attempted.
+    pub async fn deliver_due(&self, only: Option<i64>) -> Result<usize, OutboundError> {
+        let token = claim_token();
+        let at = now();
+        let lease = (self.client_timeout_s() * 2 + 30) * (BATCH as i64);
+        let sets = self
+            .write(vec![outbox::claim(
+                self.dialect(),
+                &token,
+                later(at, lease),
+                at,
+                BATCH,
+                only,
+            )])
+            .await?;
+        let items = outbox::claimed(&sets);
+        for item in &items {
+            self.deliver(item, &token).await?;
+        }
+        Ok(items.len())
+    }
+
+    fn client_timeout_s(&self) -> i64 {
+        self.hospital
+            .mapping
+            .platform
+            .as_ref()
+            .map_or(10, |p| (p.timeout_ms / 1000) as i64 + 1)
+    }
+
+    async fn deliver(&self, item: &Item, token: &str) -> Result<(), OutboundError> {
+        let attempt = item.attempts + 1;
+        let Some(method) = method_of(&item.data_type) else {
+            let st = outbox::settle(
+                self.dialect(),
+                item.id,
+                token,
+                "dead",
+                now(),
+                "ERROR",
+                "unknown dataType",
+                now(),
+            );
+            self.write(vec![st]).await?;
+            return Ok(());
+        };
+        let result = self.client.call(method, &item.payload).await;
+        let at = now();
+        let refund = item.kind == "refund";
+        let (state, next, last, message) = match &result {
+            Ok(a) if a.outcome == Outcome::Success => ("sent", at, "SUCCESS", a.message.clone()),
+            // A refund refused is a definite answer; asking again changes nothing.
+            Ok(a) if refund && a.outcome == Outcome::Error => {
+                ("failed", at, "ERROR", a.message.clone())
+            }
+            Ok(a) => {
+                let last = if a.outcome == Outcome::Unknown {
+                    "UNKNOWN"
+                } else {
+                    "ERROR"
+                };
+                self.retry_or_dead(refund, attempt, at, last, a.message.clone())
+            }
+            Err(e) => self.retry_or_dead(refund, attempt, at, "transport", e.to_string()),
+        };
+        tracing::info!(hospital = %self.hospital.mapping.id, id = item.id, data_type = %item.data_type, key = %item.event_key, attempt, state, result = last, message = %message, "outbox delivery");
+        let st = outbox::settle(
+            self.dialect(),
+            item.id,
+            token,
+            state,
+            next,
+            last,
+            &message,
+            at,
+        );
+        self.write(vec![st]).await?;
+        Ok(())
+    }
+
+    fn retry_or_dead(
+        &self,
+        refund: bool,
+        attempt: i64,
+        at: NaiveDateTime,
+        last: &'static str,
+        message: String,
+    ) -> (&'static str, NaiveDateTime, &'static str, String) {
+        let (max, wait) = if refund {
+            (REFUND_MAX_ATTEMPTS, REFUND_RETRY_S)
+        } else {
+            (self.policy.max_attempts, self.policy.backoff(attempt - 1))
+        };
+        if attempt >= max {
+            ("dead", at, last, message)
+        } else {
+            ("pending", later(at, wait), last, message)
+        }
+    }
+
+    /// Polls one event source and enqueues what it returns past the
+    /// watermark; returns how many events were enqueued.
+    pub async fn poll(&self, source: &SourcePlan, backfill: bool) -> Result<usize, OutboundError> {
+        let key = source.method.key();
+        let sets = self
+            .db()
+            .query(vec![outbox::get_watermark(self.dialect(), key)])
+            .await?;
+        let stored = sets
+            .first()
+            .and_then(|s| s.first())
+            .and_then(|s| s.rows.first())
+            .map(|r| outbox::string(&r[0]));
+        let mut watermark = stored.clone().unwrap_or_default();
+        let mut enqueued = 0;
+        loop {
+            let statement = crate::execute::Statement {
+                sql: source.sql.clone(),
+                params: vec![if stored.is_none() && watermark.is_empty() {
+                    crate::execute::Param::Null
+                } else {
+                    crate::execute::Param::Text(watermark.clone())
+                }],
+                placeholders: source.placeholders.clone(),
+            };
+            let sets = self.db().query(vec![statement]).await?;
+            let Some(set) = sets.into_iter().flatten().last() else {
+                break;
+            };
+            let (events, last) = self.events(source.method, &set);
+            let Some(last) = last else {
+                break;
+            };
+            let at = now();
+            let mut statements = Vec::new();
+            // The first poll of a source only marks where pushing starts,
+            // unless the hospital asks for what the source already holds.
+            if stored.is_some() || backfill {
+                for (event_key, fields) in &events {
+                    let payload = outbox::payload_json(fields);
+                    statements.push(outbox::enqueue(
+                        self.dialect(),
+                        "push",
+                        key,
+                        event_key,
+                        &payload,
+                        at,
+                    ));
+                }
+                enqueued += events.len();
+            }
+            statements.push(outbox::set_watermark(self.dialect(), key, &last, at));
+            self.write(statements).await?;
+            watermark = last;
+            if set.rows.len() < SOURCE_ROWS {
+                break;
+            }
+        }
+        if stored.is_none() {
+            // Even an empty source is marked: its next events are new ones.
+            self.write(vec![outbox::set_watermark(
+                self.dialect(),
+                key,
+                &watermark,
+                now(),
+            )])
+            .await?;
+        }
+        Ok(enqueued)
+    }
+
+    /// A source's rows as (event_key, fields in the spec's order) and the
+    /// last watermark.
+    fn events(&self, method: &'static Method, set: &ResultSet) -> (Vec<Event>, Option<String>) {
+        let key_col = set.column("event_key");
+        let mark_col = set.column("watermark");
+        let mut events = Vec::new();
+        let mut last = None;
+        for row in &set.rows {
+            let (Some(k), Some(m)) = (key_col, mark_col) else {
+                break;
+            };
+            let event_key = outbox::string(&row[k]);
+            last = Some(outbox::string(&row[m]));
+            let mut fields = Vec::new();
+            for field in method.request.fields {
+                let value = match set.column(field.name).and_then(|i| row.get(i)) {
+                    Some(v) => {
+                        crate::shape::format_value(field, v).unwrap_or_else(|_| outbox::string(v))
+                    }
+                    None => match field.name {
+                        "hospitalId" | "hospital_id" => self.client.hospital_id().to_string(),
+                        "hospital_area_id" => self.client.hospital_area_id().to_string(),
+                        _ if field.required => String::new(),
+                        _ => continue,
+                    },
+                };
+                fields.push((field.name.to_string(), value));
+            }
+            events.push((event_key, fields));
+        }
+        (events, last)
+    }
+
+    /// Asks the platform to refund (14.1) once per HIS refund id: the same
+    /// request again reports the first one's state; another request under
+    /// the same hisId is refused. Waits up to `wait` for a definite answer
+    /// (UNKNOWN is asked again every 5 seconds; serve keeps asking after).
+    pub async fn refund(
+        &self,
+        r: &RefundRequest,
+        wait: Duration,
+    ) -> Result<outbox::Row, OutboundError> {
+        let fields = r.fields(self.client.hospital_id());
+        let payload = outbox::payload_json(&fields);
+        self.write(vec![outbox::enqueue(
+            self.dialect(),
+            "refund",
+            "refundApply",
+            &r.his_id,
+            &payload,
+            now(),
+        )])
+        .await?;
+        let row = self.refund_row(&r.his_id).await?;
+        if row.payload != payload {
+            return Err(OutboundError::Refused(format!(
+                "HIS refund id {} was already used for another refund ({}); a refund id names one refund",
+                r.his_id,
+                describe(&outbox::payload_fields(&row.payload))
+            )));
+        }
+        let deadline = std::time::Instant::now() + wait;
+        let mut row = row;
+        while row.state == "pending" && std::time::Instant::now() < deadline {
+            if self.deliver_due(Some(row.id)).await? == 0 {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            row = self.refund_row(&r.his_id).await?;
+        }
+        Ok(row)
+    }
+
+    async fn refund_row(&self, his_id: &str) -> Result<outbox::Row, OutboundError> {
+        let sets = self
+            .db()
+            .query(vec![outbox::list(
+                self.dialect(),
+                "",
+                Some(("refundApply", his_id)),
+            )])
+            .await?;
+        outbox::rows(&sets)
+            .into_iter()
+            .next()
+            .ok_or_else(|| OutboundError::Refused(format!("refund {his_id} was not recorded")))
+    }
+
+    /// 15.1 queryRefundStatus for a HIS refund id.
+    pub async fn refund_status(&self, his_id: &str) -> Result<client::Answer, OutboundError> {
+        let method = method_of("queryRefundStatus")
+            .ok_or_else(|| OutboundError::Refused("no 15.1".into()))?;
+        let fields = vec![
+            ("hisId".to_string(), his_id.to_string()),
+            (
+                "hospitalId".to_string(),
+                self.client.hospital_id().to_string(),
+            ),
+        ];
+        Ok(self.client.call(method, &fields).await?)
+    }
+}
+
+/// An event of a source: its key and its fields in the spec's order.
+type Event = (String, Vec<(String, String)>);
+
+/// A refund the HIS asks the platform for (14.1 refundApply).
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub trade_no: String,
+    pub amount: Decimal,
+    pub his_id: String,
+    pub patient_card: String,
+    pub real_name: String,
+    pub operator: Option<String>,
+    /// 冲正 (a reversal, left out of reconciliation) rather than a refund.
+    pub reverse: bool,
+}
+
+impl RefundRequest {
+    /// refundApply's fields in the spec's order (`sign` is added when sent).
+    fn fields(&self, hospital_id: &str) -> Vec<(String, String)> {
+        let mut f = vec![
+            ("tradeNo", self.trade_no.clone()),
+            ("refundAmount", crate::money::format_money(self.amount)),
+            ("hisId", self.his_id.clone()),
+            ("realName", self.real_name.clone()),
+            ("patientCard", self.patient_card.clone()),
+            ("hospitalId", hospital_id.to_string()),
+            (
+                "is_reverse",
+                if self.reverse { "1" } else { "0" }.to_string(),
+            ),
+        ];
+        if let Some(op) = &self.operator {
+            f.push(("cashier_id", op.clone()));
+        }
+        f.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+}
+
+fn describe(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "tradeNo" | "refundAmount" | "patientCard"))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The catalogue method of an outbox row's data type.
+pub fn method_of(data_type: &str) -> Option<&'static Method> {
+    catalogue::outbound().find(|m| m.key() == data_type)
+}
+
+fn claim_token() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}-{}",
+        std::process::id(),
+        stamp(now()),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The background tasks of `serve`; dropping this stops them (the outbox
+/// keeps whatever they had not finished: a claim simply expires).
+#[derive(Default)]
+pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// `serve`'s background work for every hospital with a platform: poll the
+/// event sources, deliver what is due, and run the daily reconciliation.
+pub fn spawn_workers(
+    gateway: Arc<crate::gateway::Gateway>,
+    data_dir: std::path::PathBuf,
+) -> Workers {
+    let mut workers = Workers::default();
+    let ids: Vec<String> = gateway
+        .hospitals()
+        .filter(|h| h.mapping.platform.is_some())
+        .map(|h| h.mapping.id.clone())
+        .collect();
+    for id in ids {
+        let gateway = gateway.clone();
+        let data_dir = data_dir.clone();
+        workers.0.push(tokio::spawn(async move {
+            let Some(hospital) = gateway.hospital(&id) else {
+                return;
+            };
+            let Ok(platform) = Platform::of(hospital) else {
+                return;
+            };
+            let push = hospital.mapping.push.clone();
+            let interval = Duration::from_secs(push.as_ref().map_or(5, |p| p.poll_interval_s.max(1)));
+            let mut last_poll = std::time::Instant::now() - interval;
+            let mut last_reconciled: Option<chrono::NaiveDate> = None;
+            loop {
+                if let Some(push) = &push {
+                    if last_poll.elapsed() >= interval {
+                        last_poll = std::time::Instant::now();
+                        for source in &hospital.mapping.sources {
+                            if let Err(e) = platform.poll(source, push.backfill).await {
+                                tracing::warn!(hospital = %id, source = source.method.key(), error = %e, "event source failed");
+                            }
+                        }
+                    }
+                }
+                loop {
+                    match platform.deliver_due(None).await {
+                        Ok(n) if n == BATCH => continue,
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::warn!(hospital = %id, error = %e, "outbox delivery failed");
+                            break;
+                        }
+                    }
+                }
+                reconcile::maybe_daily(&gateway, hospital, &data_dir, &mut last_reconciled).await;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }));
+    }
+    workers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = Policy {
+            max_attempts: 10,
+            backoff_initial_s: 5,
+            backoff_max_s: 60,
+        };
+        let waits: Vec<i64> = (0..6).map(|a| p.backoff(a)).collect();
+        assert_eq!(waits, [5, 10, 20, 40, 60, 60]);
+        assert_eq!(p.backoff(1000), 60);
+    }
+
+    #[test]
+    fn every_outbound_method_is_found_by_its_key() {
+        for m in catalogue::outbound() {
+            assert!(std::ptr::eq(method_of(m.key()).unwrap(), m));
+        }
+    }
+}

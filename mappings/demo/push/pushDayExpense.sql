@@ -1,0 +1,48 @@
+-- 16.4 pushDayExpense (HIS 推送住院一日清清单费用): event source.
+-- HIS tables read: inp_fee_detail, inpatient, patient, card.
+-- The event: a day of a stay is over and its charges are complete: the
+-- 一日清 (daily list) total of that day. One event per stay and fee_date
+-- with charges, once the day is past (fee_date before today), in day order.
+-- Charges booked later to a day already announced do not announce it again.
+--   event_key  inp_no || '|' || fee_date.
+--   watermark  fee_date || '|' || inp_no (all of a day's lists become due
+--              together, at midnight).
+-- Returns total_amount (the exact sum of the day's charges), fee_date,
+-- fee_type 住院费用, serial_number (住院号: 9.2 getDayExpense takes it as
+-- queryId) and the patient's name, ID number and card (the stay's, else the
+-- patient's card in use, 就诊卡 first).
+-- A NULL or empty watermark (before the first event) starts with
+-- yesterday's lists. ix_inp_fee_day (fee_date, inp_no, amount) gives the
+-- days after the watermark in order, summed from the index alone.
+WITH w AS (
+    SELECT COALESCE(NULLIF(:watermark, ''), date('now', 'localtime', '-1 days')) AS wm,
+           date('now', 'localtime') AS today
+),
+day AS (
+    SELECT f.fee_date, f.inp_no, dec_sum(f.amount) AS amount
+    FROM w
+    JOIN inp_fee_detail f
+      ON (f.fee_date, f.inp_no) > (substr(w.wm, 1, 10), substr(w.wm, 12))
+     AND f.fee_date < w.today
+    GROUP BY f.fee_date, f.inp_no
+    ORDER BY f.fee_date, f.inp_no
+    LIMIT 500
+)
+SELECT d.inp_no || '|' || d.fee_date AS event_key,
+       d.fee_date || '|' || d.inp_no AS watermark,
+       p.name         AS real_name,
+       p.id_no        AS id_card,
+       COALESCE(i.card_no,
+                (SELECT c.card_no FROM card c
+                 WHERE c.patient_id = p.patient_id AND c.status = '0'
+                 ORDER BY c.card_type = '1' DESC, c.issue_time
+                 LIMIT 1)) AS patient_card,
+       d.inp_no       AS serial_number,
+       '住院费用'      AS fee_type,
+       d.fee_date     AS fee_date,
+       d.amount       AS total_amount
+FROM day d
+JOIN inpatient i ON i.inp_no = d.inp_no
+JOIN patient p ON p.patient_id = i.patient_id
+ORDER BY watermark
+LIMIT 500;
