@@ -334,3 +334,46 @@ per_backend! {
         assert_eq!(call.field("hospitalId"), Some("demoyyadmin"));
     }
 }
+
+/// `serve` reconciles the previous day at `daily_at` and keeps the report.
+#[tokio::test]
+async fn the_daily_reconciliation_keeps_its_report() {
+    let platform = Platform::start(SIGN_KEY).await;
+    let yesterday = hisgw_e2e::day(-1);
+    platform.set_ledger(
+        &yesterday,
+        vec![Order {
+            trade_no: "EH-Y-1".into(),
+            cash: "9.00".into(),
+            order_type: 1,
+            transaction_type: "2".into(),
+            order_time: format!("{yesterday} 10:00:00"),
+            pay_type: "alipay".into(),
+        }],
+    );
+    let url = platform.url.clone();
+    let app = hisgw_e2e::spawn_demo_with(Backend::Sqlite, move |t| {
+        let mut p = toml::Table::new();
+        p.insert("address".into(), url.into());
+        p.insert("hospital_id".into(), "demoyyadmin".into());
+        t.insert("platform".into(), p.into());
+        let mut r = toml::Table::new();
+        r.insert("daily_at".into(), "00:00".into());
+        t.insert("reconcile".into(), r.into());
+    })
+    .await
+    .unwrap();
+    let csv = app
+        .data_dir
+        .path()
+        .join(format!("reports/reconcile-demo-{yesterday}.csv"));
+    for _ in 0..50 {
+        if csv.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let text = std::fs::read_to_string(&csv).expect("the daily report is written");
+    assert!(text.contains("missing at HIS,\"EH-Y-1\""), "{text}");
+    assert_eq!(platform.calls_for("checkAccount").len(), 1, "once a day");
+}
