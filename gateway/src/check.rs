@@ -122,6 +122,7 @@ async fn check_live(settings: &Settings, report: &mut Report) {
     let mut hospitals: Vec<_> = gateway.hospitals().collect();
     hospitals.sort_by(|a, b| a.mapping.id.cmp(&b.mapping.id));
     for hospital in hospitals {
+        check_sources(hospital, report).await;
         let mut plans: Vec<_> = hospital.mapping.methods.values().collect();
         plans.sort_by_key(|p| p.method.section);
         for plan in plans {
@@ -214,6 +215,55 @@ async fn check_live(settings: &Settings, report: &mut Report) {
                 }
                 Err(e) => report.push(Level::Warning, format!("{}: {e}", plan.file.display())),
             }
+        }
+    }
+}
+
+/// Runs each event source as its first poll would (they only read) and
+/// checks it returns `event_key`, `watermark` and the push's fields.
+async fn check_sources(hospital: &crate::gateway::Hospital, report: &mut Report) {
+    for source in &hospital.mapping.sources {
+        let at = source.file.display();
+        let statement = crate::execute::Statement {
+            sql: source.sql.clone(),
+            params: vec![crate::execute::Param::Null],
+            placeholders: source.placeholders.clone(),
+        };
+        let sets = match hospital.db.query(vec![statement]).await {
+            Ok(sets) => sets,
+            Err(e) => {
+                report.push(Level::Error, format!("{at}: {e}"));
+                continue;
+            }
+        };
+        let Some(set) = sets.into_iter().flatten().last() else {
+            report.push(Level::Error, format!("{at}: returns no rows (no SELECT)"));
+            continue;
+        };
+        let filled = ["hospitalId", "hospital_id", "hospital_area_id"];
+        let missing: Vec<&str> = ["event_key", "watermark"]
+            .into_iter()
+            .chain(
+                source
+                    .method
+                    .request
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !filled.contains(&f.name))
+                    .map(|f| f.name),
+            )
+            .filter(|c| set.column(c).is_none())
+            .collect();
+        if missing.is_empty() {
+            report.push(
+                Level::Note,
+                format!("{at}: event source ok ({} event(s) now)", set.rows.len()),
+            );
+        } else {
+            report.push(
+                Level::Error,
+                format!("{at}: event source lacks column(s) {}", missing.join(", ")),
+            );
         }
     }
 }

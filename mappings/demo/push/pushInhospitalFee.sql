@@ -21,7 +21,8 @@
 -- hospital once a day, at the first poll after midnight. Money booked in
 -- the current second, or dated in the future, counts from the second it is
 -- dated, once that second is over. A NULL or empty watermark (before the
--- first event) starts at today 00:00:00.
+-- first event) starts at today 00:00:00. (MATERIALIZED and CROSS JOIN fix
+-- the join order: SQLite would otherwise scan inpatient and patient.)
 WITH w AS (
     SELECT COALESCE(NULLIF(:watermark, ''), date('now', 'localtime') || ' 00:00:00') AS wm,
            date('now', 'localtime') || ' 00:00:00' AS day0,
