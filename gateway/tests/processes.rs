@@ -25,6 +25,7 @@ impl Gateway {
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .env("HISGW_MAPPINGS_DIR", mappings_dir)
+            .env("HISGW_ADMIN_LISTEN", "127.0.0.1:0")
             .env("RUST_LOG", "info")
             .stderr(Stdio::piped())
             .stdout(Stdio::null())

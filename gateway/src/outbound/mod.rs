@@ -140,7 +140,9 @@ impl<'a> Platform<'a> {
     pub async fn deliver_due(&self, only: Option<i64>) -> Result<usize, OutboundError> {
         let token = claim_token();
         let at = now();
-        let lease = (self.client_timeout_s() * 2 + 30) * (BATCH as i64);
+        // The batch is sent at once, so one call's timeout bounds it; a
+        // process that dies holding it delays these rows by the lease only.
+        let lease = self.client_timeout_s() * 2 + 30;
         let sets = self
             .write(vec![outbox::claim(
                 self.dialect(),
@@ -152,8 +154,11 @@ impl<'a> Platform<'a> {
             )])
             .await?;
         let items = outbox::claimed(&sets);
-        for item in &items {
-            self.deliver(item, &token).await?;
+        let sent =
+            futures_util::future::join_all(items.iter().map(|item| self.deliver(item, &token)))
+                .await;
+        for result in sent {
+            result?;
         }
         Ok(items.len())
     }
