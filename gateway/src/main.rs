@@ -12,7 +12,11 @@ use hisgw::gateway::Gateway;
 use hisgw::{Application, Settings};
 
 #[derive(Parser)]
-#[command(name = "hisgw", version, about = "Ruibo HIS interface gateway")]
+#[command(
+    name = "hisgw",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("HISGW_BUILD"), ")"),
+    about = "Ruibo HIS interface gateway"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -25,6 +25,12 @@ pub fn decode_json(text: &str) -> Result<RawRequest, DecodeError> {
             }
         }
     }
+    if object.len() > super::MAX_ELEMENTS {
+        return Err(DecodeError::TooLarge(format!(
+            "more than {} fields",
+            super::MAX_ELEMENTS
+        )));
+    }
     let mut fields = Vec::with_capacity(object.len());
     for (name, value) in object {
         let text = match value {

@@ -14,6 +14,11 @@ use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
 
 pub use json::decode_json;
+
+/// Limits on a request's shape: a platform request is a flat list of a few
+/// dozen fields, so anything far beyond is refused before more work.
+pub const MAX_DEPTH: usize = 16;
+pub const MAX_ELEMENTS: usize = 2_000;
 pub use soap::{decode_soap, DispatcherNames, SoapCall, SoapFault, SoapNames, SoapVersion};
 
 /// The request as sent: each direct child of `<request>` with its text.
@@ -63,6 +68,8 @@ pub enum DecodeError {
     UnknownEntity(String),
     #[error("field <{0}> is sent twice with different values")]
     Conflicting(String),
+    #[error("request refused: {0}")]
+    TooLarge(String),
 }
 
 /// Decodes a `<request>` document in UTF-8 (or the encoding its prolog
@@ -88,6 +95,7 @@ pub fn parse_request(text: &str) -> Result<RawRequest, DecodeError> {
 
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut depth = 0usize;
+    let mut elements = 0usize;
     let mut root_seen = false;
     let mut root_closed = false;
     // The field being read (a direct child of <request>) and its text so far.
@@ -97,6 +105,14 @@ pub fn parse_request(text: &str) -> Result<RawRequest, DecodeError> {
         let event = reader.read_event().map_err(|e| {
             DecodeError::Malformed(format!("{e} at byte {}", reader.error_position()))
         })?;
+        if matches!(event, Event::Start(_) | Event::Empty(_)) {
+            elements += 1;
+            if elements > MAX_ELEMENTS {
+                return Err(DecodeError::TooLarge(format!(
+                    "more than {MAX_ELEMENTS} elements"
+                )));
+            }
+        }
         match event {
             Event::Start(e) | Event::Empty(e) if root_closed => {
                 return Err(DecodeError::Malformed(format!(
@@ -106,6 +122,11 @@ pub fn parse_request(text: &str) -> Result<RawRequest, DecodeError> {
             }
             Event::Start(e) => {
                 depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(DecodeError::TooLarge(format!(
+                        "elements nested deeper than {MAX_DEPTH}"
+                    )));
+                }
                 match depth {
                     1 => {
                         check_root(e.local_name().as_ref())?;

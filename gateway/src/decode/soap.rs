@@ -115,6 +115,12 @@ pub fn decode_soap(
                 ));
             }
             Event::Start(e) => {
+                if depth >= super::MAX_DEPTH {
+                    return Err(fault(
+                        version,
+                        format!("elements nested deeper than {}", super::MAX_DEPTH),
+                    ));
+                }
                 let local = e.local_name().as_ref().to_string();
                 match depth {
                     0 => {
@@ -147,6 +153,9 @@ pub fn decode_soap(
                             std::borrow::Cow::Owned(_) => "",
                         };
                         children.push(Child { name: local, raw });
+                        if children.len() > super::MAX_ELEMENTS {
+                            return Err(fault(version, "too many parameters".into()));
+                        }
                         continue;
                     }
                     _ => {}

@@ -104,3 +104,27 @@ fn never_panics_on_fragments() {
         }
     }
 }
+
+#[test]
+fn deep_nesting_and_element_floods_are_refused() {
+    let deep = format!(
+        "<request><a>{}x{}</a></request>",
+        "<b>".repeat(40),
+        "</b>".repeat(40)
+    );
+    assert!(matches!(
+        decode_xml(deep.as_bytes()),
+        Err(DecodeError::TooLarge(_))
+    ));
+    let flood = format!("<request>{}</request>", "<x/>".repeat(5_000));
+    assert!(matches!(
+        decode_xml(flood.as_bytes()),
+        Err(DecodeError::TooLarge(_))
+    ));
+    let normal = format!(
+        "<request><a>{}x{}</a></request>",
+        "<b>".repeat(5),
+        "</b>".repeat(5)
+    );
+    assert!(decode_xml(normal.as_bytes()).is_ok());
+}

@@ -10,6 +10,7 @@
 //! JSON itself (`decode`, `encode` and `wsdl` do) nor answer a method
 //! (`gateway` does).
 
+mod access;
 pub mod admin;
 
 use std::net::TcpListener;
@@ -76,6 +77,17 @@ async fn api(
     } else {
         Rest::Xml
     };
+    if let Some(h) = gateway.hospital(&hospital) {
+        if let Err(refusal) = access::check(&h.mapping.access, &hospital, &request) {
+            let reply = Reply::error(refusal.message());
+            let mut response = match transport {
+                Rest::Json => json(refusal.status(), &reply),
+                Rest::Xml => xml(refusal.status(), &reply, ResponseEncoding::Utf8),
+            };
+            challenge(&mut response, &refusal);
+            return response;
+        }
+    }
     let decoded = charset::text(&body, charset_of(content_type))
         .and_then(|text| match transport {
             Rest::Json => decode::decode_json(&text),
@@ -116,6 +128,11 @@ async fn soap(
     let Some(mapping) = gateway.hospital(&hospital).map(|h| &h.mapping) else {
         return fault(hint, 404, &format!("unknown hospital {:?}", cut(&hospital)));
     };
+    if let Err(refusal) = access::check(&mapping.access, &hospital, &request) {
+        let mut response = fault_with_status(hint, refusal.status(), &refusal.message());
+        challenge(&mut response, &refusal);
+        return response;
+    }
     let text = match charset::text(&body, charset_of(content_type)) {
         Ok(text) => text,
         Err(e) => return fault(hint, 400, &e.to_string()),
@@ -202,6 +219,15 @@ async fn wsdl(
     let Some(h) = gateway.hospital(&hospital) else {
         return not_found().await;
     };
+    if let Err(refusal) = access::check(&h.mapping.access, &hospital, &request) {
+        let mut response = xml(
+            refusal.status(),
+            &Reply::error(refusal.message()),
+            ResponseEncoding::Utf8,
+        );
+        challenge(&mut response, &refusal);
+        return response;
+    }
     let info = request.connection_info();
     let address = format!("{}://{}{}", info.scheme(), info.host(), request.path());
     HttpResponse::Ok()
@@ -289,6 +315,28 @@ fn fault(version: SoapVersion, code: u16, message: &str) -> HttpResponse {
     HttpResponse::build(status(code))
         .content_type(content_type)
         .body(encode::encode_fault(version, message))
+}
+
+/// A Fault with an HTTP status of its own (access refusals happen before
+/// any SOAP processing).
+fn fault_with_status(version: SoapVersion, code: u16, message: &str) -> HttpResponse {
+    let content_type = match version {
+        SoapVersion::V11 => "text/xml; charset=utf-8",
+        SoapVersion::V12 => "application/soap+xml; charset=utf-8",
+    };
+    HttpResponse::build(status(code))
+        .content_type(content_type)
+        .body(encode::encode_fault(version, message))
+}
+
+/// Asks for a login where basic authentication is what is missing.
+fn challenge(response: &mut HttpResponse, refusal: &access::Refusal) {
+    if matches!(refusal, access::Refusal::Unauthenticated("login")) {
+        response.headers_mut().insert(
+            actix_web::http::header::WWW_AUTHENTICATE,
+            actix_web::http::header::HeaderValue::from_static("Basic realm=\"hisgw\""),
+        );
+    }
 }
 
 fn response_encoding(gateway: &Gateway, hospital: &str) -> ResponseEncoding {

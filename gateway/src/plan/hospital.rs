@@ -32,6 +32,8 @@ pub struct HospitalFile {
     pub push: Option<PushConfig>,
     /// The daily reconciliation run by `serve`.
     pub reconcile: Option<ReconcileConfig>,
+    /// Who may call this hospital's platform-facing endpoints.
+    pub access: Option<Spanned<AccessConfig>>,
     #[serde(default)]
     pub methods: BTreeMap<Spanned<String>, MethodOptions>,
 }
@@ -165,6 +167,23 @@ pub struct ReconcileConfig {
 
 fn default_reports_dir() -> String {
     "reports".into()
+}
+
+/// Who may call: source addresses, and optionally a token or a login.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessConfig {
+    /// Allowed source addresses or networks (`10.1.0.0/16`, `192.168.1.5`);
+    /// empty or absent: any.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// The environment variable holding a token callers send as
+    /// `Authorization: Bearer …` (or `X-Hisgw-Token`).
+    pub token_env: Option<String>,
+    /// HTTP basic authentication: the user, and the environment variable
+    /// holding its password.
+    pub basic_user: Option<String>,
+    pub basic_password_env: Option<String>,
 }
 
 /// Where the hospital's §17 sign key (given by Ruibo) comes from: the

@@ -139,6 +139,18 @@ pub struct HospitalMapping {
     pub reconcile: Option<ReconcileConfig>,
     /// The event source SQL of each pushed dataType (`push/{dataType}.sql`).
     pub sources: Vec<SourcePlan>,
+    /// Who may call, with secrets read from the environment at load.
+    pub access: Access,
+}
+
+/// Who may call a hospital's platform-facing endpoints.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// Empty: any source address.
+    pub allow: Vec<ipnet::IpNet>,
+    pub token: Option<String>,
+    /// (user, password).
+    pub basic: Option<(String, String)>,
 }
 
 /// One event source: its dataType's catalogue method and its statement.
@@ -427,6 +439,14 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         None => Vec::new(),
     };
 
+    let access = match parsed.as_ref().and_then(|f| f.access.as_ref()) {
+        Some(config) => {
+            let line = Some(hospital::line_of(&text, config.span().start));
+            access_of(config.get_ref(), &toml_path, line, &mut errors)
+        }
+        None => Access::default(),
+    };
+
     if let Some(file) = &parsed {
         // The SOAP names must make a WSDL that SOAP tooling accepts.
         let mut mapped: Vec<&'static Method> = catalogue::inbound()
@@ -469,6 +489,7 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
             push: file.push,
             reconcile: file.reconcile,
             sources,
+            access,
         }),
         _ => {
             errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -549,6 +570,58 @@ fn load_sources(
         }
     }
     sources
+}
+
+/// Reads `[access]`: networks parsed, secrets taken from the environment.
+fn access_of(
+    config: &hospital::AccessConfig,
+    toml_path: &Path,
+    line: Option<usize>,
+    errors: &mut Vec<MappingError>,
+) -> Access {
+    let mut error = |message: String| errors.push(MappingError::new(toml_path, line, message));
+    let mut allow = Vec::new();
+    for entry in &config.allow {
+        let parsed = entry
+            .parse::<ipnet::IpNet>()
+            .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+        match parsed {
+            Ok(net) => allow.push(net),
+            Err(_) => error(format!(
+                "[access] allow: {entry:?} is not an address or network (10.0.0.0/8, 192.168.1.5)"
+            )),
+        }
+    }
+    let mut secret = |var: &str, what: &str| match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            error(format!(
+                "[access] {what}: environment variable {var} is not set"
+            ));
+            None
+        }
+    };
+    let token = config
+        .token_env
+        .as_deref()
+        .and_then(|v| secret(v, "token_env"));
+    let basic = match (&config.basic_user, &config.basic_password_env) {
+        (Some(user), Some(var)) => secret(var, "basic_password_env").map(|p| (user.clone(), p)),
+        (None, None) => None,
+        _ => {
+            errors.push(MappingError::new(
+                toml_path,
+                line,
+                "[access]: basic_user and basic_password_env go together",
+            ));
+            None
+        }
+    };
+    Access {
+        allow,
+        token,
+        basic,
+    }
 }
 
 /// The empty message of a method the ledger answers.

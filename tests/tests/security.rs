@@ -1,0 +1,131 @@
+//! Access to the platform-facing endpoints: source networks, tokens and
+//! logins per hospital; refusals are answered (and logged) before any work.
+
+use hisgw_e2e::{spawn_demo_with, Backend};
+
+fn with_access(access: toml::Table) -> impl FnOnce(&mut toml::Table) {
+    move |t| {
+        t.insert("access".into(), access.into());
+    }
+}
+
+#[tokio::test]
+async fn a_source_outside_the_allowed_networks_is_refused() {
+    let mut access = toml::Table::new();
+    access.insert(
+        "allow".into(),
+        toml::Value::Array(vec!["10.9.9.0/24".into()]),
+    );
+    let app = spawn_demo_with(Backend::Sqlite, with_access(access))
+        .await
+        .unwrap();
+    let a = app.call("findAllDepartments", &[]).await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert!(a.body.contains("127.0.0.1"), "{}", a.body);
+    let soap = app
+        .send(
+            app.client
+                .post(format!("{}/soap/demo", app.address))
+                .header("Content-Type", "text/xml")
+                .body("<x/>"),
+        )
+        .await;
+    assert_eq!(soap.status, 403);
+    assert!(soap.body.contains("faultstring"), "{}", soap.body);
+    let wsdl = app
+        .send(app.client.get(format!("{}/soap/demo?wsdl", app.address)))
+        .await;
+    assert_eq!(wsdl.status, 403);
+}
+
+#[tokio::test]
+async fn a_token_or_a_login_is_required_when_configured() {
+    std::env::set_var("HISGW_TEST_TOKEN_A", "t0ken-A");
+    std::env::set_var("HISGW_TEST_BASIC_A", "pw-A");
+    let mut access = toml::Table::new();
+    access.insert(
+        "allow".into(),
+        toml::Value::Array(vec!["127.0.0.0/8".into(), "::1".into()]),
+    );
+    access.insert("token_env".into(), "HISGW_TEST_TOKEN_A".into());
+    let app = spawn_demo_with(Backend::Sqlite, with_access(access))
+        .await
+        .unwrap();
+    let url = format!("{}/api/demo/findAllDepartments", app.address);
+    let none = app.send(app.client.post(&url).body("<request/>")).await;
+    assert_eq!(none.status, 401, "{}", none.body);
+    let wrong = app
+        .send(
+            app.client
+                .post(&url)
+                .header("Authorization", "Bearer nope")
+                .body("<request/>"),
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    let right = app
+        .send(
+            app.client
+                .post(&url)
+                .header("Authorization", "Bearer t0ken-A")
+                .body("<request/>"),
+        )
+        .await;
+    right.assert_success();
+    let header = app
+        .send(
+            app.client
+                .post(&url)
+                .header("X-Hisgw-Token", "t0ken-A")
+                .body("<request/>"),
+        )
+        .await;
+    header.assert_success();
+
+    let mut access = toml::Table::new();
+    access.insert("basic_user".into(), "ruibo".into());
+    access.insert("basic_password_env".into(), "HISGW_TEST_BASIC_A".into());
+    let app = spawn_demo_with(Backend::Sqlite, with_access(access))
+        .await
+        .unwrap();
+    let url = format!("{}/api/demo/findAllDepartments", app.address);
+    let none = app
+        .client
+        .post(&url)
+        .body("<request/>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status().as_u16(), 401);
+    assert_eq!(none.headers()["www-authenticate"], "Basic realm=\"hisgw\"");
+    let ok = app
+        .send(
+            app.client
+                .post(&url)
+                .basic_auth("ruibo", Some("pw-A"))
+                .body("<request/>"),
+        )
+        .await;
+    ok.assert_success();
+}
+
+#[test]
+fn a_missing_secret_stops_the_start_with_its_name() {
+    let root = tempfile::tempdir().unwrap();
+    let mappings = hisgw_e2e::sqlite_demo_mappings(root.path());
+    let path = mappings.join("demo/hospital.toml");
+    let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    let mut access = toml::Table::new();
+    access.insert("token_env".into(), "HISGW_TEST_TOKEN_NEVER_SET".into());
+    access.insert("allow".into(), toml::Value::Array(vec!["not-a-net".into()]));
+    table.insert("access".into(), access.into());
+    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+    let errors = hisgw::plan::load_hospital(&mappings.join("demo")).unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("HISGW_TEST_TOKEN_NEVER_SET")),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|t| t.contains("not-a-net")), "{text:?}");
+}
