@@ -40,6 +40,7 @@ pub struct Hospital {
 pub struct Gateway {
     hospitals: HashMap<String, Hospital>,
     payments: Payments,
+    metrics: crate::metrics::Metrics,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +188,7 @@ impl Gateway {
         Ok(Gateway {
             hospitals,
             payments: Payments::default(),
+            metrics: crate::metrics::Metrics::default(),
         })
     }
 
@@ -204,6 +206,10 @@ impl Gateway {
         })
         .await
         .map_err(|e| StartError::Interrupted(e.to_string()))?
+    }
+
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     pub fn hospital(&self, id: &str) -> Option<&Hospital> {

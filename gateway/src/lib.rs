@@ -10,6 +10,7 @@ pub mod execute;
 pub mod gateway;
 pub mod http;
 pub mod ledger;
+pub mod metrics;
 pub mod money;
 pub mod outbound;
 pub mod payments;

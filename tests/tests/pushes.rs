@@ -680,7 +680,6 @@ per_backend! {
             }
         }
 
-        for c in platform.calls() { eprintln!("{} {:?} {:?}", c.operation, c.data_type, c.fields); }
         let h = app.gateway.hospital("demo").unwrap();
         let sets = h.db.query(vec![outbox::list(h.mapping.dialect(), "", None)]).await.unwrap();
         let rows = outbox::rows(&sets);

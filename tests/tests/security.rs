@@ -129,3 +129,74 @@ fn a_missing_secret_stops_the_start_with_its_name() {
     );
     assert!(text.iter().any(|t| t.contains("not-a-net")), "{text:?}");
 }
+
+#[tokio::test]
+async fn metrics_and_health_are_on_the_admin_listener_only() {
+    let app = hisgw_e2e::spawn_app().await;
+    app.call("queryPatientInfo", &[("patientCard", "100034567")])
+        .await
+        .assert_success();
+    app.call("queryPatientInfo", &[("patientCard", "NOPE")])
+        .await;
+    let soap = format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><findAllDepartments/></s:Body></s:Envelope>"
+    );
+    app.send(
+        app.client
+            .post(format!("{}/soap/demo", app.address))
+            .header("Content-Type", "text/xml")
+            .body(soap),
+    )
+    .await;
+    let payed = format!("{} 10:00:00", hisgw_e2e::today());
+    app.call(
+        "prePayExpense",
+        &[
+            ("realName", "李明"),
+            ("patientCard", "12345678"),
+            ("prepayaAmt", "1"),
+            ("tradeNo", "EH-M-1"),
+            ("payedTime", &payed),
+        ],
+    )
+    .await
+    .assert_success();
+
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.admin_address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"success\"} 1",
+        "hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"error\"} 1",
+        "hisgw_calls_total{hospital=\"demo\",method=\"findAllDepartments\",transport=\"soap\",result=\"success\"} 1",
+        "hisgw_call_duration_seconds_count{hospital=\"demo\",method=\"queryPatientInfo\"} 2",
+        "hisgw_db_connections{hospital=\"demo\",state=\"open\"} 4",
+        "hisgw_payments{hospital=\"demo\",state=\"booked\"} 1",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+    assert!(!text.contains("100034567"), "no patient data in metrics");
+    let health: serde_json::Value = app
+        .client
+        .get(format!("{}/healthz", app.admin_address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["hospitals"]["demo"], "ok", "{health}");
+    let public = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status().as_u16(), 404);
+}

@@ -190,9 +190,23 @@ pub enum Ending {
     RolledBack,
 }
 
+/// How a pool is doing, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open.
+    pub size: u64,
+    /// Of them, running a call now.
+    pub in_use: u64,
+    /// Calls waiting for a connection.
+    pub waiting: u64,
+}
+
 /// A pooled connection to one hospital's HIS database.
 #[async_trait]
 pub trait Database: Send + Sync {
+    /// The pool's state now.
+    fn pool_stats(&self) -> PoolStats;
+
     /// Runs read statements in order on one connection and returns, per
     /// statement, the result sets it produced (a batch or a stored procedure
     /// may produce several; a plain SELECT one).

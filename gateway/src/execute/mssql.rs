@@ -23,8 +23,8 @@ use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 pub use tiberius;
 
 use super::{
-    Database, Description, Ending, ExecError, Param, ResultSet, Settle, Statement, Value,
-    WriteOutcome, WriteTx,
+    Database, Description, Ending, ExecError, Param, PoolStats, ResultSet, Settle, Statement,
+    Value, WriteOutcome, WriteTx,
 };
 use crate::money::real_to_decimal;
 
@@ -122,6 +122,7 @@ pub struct MssqlDatabase {
     pool: bb8::Pool<TdsManager>,
     checkout_timeout: Duration,
     query_timeout: Duration,
+    waiting: std::sync::atomic::AtomicUsize,
 }
 
 impl MssqlDatabase {
@@ -145,6 +146,7 @@ impl MssqlDatabase {
             pool,
             checkout_timeout: options.checkout_timeout,
             query_timeout: options.query_timeout,
+            waiting: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -155,7 +157,12 @@ impl MssqlDatabase {
     }
 
     async fn checkout(&self) -> Result<bb8::PooledConnection<'_, TdsManager>, ExecError> {
-        self.pool.get().await.map_err(|e| match e {
+        self.waiting
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let got = self.pool.get().await;
+        self.waiting
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        got.map_err(|e| match e {
             bb8::RunError::TimedOut => ExecError::Busy(self.checkout_timeout),
             bb8::RunError::User(e) => e,
         })
@@ -483,6 +490,15 @@ fn read_value(data: &ColumnData<'static>, fixed_char: bool) -> Result<Value, Exe
 
 #[async_trait]
 impl Database for MssqlDatabase {
+    fn pool_stats(&self) -> PoolStats {
+        let s = self.pool.state();
+        PoolStats {
+            size: u64::from(s.connections),
+            in_use: u64::from(s.connections.saturating_sub(s.idle_connections)),
+            waiting: self.waiting.load(std::sync::atomic::Ordering::Relaxed) as u64,
+        }
+    }
+
     async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError> {
         match self.run_once(&statements).await {
             Ok(sets) => Ok(sets),

@@ -17,8 +17,8 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
 use super::{
-    decimal_functions, Database, Description, Ending, ExecError, Param, ResultSet, Settle,
-    Statement, Value, WriteOutcome, WriteTx,
+    decimal_functions, Database, Description, Ending, ExecError, Param, PoolStats, ResultSet,
+    Settle, Statement, Value, WriteOutcome, WriteTx,
 };
 
 /// How to open one SQLite HIS database.
@@ -49,6 +49,8 @@ pub struct SqliteDatabase {
     /// 11,000 payments). Queued on this lock, writers take turns; other
     /// processes are still kept out by the database's own lock.
     write_turn: Arc<std::sync::Mutex<()>>,
+    size: usize,
+    busy: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl SqliteDatabase {
@@ -97,6 +99,8 @@ impl SqliteDatabase {
             jobs: tx,
             checkout_timeout: options.checkout_timeout,
             write_turn: Arc::default(),
+            size,
+            busy: Arc::default(),
         })
     }
 
@@ -105,12 +109,16 @@ impl SqliteDatabase {
         job: impl FnOnce(&mut Connection) -> Result<T, ExecError> + Send + 'static,
     ) -> Result<T, ExecError> {
         let (tx, rx) = oneshot::channel();
+        let busy = self.busy.clone();
         let job: Job = Box::new(move |conn| {
             // The caller gave up waiting: do not run work nobody will read.
             if tx.is_closed() {
                 return;
             }
-            let _ = tx.send(job(conn));
+            busy.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let result = job(conn);
+            busy.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            let _ = tx.send(result);
         });
         let wait = self.checkout_timeout;
         let queued = tokio::time::timeout(wait, self.jobs.send_async(job)).await;
@@ -126,6 +134,14 @@ impl SqliteDatabase {
 
 #[async_trait]
 impl Database for SqliteDatabase {
+    fn pool_stats(&self) -> PoolStats {
+        PoolStats {
+            size: self.size as u64,
+            in_use: self.busy.load(std::sync::atomic::Ordering::Relaxed) as u64,
+            waiting: self.jobs.len() as u64,
+        }
+    }
+
     async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError> {
         self.run(move |conn| {
             // One read transaction: every section sees the same snapshot.

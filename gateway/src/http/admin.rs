@@ -5,7 +5,9 @@
 //!   refundAmount, hisId, patientCard, realName, optional operator and
 //!   reverse (true for 冲正) — answers the refund's state as JSON;
 //! - `GET /admin/{hospital}/refund/{hisId}`: that refund's state;
-//! - `GET /admin/{hospital}/outbox?state=pending|dead|failed|sent`.
+//! - `GET /admin/{hospital}/outbox?state=pending|dead|failed|sent`;
+//! - `GET /healthz`: each hospital's database answers (503 when one does not);
+//! - `GET /metrics`: Prometheus text — calls, latency, pools, outbox, ledger.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -26,10 +28,8 @@ pub fn serve(
         App::new()
             .app_data(data.clone())
             .app_data(web::JsonConfig::default().limit(64 * 1024))
-            .route(
-                "/healthz",
-                web::get().to(|| async { HttpResponse::Ok().body("ok") }),
-            )
+            .route("/healthz", web::get().to(health))
+            .route("/metrics", web::get().to(metrics))
             .route("/admin/{hospital}/refund", web::post().to(refund))
             .route(
                 "/admin/{hospital}/refund/{his_id}",
@@ -160,4 +160,87 @@ async fn list(
         }
         Err(e) => error(503, e),
     }
+}
+
+/// Every hospital's database asked `SELECT 1`.
+async fn health(gateway: web::Data<Gateway>) -> HttpResponse {
+    let mut all_ok = true;
+    let mut report = serde_json::Map::new();
+    for h in gateway.hospitals() {
+        let probe = crate::execute::Statement::new("SELECT 1", Vec::new());
+        let state =
+            match tokio::time::timeout(Duration::from_secs(5), h.db.query(vec![probe])).await {
+                Ok(Ok(_)) => "ok".to_string(),
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "no answer within 5 s".to_string(),
+            };
+        all_ok &= state == "ok";
+        report.insert(h.mapping.id.clone(), serde_json::Value::String(state));
+    }
+    let mut response = if all_ok {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    response.json(
+        serde_json::json!({"status": if all_ok { "ok" } else { "degraded" }, "hospitals": report}),
+    )
+}
+
+/// Prometheus text: the call metrics, then what each hospital's pool,
+/// outbox and payment ledger hold now.
+async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(4096);
+    gateway.metrics().render(&mut out);
+    let mut hospitals: Vec<_> = gateway.hospitals().collect();
+    hospitals.sort_by(|a, b| a.mapping.id.cmp(&b.mapping.id));
+    out.push_str("# HELP hisgw_db_connections Database connections, by state.\n# TYPE hisgw_db_connections gauge\n");
+    for h in &hospitals {
+        let p = h.db.pool_stats();
+        let id = crate::metrics::label(&h.mapping.id);
+        let _ = writeln!(
+            out,
+            "hisgw_db_connections{{hospital=\"{id}\",state=\"open\"}} {}",
+            p.size
+        );
+        let _ = writeln!(
+            out,
+            "hisgw_db_connections{{hospital=\"{id}\",state=\"in_use\"}} {}",
+            p.in_use
+        );
+        let _ = writeln!(
+            out,
+            "hisgw_db_connections{{hospital=\"{id}\",state=\"waiting\"}} {}",
+            p.waiting
+        );
+    }
+    out.push_str("# HELP hisgw_outbox_rows Outbox rows (pushes and refunds), by state.\n# TYPE hisgw_outbox_rows gauge\n");
+    let mut ledger = String::from("# HELP hisgw_payments Payment notifications in the ledger, by state.\n# TYPE hisgw_payments gauge\n");
+    for h in hospitals.iter().filter(|h| h.mapping.keeps_ledger()) {
+        let id = crate::metrics::label(&h.mapping.id);
+        for (table, metric, into) in [
+            ("hisgw_outbox", "hisgw_outbox_rows", &mut out),
+            ("hisgw_payment", "hisgw_payments", &mut ledger),
+        ] {
+            let sql = format!("SELECT state, COUNT(*) FROM {table} GROUP BY state");
+            if let Ok(sets) =
+                h.db.query(vec![crate::execute::Statement::new(sql, Vec::new())])
+                    .await
+            {
+                for row in sets.iter().flatten().flat_map(|s| s.rows.iter()) {
+                    let state = crate::metrics::label(&outbox::string(&row[0]));
+                    let _ = writeln!(
+                        into,
+                        "{metric}{{hospital=\"{id}\",state=\"{state}\"}} {}",
+                        outbox::int(&row[1])
+                    );
+                }
+            }
+        }
+    }
+    out.push_str(&ledger);
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(out)
 }

@@ -106,6 +106,18 @@ async fn api(
         }
     };
     tracing::debug!(%hospital, %method, status, result = %reply.result, elapsed_us = started.elapsed().as_micros() as u64, "call");
+    let transport_name = if transport == Rest::Json {
+        "json"
+    } else {
+        "rest"
+    };
+    gateway.metrics().record(
+        &hospital,
+        &method,
+        transport_name,
+        &reply.result,
+        started.elapsed(),
+    );
     match transport {
         Rest::Json => json(status, &reply),
         Rest::Xml => xml(status, &reply, response_encoding(&gateway, &hospital)),
@@ -119,6 +131,7 @@ async fn soap(
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     let hospital = path.into_inner();
+    let started = std::time::Instant::now();
     let content_type = header(&request, "content-type");
     let hint = if media_type(content_type) == "application/soap+xml" {
         SoapVersion::V12
@@ -162,6 +175,13 @@ async fn soap(
             e.to_reply().1
         }
     };
+    gateway.metrics().record(
+        &hospital,
+        &call.method,
+        "soap",
+        &reply.result,
+        started.elapsed(),
+    );
     soap_answer(&call, mapping, &reply)
 }
 
