@@ -138,9 +138,7 @@ async fn metrics_and_health_are_on_the_admin_listener_only() {
         .assert_success();
     app.call("queryPatientInfo", &[("patientCard", "NOPE")])
         .await;
-    let soap = format!(
-        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><findAllDepartments/></s:Body></s:Envelope>"
-    );
+    let soap = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><findAllDepartments/></s:Body></s:Envelope>";
     app.send(
         app.client
             .post(format!("{}/soap/demo", app.address))
