@@ -174,14 +174,13 @@ fn settings(common: &Common) -> anyhow::Result<Settings> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
     let cli = Cli::parse();
+    // `serve` logs as its settings say; the other commands to standard error.
+    let serve_settings = match &cli.command {
+        Command::Serve { common, .. } => settings(common).ok(),
+        _ => None,
+    };
+    let _log_guard = init_logging(serve_settings.as_ref());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -199,6 +198,70 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The log: `RUST_LOG` filter (default info), plain or JSON lines, to
+/// standard error and, with `log_dir`, to daily files kept `log_keep_days`.
+fn init_logging(
+    settings: Option<&Settings>,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let filter =
+        || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let json = settings.is_some_and(|s| s.log_format == hisgw::settings::LogFormat::Json);
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let stderr = if json {
+        tracing_subscriber::fmt::layer()
+            .json()
+            .with_writer(std::io::stderr)
+            .with_filter(filter())
+            .boxed()
+    } else {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(ansi)
+            .with_filter(filter())
+            .boxed()
+    };
+    let (files, guard) =
+        match settings.and_then(|s| s.log_dir.as_ref().map(|d| (d, s.log_keep_days))) {
+            Some((dir, keep)) => match tracing_appender::rolling::Builder::new()
+                .rotation(tracing_appender::rolling::Rotation::DAILY)
+                .filename_prefix("hisgw.log")
+                .max_log_files(keep.max(1))
+                .build(dir)
+            {
+                Ok(appender) => {
+                    let (writer, guard) = tracing_appender::non_blocking(appender);
+                    let layer = if json {
+                        tracing_subscriber::fmt::layer()
+                            .json()
+                            .with_writer(writer)
+                            .with_filter(filter())
+                            .boxed()
+                    } else {
+                        tracing_subscriber::fmt::layer()
+                            .with_writer(writer)
+                            .with_ansi(false)
+                            .with_filter(filter())
+                            .boxed()
+                    };
+                    (Some(layer), Some(guard))
+                }
+                Err(e) => {
+                    eprintln!("hisgw: cannot write logs to {}: {e}", dir.display());
+                    (None, None)
+                }
+            },
+            None => (None, None),
+        };
+    tracing_subscriber::registry()
+        .with(stderr)
+        .with(files)
+        .init();
+    guard
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -30,6 +30,27 @@ pub struct Settings {
     /// reconciliation) in this process.
     #[serde(default = "default_true")]
     pub outbound: bool,
+    /// `plain` (default) or `json` (one object per line) for `serve`'s log.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// A folder for `serve`'s log as daily files (`hisgw.log.YYYY-MM-DD`),
+    /// kept `log_keep_days` days; default: standard error only.
+    #[serde(default)]
+    pub log_dir: Option<PathBuf>,
+    #[serde(default = "default_log_keep_days")]
+    pub log_keep_days: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Plain,
+    Json,
+}
+
+fn default_log_keep_days() -> usize {
+    30
 }
 
 fn default_admin_listen() -> String {
@@ -53,6 +74,9 @@ const ENV_KEYS: &[&str] = &[
     "workers",
     "admin_listen",
     "outbound",
+    "log_format",
+    "log_dir",
+    "log_keep_days",
 ];
 
 impl Settings {

@@ -21,7 +21,15 @@ struct Gateway {
 impl Gateway {
     /// Starts `hisgw serve` on a free port and waits until it serves.
     fn start(data_dir: &Path, mappings_dir: &Path) -> Gateway {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hisgw"))
+        Gateway::start_with(data_dir, mappings_dir, &[])
+    }
+
+    fn start_with(data_dir: &Path, mappings_dir: &Path, env: &[(&str, &Path)]) -> Gateway {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hisgw"));
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .env("HISGW_MAPPINGS_DIR", mappings_dir)
@@ -34,15 +42,14 @@ impl Gateway {
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let port = loop {
             let line = lines.next().expect("hisgw exited before serving").unwrap();
-            if let Some(rest) = line.split("port=").nth(1) {
-                if line.contains("hisgw serving") {
-                    break rest
-                        .split_whitespace()
-                        .next()
-                        .unwrap()
-                        .parse::<u16>()
-                        .unwrap();
-                }
+            // Plain (`port=N`) or JSON (`"port":N`) log lines.
+            let after = line
+                .split("port=")
+                .nth(1)
+                .or_else(|| line.split("\"port\":").nth(1));
+            if let Some(rest) = after.filter(|_| line.contains("hisgw serving")) {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                break digits.parse::<u16>().unwrap();
             }
         };
         // Keep reading so the child never blocks on a full pipe.
@@ -51,6 +58,14 @@ impl Gateway {
             child,
             url: format!("http://127.0.0.1:{port}/api/demo/prePayExpense"),
         }
+    }
+
+    /// Asks it to stop (SIGTERM) as a service manager would, and waits.
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
     }
 
     fn kill(mut self) {
@@ -235,5 +250,60 @@ async fn two_gateways_on_one_database_book_each_trade_no_once() {
             "SELECT COUNT(*) FROM hisgw_payment WHERE trade_no LIKE 'EH-TWO%'"
         ),
         26
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_are_logged_as_json_lines_with_identifiers_masked() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let logs = root.path().join("logs");
+    let mappings = demo_mappings(root.path(), false);
+    let json = std::path::PathBuf::from("json");
+    let gateway = Gateway::start_with(
+        &data,
+        &mappings,
+        &[
+            ("HISGW_LOG_FORMAT", json.as_path()),
+            ("HISGW_LOG_DIR", logs.as_path()),
+        ],
+    );
+    let url = gateway.url.replace("prePayExpense", "addPatientCard");
+    let body = "<request><realName>欧阳娜娜</realName><idCard>430702200611148767</idCard><phone>13900000000</phone></request>";
+    let answer = reqwest::Client::new()
+        .post(url)
+        .header("X-Request-Id", "req-42")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["x-request-id"], "req-42");
+    let text = answer.text().await.unwrap();
+    assert!(
+        text.contains("430702********8767"),
+        "the message masks the number: {text}"
+    );
+    gateway.stop();
+    let file = std::fs::read_dir(&logs)
+        .unwrap()
+        .next()
+        .expect("a log file")
+        .unwrap()
+        .path();
+    let log = std::fs::read_to_string(file).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("req-42") && l.contains("answered"))
+        .unwrap_or_else(|| panic!("no answered line for req-42 in:\n{log}"));
+    let value: serde_json::Value = serde_json::from_str(line).unwrap();
+    let span = &value["span"];
+    assert_eq!(span["hospital"], "demo", "{line}");
+    assert_eq!(span["method"], "addPatientCard", "{line}");
+    assert_eq!(span["transport"], "rest", "{line}");
+    assert_eq!(span["result"], "error", "{line}");
+    assert!(value["fields"]["duration_ms"].is_number(), "{line}");
+    assert!(
+        !log.contains("430702200611148767"),
+        "the ID number never reaches the log"
     );
 }

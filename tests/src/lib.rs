@@ -119,6 +119,9 @@ pub fn test_settings(data_dir: PathBuf, mappings_dir: Option<PathBuf>) -> Settin
         workers: Some(1),
         admin_listen: "127.0.0.1:0".into(),
         outbound: true,
+        log_format: Default::default(),
+        log_dir: None,
+        log_keep_days: 30,
     }
 }
 

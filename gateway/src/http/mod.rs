@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use tracing::Instrument;
 
 use crate::decode::{self, charset, SoapCall, SoapNames, SoapVersion};
 use crate::encode;
@@ -69,7 +70,24 @@ async fn api(
     body: web::Bytes,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
+    let id = request_id(&request);
     let (hospital, method) = path.into_inner();
+    let span = tracing::info_span!("call", request_id = %id, hospital = %cut(&hospital), method = %cut(&method), transport = "rest", result = tracing::field::Empty);
+    let started = std::time::Instant::now();
+    let mut response = api_call(request, hospital, method, body, gateway)
+        .instrument(span.clone())
+        .await;
+    answered(&span, &mut response, &id, started);
+    response
+}
+
+async fn api_call(
+    request: HttpRequest,
+    hospital: String,
+    method: String,
+    body: web::Bytes,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
     let started = std::time::Instant::now();
     let content_type = header(&request, "content-type");
     let transport = if media_type(content_type).ends_with("json") {
@@ -105,7 +123,7 @@ async fn api(
             e.to_reply()
         }
     };
-    tracing::debug!(%hospital, %method, status, result = %reply.result, elapsed_us = started.elapsed().as_micros() as u64, "call");
+    tracing::Span::current().record("result", reply.result.as_str());
     let transport_name = if transport == Rest::Json {
         "json"
     } else {
@@ -130,7 +148,66 @@ async fn soap(
     body: web::Bytes,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
+    let id = request_id(&request);
     let hospital = path.into_inner();
+    let span = tracing::info_span!("call", request_id = %id, hospital = %cut(&hospital), method = tracing::field::Empty, transport = "soap", result = tracing::field::Empty);
+    let started = std::time::Instant::now();
+    let mut response = soap_call(request, hospital, body, gateway)
+        .instrument(span.clone())
+        .await;
+    answered(&span, &mut response, &id, started);
+    response
+}
+
+/// The one log line of a call, in its span, and its request id echoed.
+fn answered(
+    span: &tracing::Span,
+    response: &mut HttpResponse,
+    id: &str,
+    started: std::time::Instant,
+) {
+    let status = response.status().as_u16();
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            duration_ms = started.elapsed().as_secs_f64() * 1e3,
+            "answered"
+        );
+    });
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(id) {
+        response.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+            value,
+        );
+    }
+}
+
+/// The caller's `X-Request-Id` (kept if sane), else a new one.
+fn request_id(request: &HttpRequest) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let given = header(request, "x-request-id");
+    if !given.is_empty()
+        && given.len() <= 64
+        && given
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return given.to_string();
+    }
+    format!(
+        "{:x}-{:x}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+async fn soap_call(
+    request: HttpRequest,
+    hospital: String,
+    body: web::Bytes,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
     let started = std::time::Instant::now();
     let content_type = header(&request, "content-type");
     let hint = if media_type(content_type) == "application/soap+xml" {
@@ -152,7 +229,10 @@ async fn soap(
     };
     let names = soap_names(mapping);
     let call = match decode::decode_soap(&text, &names, hint) {
-        Ok(call) => call,
+        Ok(call) => {
+            tracing::Span::current().record("method", cut(&call.method).as_str());
+            call
+        }
         Err(f) => {
             tracing::info!(%hospital, error = %f, "SOAP fault");
             return fault(f.version, 400, &f.message);

@@ -79,7 +79,8 @@ pub fn validate(
 fn normalise(field: &'static Field, raw: &str) -> Result<String, ValidationError> {
     let invalid = |expected, expected_en| ValidationError::Invalid {
         field: field.name,
-        value: raw.chars().take(64).collect(),
+        // The message reaches logs: identifiers are masked.
+        value: crate::mask::field(field.name, &raw.chars().take(64).collect::<String>()),
         expected,
         expected_en,
     };
