@@ -259,10 +259,38 @@ impl Gateway {
                 hospital: hospital.mapping.id.clone(),
                 method: method.name,
             })?;
+        let wait = Duration::from_secs(5);
         if method.kind == Kind::Payment {
-            return self.pay(hospital, plan, request, today).await;
+            return plan
+                .limits
+                .run(false, wait, self.pay(hospital, plan, request, today))
+                .await
+                .map_err(|l| limited(method, l))?;
         }
         let params = validate::validate(method, request, today)?;
+        let read = matches!(method.kind, Kind::Read | Kind::Reconciliation);
+        let run = async {
+            plan.limits
+                .run(read, wait, self.run_plan(hospital, plan, &params))
+                .await
+                .map_err(|l| limited(method, l))?
+        };
+        if read {
+            let key = || cache_key(method, &params);
+            return plan.limits.cached(key, run).await;
+        }
+        run.await
+    }
+
+    /// Runs a read or write mapping and shapes its answer.
+    async fn run_plan(
+        &self,
+        hospital: &Hospital,
+        plan: &MethodPlan,
+        params: &crate::validate::Params,
+    ) -> Result<Reply, CallError> {
+        let method = plan.method;
+        let params = params.clone();
         let statements = plan.statements(&params);
         let empty_success = plan.empty_result == EmptyResult::Success;
         let executed = match method.kind {
@@ -349,6 +377,28 @@ impl Gateway {
             .await
             .map_err(failed)
     }
+}
+
+/// A call the method's limits turned away, as the database error it stands for.
+fn limited(method: &'static Method, l: crate::limits::Limited) -> CallError {
+    let source = match l {
+        crate::limits::Limited::Busy(d) => ExecError::Busy(d),
+        crate::limits::Limited::Timeout(d) => ExecError::Timeout(d),
+    };
+    CallError::Execute {
+        method: method.name,
+        source,
+    }
+}
+
+/// The cache key of a read: the method and its normalised parameters.
+fn cache_key(method: &Method, params: &crate::validate::Params) -> String {
+    let mut key = String::from(method.name);
+    for i in 0..method.request.fields.len() {
+        key.push('\u{1f}');
+        key.push_str(params.value(i).unwrap_or("\u{0}"));
+    }
+    key
 }
 
 /// Brings a hospital's ledger up to date (SQLite: the gateway owns the

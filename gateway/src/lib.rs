@@ -10,6 +10,7 @@ pub mod execute;
 pub mod gateway;
 pub mod http;
 pub mod ledger;
+pub mod limits;
 pub mod mask;
 pub mod metrics;
 pub mod money;

@@ -198,3 +198,35 @@ async fn metrics_and_health_are_on_the_admin_listener_only() {
         .unwrap();
     assert_eq!(public.status().as_u16(), 404);
 }
+
+/// `[methods.X] cache_ttl_s`: a heavy read is answered from the cache for
+/// its TTL (the HIS is not asked again).
+#[tokio::test]
+async fn a_cached_read_is_not_asked_of_the_his_again_within_its_ttl() {
+    let app = spawn_demo_with(Backend::Sqlite, |t| {
+        let methods = t
+            .entry("methods")
+            .or_insert(toml::Value::Table(Default::default()));
+        let mut options = toml::Table::new();
+        options.insert("cache_ttl_s".into(), toml::Value::Integer(60));
+        options.insert("max_concurrent".into(), toml::Value::Integer(2));
+        options.insert("timeout_ms".into(), toml::Value::Integer(5000));
+        methods
+            .as_table_mut()
+            .unwrap()
+            .insert("findAllDepartments".into(), options.into());
+    })
+    .await
+    .unwrap();
+    let first = app.call("findAllDepartments", &[]).await;
+    first.assert_success();
+    app.demo_sql("UPDATE dept_dict SET dept_name = dept_name || '（改）'")
+        .await;
+    let second = app.call("findAllDepartments", &[]).await;
+    assert_eq!(second.body, first.body, "answered from the cache");
+    assert!(!second.body.contains("（改）"));
+    let changed = app
+        .number("SELECT COUNT(*) FROM dept_dict WHERE dept_name LIKE '%（改）'")
+        .await;
+    assert!(changed > 0, "the HIS did change meanwhile");
+}

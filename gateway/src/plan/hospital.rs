@@ -368,6 +368,13 @@ pub enum EmptyResult {
 pub struct MethodOptions {
     pub empty_result: Option<EmptyResult>,
     pub empty_message: Option<String>,
+    /// Reads only: give up after this long (writes are never cut short).
+    pub timeout_ms: Option<u64>,
+    /// At most this many calls of the method run at once; others wait.
+    pub max_concurrent: Option<usize>,
+    /// Reads only: answers kept this long, identical calls in the meantime
+    /// answered from them, and identical calls at once sharing one query.
+    pub cache_ttl_s: Option<u64>,
 }
 
 /// Parses `hospital.toml`; a problem names the file, line and key.

@@ -98,6 +98,8 @@ pub struct MethodPlan {
     pub empty_message: String,
     /// Answered from the gateway's ledger (no mapping file of the hospital's).
     pub builtin: bool,
+    /// The method's limits (`[methods.X]` timeout_ms, max_concurrent, cache_ttl_s).
+    pub limits: Arc<crate::limits::Limits>,
 }
 
 impl MethodPlan {
@@ -335,17 +337,20 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         match load_method(method, &path, &text, dialect, &varchar) {
             Ok(sections) => {
                 let empty_message = empty_message_of(method, &options);
-                methods.insert(
-                    method.name,
-                    method_plan(
-                        method,
-                        false,
-                        path,
-                        sections,
-                        options.empty_result,
-                        empty_message,
-                    ),
+                let mut plan = method_plan(
+                    method,
+                    false,
+                    path,
+                    sections,
+                    options.empty_result,
+                    empty_message,
                 );
+                plan.limits = Arc::new(crate::limits::Limits::new(
+                    options.timeout_ms,
+                    options.max_concurrent,
+                    options.cache_ttl_s,
+                ));
+                methods.insert(method.name, plan);
             }
             Err(mut e) => errors.append(&mut e),
         }
@@ -519,6 +524,7 @@ fn method_plan(
         empty_result,
         empty_message,
         builtin,
+        limits: Arc::default(),
     }
 }
 
