@@ -104,7 +104,7 @@ fn demo_mappings(root: &Path, slow: bool) -> PathBuf {
         let text = std::fs::read_to_string(&file).unwrap().replacen(
             "-- @section header\n",
             "-- @section header\nCREATE TEMP TABLE IF NOT EXISTS hisgw_slow (n INTEGER);\n\
-             INSERT INTO temp.hisgw_slow WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 15000000) SELECT count(*) FROM c;\n",
+             INSERT INTO temp.hisgw_slow WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 8000000) SELECT count(*) FROM c;\n",
             1,
         );
         assert!(text.contains("hisgw_slow"));
@@ -306,4 +306,30 @@ async fn calls_are_logged_as_json_lines_with_identifiers_masked() {
         !log.contains("430702200611148767"),
         "the ID number never reaches the log"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_in_flight_is_finished_before_the_gateway_stops() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let slow = demo_mappings(&root.path().join("slow"), true);
+    let gateway = Gateway::start(&data, &slow);
+    let in_flight = tokio::spawn(
+        reqwest::Client::new()
+            .post(gateway.url.clone())
+            .body(prepay("EH-DRAIN", "300"))
+            .send(),
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(write_locked(&data), "the payment is inside its transaction");
+    // SIGTERM, as systemd or a service wrapper stops it: in-flight calls finish.
+    let stopping = std::thread::spawn(move || gateway.stop());
+    let answer = in_flight
+        .await
+        .unwrap()
+        .expect("answered before the process ended");
+    let text = answer.text().await.unwrap();
+    assert!(text.contains("<result>success</result>"), "{text}");
+    stopping.join().unwrap();
+    assert_eq!(bookings(&data, "EH-DRAIN"), (1, 1, 1));
 }
