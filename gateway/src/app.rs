@@ -22,6 +22,8 @@ pub struct Application {
 pub enum BuildError {
     #[error(transparent)]
     Start(#[from] StartError),
+    #[error("TLS: {0}")]
+    Tls(String),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -47,7 +49,13 @@ impl Application {
         };
         let listener = TcpListener::bind(&settings.listen).map_err(bind_err)?;
         let port = listener.local_addr().map_err(bind_err)?.port();
-        let server = http::serve(listener, gateway.clone(), settings.workers).map_err(bind_err)?;
+        let tls = match (&settings.tls_cert, &settings.tls_key) {
+            (Some(cert), Some(key)) => Some(http::tls_config(cert, key).map_err(BuildError::Tls)?),
+            (None, None) => None,
+            _ => return Err(BuildError::Tls("give both tls_cert and tls_key".into())),
+        };
+        let server =
+            http::serve(listener, gateway.clone(), settings.workers, tls).map_err(bind_err)?;
         let admin_err = |source| BuildError::Bind {
             address: settings.admin_listen.clone(),
             source,

@@ -39,6 +39,12 @@ pub struct Settings {
     pub log_dir: Option<PathBuf>,
     #[serde(default = "default_log_keep_days")]
     pub log_keep_days: usize,
+    /// Serve the platform-facing listener over TLS with this certificate
+    /// chain and private key (PEM files); both or neither.
+    #[serde(default)]
+    pub tls_cert: Option<PathBuf>,
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -77,6 +83,8 @@ const ENV_KEYS: &[&str] = &[
     "log_format",
     "log_dir",
     "log_keep_days",
+    "tls_cert",
+    "tls_key",
 ];
 
 impl Settings {

@@ -122,6 +122,8 @@ pub fn test_settings(data_dir: PathBuf, mappings_dir: Option<PathBuf>) -> Settin
         log_format: Default::default(),
         log_dir: None,
         log_keep_days: 30,
+        tls_cert: None,
+        tls_key: None,
     }
 }
 

@@ -230,3 +230,117 @@ async fn a_cached_read_is_not_asked_of_the_his_again_within_its_ttl() {
         .await;
     assert!(changed > 0, "the HIS did change meanwhile");
 }
+
+/// `tls_cert`/`tls_key`: the platform-facing listener speaks HTTPS.
+#[tokio::test]
+async fn the_platform_listener_serves_tls_with_certificate_files() {
+    // A test CA and a certificate for localhost signed by it.
+    let dir = tempfile::tempdir().unwrap();
+    let at = |f: &str| dir.path().join(f).display().to_string();
+    let steps: [Vec<String>; 3] = [
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=hisgw test CA",
+            "-keyout",
+            &at("ca.key"),
+            "-out",
+            &at("ca.pem"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        [
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            &at("key.pem"),
+            "-out",
+            &at("req.csr"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        [
+            "x509",
+            "-req",
+            "-in",
+            &at("req.csr"),
+            "-CA",
+            &at("ca.pem"),
+            "-CAkey",
+            &at("ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &at("ext.cnf"),
+            "-out",
+            &at("cert.pem"),
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    std::fs::write(
+        at("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    for step in &steps {
+        let made = std::process::Command::new("openssl").args(step).output();
+        if !made.is_ok_and(|o| o.status.success()) {
+            eprintln!("SKIPPED: TLS test (openssl cannot make a test certificate)");
+            return;
+        }
+    }
+    let (cert, key, ca) = (
+        dir.path().join("cert.pem"),
+        dir.path().join("key.pem"),
+        dir.path().join("ca.pem"),
+    );
+    let data = tempfile::tempdir().unwrap();
+    let mut settings = hisgw_e2e::test_settings(data.path().to_path_buf(), None);
+    settings.tls_cert = Some(cert.clone());
+    settings.tls_key = Some(key);
+    let app = hisgw::Application::build(settings)
+        .await
+        .expect("starts with TLS");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let root = reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(root)
+        .build()
+        .unwrap();
+    let text = client
+        .post(format!(
+            "https://localhost:{port}/api/demo/findAllDepartments"
+        ))
+        .body("<request/>")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("<result>success</result>"), "{text}");
+    let plain = reqwest::Client::new()
+        .post(format!(
+            "http://127.0.0.1:{port}/api/demo/findAllDepartments"
+        ))
+        .body("<request/>")
+        .send()
+        .await;
+    assert!(
+        plain.is_err() || !plain.unwrap().status().is_success(),
+        "no plain HTTP on a TLS listener"
+    );
+}

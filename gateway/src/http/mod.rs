@@ -29,11 +29,12 @@ use crate::shape::Reply;
 /// Platform requests are a few kilobytes; anything far larger is refused.
 const MAX_BODY: usize = 1 << 20;
 
-/// Starts serving on an already bound listener.
+/// Starts serving on an already bound listener, over TLS when `tls` is given.
 pub fn serve(
     listener: TcpListener,
     gateway: Arc<Gateway>,
     workers: Option<usize>,
+    tls: Option<rustls::ServerConfig>,
 ) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(gateway);
     let mut server = HttpServer::new(move || {
@@ -49,12 +50,40 @@ pub fn serve(
                 web::get().to(|| async { HttpResponse::Ok().body("ok") }),
             )
             .default_service(web::to(not_found))
-    })
-    .listen(listener)?;
+    });
     if let Some(n) = workers {
         server = server.workers(n);
     }
+    let server = match tls {
+        Some(config) => server.listen_rustls_0_23(listener, config)?,
+        None => server.listen(listener)?,
+    };
     Ok(server.run())
+}
+
+/// The TLS configuration of a certificate chain and key in PEM files.
+pub fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<rustls::ServerConfig, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| format!("{}: {e}", cert.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{}: {e}", cert.display()))?;
+    if chain.is_empty() {
+        return Err(format!("{}: no certificate in it", cert.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
+    rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| format!("certificate and key: {e}"))
 }
 
 /// The transport a REST call came in, which its answer goes back in.
