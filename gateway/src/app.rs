@@ -24,6 +24,8 @@ pub enum BuildError {
     Start(#[from] StartError),
     #[error("TLS: {0}")]
     Tls(String),
+    #[error("audit trail: {0}")]
+    Audit(String),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -42,6 +44,12 @@ impl Application {
             &settings.data_dir,
         )
         .await?;
+        let mut gateway = gateway;
+        if settings.audit_keep_days > 0 {
+            let audit = crate::audit::Audit::open(&settings.data_dir, settings.audit_keep_days)
+                .map_err(BuildError::Audit)?;
+            gateway.set_audit(audit);
+        }
         let gateway = Arc::new(gateway);
         let bind_err = |source| BuildError::Bind {
             address: settings.listen.clone(),

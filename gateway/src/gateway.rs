@@ -41,6 +41,7 @@ pub struct Gateway {
     hospitals: HashMap<String, Hospital>,
     payments: Payments,
     metrics: crate::metrics::Metrics,
+    audit: Option<Arc<crate::audit::Audit>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +190,7 @@ impl Gateway {
             hospitals,
             payments: Payments::default(),
             metrics: crate::metrics::Metrics::default(),
+            audit: None,
         })
     }
 
@@ -210,6 +212,22 @@ impl Gateway {
 
     pub fn metrics(&self) -> &crate::metrics::Metrics {
         &self.metrics
+    }
+
+    /// Keeps an audit trail of the calls from now on.
+    pub fn set_audit(&mut self, audit: crate::audit::Audit) {
+        self.audit = Some(Arc::new(audit));
+    }
+
+    pub fn audit(&self) -> Option<&Arc<crate::audit::Audit>> {
+        self.audit.as_ref()
+    }
+
+    /// Records a call in the audit trail, if one is kept.
+    pub fn audit_record(&self, record: crate::audit::Record) {
+        if let Some(a) = &self.audit {
+            a.record(record);
+        }
     }
 
     pub fn hospital(&self, id: &str) -> Option<&Hospital> {

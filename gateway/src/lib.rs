@@ -2,6 +2,7 @@
 //! hospital's own database. See ARCHITECTURE.md for the data path.
 
 pub mod app;
+pub mod audit;
 pub mod catalogue;
 pub mod check;
 pub mod decode;

@@ -1,5 +1,5 @@
 //! The `hisgw` command: serve, check, sql, migrate, wsdl, outbox, refund,
-//! refund-status, reconcile, call.
+//! refund-status, reconcile, audit, call.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -151,6 +151,20 @@ enum Command {
         /// Where the CSV goes (default: the data directory's reports/).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Find calls in the audit trail (inbound and to the platform), newest first.
+    Audit {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        trade_no: Option<String>,
+        #[arg(long)]
+        method: Option<String>,
+        /// yyyy-MM-dd or "yyyy-MM-dd HH:mm".
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
     },
     /// Answer one call in-process and print the response XML.
     Call {
@@ -484,6 +498,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Audit {
+            common,
+            trade_no,
+            method,
+            since,
+            limit,
+        } => {
+            let s = settings(&common)?;
+            let query = hisgw::audit::Query {
+                trade_no,
+                method,
+                since,
+                limit,
+            };
+            let rows = hisgw::audit::find(&s.data_dir, &query).map_err(anyhow::Error::msg)?;
+            for r in &rows {
+                println!(
+                    "{} {} {} {:<3} {:<4} {} tradeNo={} {} {}ms\n    request: {}\n    answer:  {}",
+                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]
+                );
+            }
+            println!("{} call(s)", rows.len());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Wsdl {
             common,

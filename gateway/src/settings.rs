@@ -45,6 +45,14 @@ pub struct Settings {
     pub tls_cert: Option<PathBuf>,
     #[serde(default)]
     pub tls_key: Option<PathBuf>,
+    /// Keep an audit trail of every call (`audit.sqlite` in the data
+    /// directory) for this many days; 0 keeps none.
+    #[serde(default = "default_audit_keep_days")]
+    pub audit_keep_days: u32,
+}
+
+fn default_audit_keep_days() -> u32 {
+    90
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -85,6 +93,7 @@ const ENV_KEYS: &[&str] = &[
     "log_keep_days",
     "tls_cert",
     "tls_key",
+    "audit_keep_days",
 ];
 
 impl Settings {

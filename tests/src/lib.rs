@@ -124,6 +124,7 @@ pub fn test_settings(data_dir: PathBuf, mappings_dir: Option<PathBuf>) -> Settin
         log_keep_days: 30,
         tls_cert: None,
         tls_key: None,
+        audit_keep_days: 90,
     }
 }
 

@@ -169,6 +169,10 @@ per_backend! {
             assert!(!call.field("patient_card").unwrap_or_default().is_empty(), "{call:?}");
         }
         assert_eq!(outbox_rows(&app, "sent").await.len(), 2);
+        // The pushes are in the audit trail as calls out, identifiers masked.
+        let out = hisgw::audit::find(app.data_dir.path(), &hisgw::audit::Query { method: Some("pushClinicFinish".into()), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out.iter().all(|r| r[3] == "out" && r[7] == "SUCCESS" && !r[9].contains(&calls[0].field("id_card").unwrap_or("x").to_string())), "{out:?}");
     }
 
     async fn a_failing_push_is_retried_with_backoff_then_dead_without_blocking_others(backend) {

@@ -344,3 +344,66 @@ async fn the_platform_listener_serves_tls_with_certificate_files() {
         "no plain HTTP on a TLS listener"
     );
 }
+
+/// Every call is in the audit trail, identifiers masked, found by tradeNo
+/// or method.
+#[tokio::test]
+async fn calls_are_in_the_audit_trail_with_identifiers_masked() {
+    let app = hisgw_e2e::spawn_app().await;
+    let payed = format!("{} 10:00:00", hisgw_e2e::today());
+    app.call(
+        "prePayExpense",
+        &[
+            ("realName", "李明"),
+            ("patientCard", "12345678"),
+            ("prepayaAmt", "2"),
+            ("tradeNo", "EH-AUDIT-1"),
+            ("payedTime", &payed),
+        ],
+    )
+    .await
+    .assert_success();
+    app.call("queryPatientInfo", &[("patientCard", "100034567")])
+        .await
+        .assert_success();
+    let find = |q: hisgw::audit::Query| hisgw::audit::find(app.data_dir.path(), &q).unwrap();
+    let mut rows = Vec::new();
+    for _ in 0..50 {
+        rows = find(hisgw::audit::Query {
+            trade_no: Some("EH-AUDIT-1".into()),
+            limit: 10,
+            ..Default::default()
+        });
+        if !rows.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(
+        (
+            row[2].as_str(),
+            row[3].as_str(),
+            row[5].as_str(),
+            row[7].as_str()
+        ),
+        ("demo", "in", "prePayExpense", "success")
+    );
+    assert!(
+        row[9].contains("patientCard=****5678") && row[9].contains("realName=李*"),
+        "{row:?}"
+    );
+    assert!(row[10].contains("invoiceNo="), "{row:?}");
+    let by_method = find(hisgw::audit::Query {
+        method: Some("queryPatientInfo".into()),
+        limit: 10,
+        ..Default::default()
+    });
+    assert_eq!(by_method.len(), 1);
+    assert!(
+        !by_method[0][10].contains("430702200611148766"),
+        "the answer's ID number is masked: {:?}",
+        by_method[0]
+    );
+}

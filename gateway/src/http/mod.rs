@@ -103,7 +103,7 @@ async fn api(
     let (hospital, method) = path.into_inner();
     let span = tracing::info_span!("call", request_id = %id, hospital = %cut(&hospital), method = %cut(&method), transport = "rest", result = tracing::field::Empty);
     let started = std::time::Instant::now();
-    let mut response = api_call(request, hospital, method, body, gateway)
+    let mut response = api_call(request, hospital, method, body, gateway, &id)
         .instrument(span.clone())
         .await;
     answered(&span, &mut response, &id, started);
@@ -116,6 +116,7 @@ async fn api_call(
     method: String,
     body: web::Bytes,
     gateway: web::Data<Gateway>,
+    id: &str,
 ) -> HttpResponse {
     let started = std::time::Instant::now();
     let content_type = header(&request, "content-type");
@@ -141,6 +142,12 @@ async fn api_call(
             Rest::Xml => decode::parse_request(&text),
         })
         .map_err(CallError::from);
+    let audited = decoded.as_ref().ok().map(|raw| {
+        (
+            crate::audit::masked_fields(raw.fields().iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            raw.get("tradeNo").map(String::from),
+        )
+    });
     let answered = match decoded {
         Ok(raw) => gateway.call(&hospital, &method, &raw).await,
         Err(e) => Err(e),
@@ -165,6 +172,20 @@ async fn api_call(
         &reply.result,
         started.elapsed(),
     );
+    let (fields, trade_no) = audited.unwrap_or_default();
+    gateway.audit_record(crate::audit::Record {
+        request_id: id.to_string(),
+        hospital: cut(&hospital),
+        direction: "in",
+        transport: transport_name,
+        method: cut(&method),
+        trade_no,
+        outcome: reply.result.clone(),
+        status,
+        duration_ms: started.elapsed().as_secs_f64() * 1e3,
+        request: fields,
+        response: crate::audit::masked_reply(&reply),
+    });
     match transport {
         Rest::Json => json(status, &reply),
         Rest::Xml => xml(status, &reply, response_encoding(&gateway, &hospital)),
@@ -181,7 +202,7 @@ async fn soap(
     let hospital = path.into_inner();
     let span = tracing::info_span!("call", request_id = %id, hospital = %cut(&hospital), method = tracing::field::Empty, transport = "soap", result = tracing::field::Empty);
     let started = std::time::Instant::now();
-    let mut response = soap_call(request, hospital, body, gateway)
+    let mut response = soap_call(request, hospital, body, gateway, &id)
         .instrument(span.clone())
         .await;
     answered(&span, &mut response, &id, started);
@@ -236,6 +257,7 @@ async fn soap_call(
     hospital: String,
     body: web::Bytes,
     gateway: web::Data<Gateway>,
+    id: &str,
 ) -> HttpResponse {
     let started = std::time::Instant::now();
     let content_type = header(&request, "content-type");
@@ -284,6 +306,7 @@ async fn soap_call(
             e.to_reply().1
         }
     };
+    tracing::Span::current().record("result", reply.result.as_str());
     gateway.metrics().record(
         &hospital,
         &call.method,
@@ -291,6 +314,26 @@ async fn soap_call(
         &reply.result,
         started.elapsed(),
     );
+    let (fields, trade_no) = match &call.request {
+        Ok(raw) => (
+            crate::audit::masked_fields(raw.fields().iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            raw.get("tradeNo").map(String::from),
+        ),
+        Err(e) => (e.to_string(), None),
+    };
+    gateway.audit_record(crate::audit::Record {
+        request_id: id.to_string(),
+        hospital: cut(&hospital),
+        direction: "in",
+        transport: "soap",
+        method: cut(&call.method),
+        trade_no,
+        outcome: reply.result.clone(),
+        status: 200,
+        duration_ms: started.elapsed().as_secs_f64() * 1e3,
+        request: fields,
+        response: crate::audit::masked_reply(&reply),
+    });
     soap_answer(&call, mapping, &reply)
 }
 

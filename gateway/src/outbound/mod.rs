@@ -95,6 +95,8 @@ pub struct Platform<'a> {
     pub hospital: &'a Hospital,
     pub client: PlatformClient,
     pub policy: Policy,
+    /// Where calls to the platform are recorded, if anywhere.
+    pub audit: Option<Arc<crate::audit::Audit>>,
 }
 
 impl<'a> Platform<'a> {
@@ -108,6 +110,7 @@ impl<'a> Platform<'a> {
             hospital,
             client: PlatformClient::new(config, hospital.mapping.sign_key.clone()),
             policy: Policy::of(hospital.mapping.push.as_ref()),
+            audit: None,
         })
     }
 
@@ -187,6 +190,7 @@ impl<'a> Platform<'a> {
             self.write(vec![st]).await?;
             return Ok(());
         };
+        let started = std::time::Instant::now();
         let result = self.client.call(method, &item.payload).await;
         let at = now();
         let refund = item.kind == "refund";
@@ -207,6 +211,28 @@ impl<'a> Platform<'a> {
             Err(e) => self.retry_or_dead(refund, attempt, at, "transport", e.to_string()),
         };
         tracing::info!(hospital = %self.hospital.mapping.id, id = item.id, data_type = %item.data_type, key = %item.event_key, attempt, state, result = last, message = %message, "outbox delivery");
+        if let Some(audit) = &self.audit {
+            let trade_no = item
+                .payload
+                .iter()
+                .find(|(k, _)| k == "tradeNo" || k == "trade_no")
+                .map(|(_, v)| v.clone());
+            audit.record(crate::audit::Record {
+                request_id: format!("outbox-{}-{attempt}", item.id),
+                hospital: self.hospital.mapping.id.clone(),
+                direction: "out",
+                transport: "soap",
+                method: item.data_type.clone(),
+                trade_no,
+                outcome: last.to_string(),
+                status: 0,
+                duration_ms: started.elapsed().as_secs_f64() * 1e3,
+                request: crate::audit::masked_fields(
+                    item.payload.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ),
+                response: message.clone(),
+            });
+        }
         let st = outbox::settle(
             self.dialect(),
             item.id,
@@ -508,9 +534,10 @@ pub fn spawn_workers(
             let Some(hospital) = gateway.hospital(&id) else {
                 return;
             };
-            let Ok(platform) = Platform::of(hospital) else {
+            let Ok(mut platform) = Platform::of(hospital) else {
                 return;
             };
+            platform.audit = gateway.audit().cloned();
             let push = hospital.mapping.push.clone();
             let interval = Duration::from_secs(push.as_ref().map_or(5, |p| p.poll_interval_s.max(1)));
             let mut last_poll = std::time::Instant::now() - interval;
