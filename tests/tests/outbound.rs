@@ -51,6 +51,19 @@ fn refund_of(his_id: &str, amount: &str) -> RefundRequest {
     }
 }
 
+/// The outbox rows in `state` once there are `n` (waiting at most `secs`).
+async fn rows_in(app: &TestApp, state: &str, n: usize, secs: u64) -> Vec<outbox::Row> {
+    let mut rows = Vec::new();
+    for _ in 0..secs * 5 {
+        rows = outbox_rows(app, state).await;
+        if rows.len() >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    rows
+}
+
 async fn outbox_rows(app: &TestApp, state: &str) -> Vec<outbox::Row> {
     let h = app.gateway.hospital("demo").unwrap();
     let sets =
@@ -183,15 +196,7 @@ per_backend! {
         platform.script("pushClinicFinish", vec![Behavior::Http500, Behavior::Error("busy".into()), Behavior::Timeout(Duration::from_secs(3))]);
         see(&app, backend, &ids[..1]).await;
         assert!(until(20, || platform.calls_for("pushClinicFinish").len() >= 3).await);
-        let dead = {
-            let mut dead = Vec::new();
-            for _ in 0..25 {
-                dead = outbox_rows(&app, "dead").await;
-                if !dead.is_empty() { break; }
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            dead
-        };
+        let dead = rows_in(&app, "dead", 1, 20).await;
         assert_eq!(dead.len(), 1, "dead after max_attempts = 3");
         assert_eq!(dead[0].attempts, 3);
         let calls = platform.calls_for("pushClinicFinish");
@@ -200,18 +205,12 @@ per_backend! {
         // The next event goes through while the first lies dead.
         see(&app, backend, &ids[1..]).await;
         assert!(until(15, || platform.calls_for("pushClinicFinish").len() == 4).await);
-        assert_eq!(outbox_rows(&app, "sent").await.len(), 1);
+        assert_eq!(rows_in(&app, "sent", 1, 10).await.len(), 1);
         // `hisgw outbox --retry ID` makes the dead one due again.
         let h = app.gateway.hospital("demo").unwrap();
         h.db.transact(vec![outbox::retry(h.mapping.dialect(), dead[0].id, outbox::now())], Box::new(|_| true)).await.unwrap();
         assert!(until(15, || platform.calls_for("pushClinicFinish").len() == 5).await);
-        let mut sent = 0;
-        for _ in 0..25 {
-            sent = outbox_rows(&app, "sent").await.len();
-            if sent == 2 { break; }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        assert_eq!(sent, 2, "the retried event is sent");
+        assert_eq!(rows_in(&app, "sent", 2, 20).await.len(), 2, "the retried event is sent");
     }
 
     async fn two_gateways_and_a_restart_push_each_event_once(backend) {
