@@ -16,6 +16,7 @@ pub struct Application {
     server: actix_web::dev::Server,
     admin: actix_web::dev::Server,
     workers: crate::outbound::Workers,
+    reloader: crate::reload::Reloader,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +77,7 @@ impl Application {
         } else {
             crate::outbound::Workers::default()
         };
+        let reloader = crate::reload::spawn(gateway.clone());
         Ok(Application {
             port,
             admin_port,
@@ -83,6 +85,7 @@ impl Application {
             server,
             admin,
             workers,
+            reloader,
         })
     }
 
@@ -103,6 +106,7 @@ impl Application {
     /// Dropping the returned future stops the outbound workers too.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _workers = self.workers;
+        let _reloader = self.reloader;
         let (server, admin) = futures_util::future::join(self.server, self.admin).await;
         server.and(admin)
     }

@@ -119,9 +119,8 @@ async fn check_live(settings: &Settings, report: &mut Report) {
         Err(e) => return report.push(Level::Error, e.to_string()),
     };
     let today = crate::gateway::today();
-    let mut hospitals: Vec<_> = gateway.hospitals().collect();
-    hospitals.sort_by(|a, b| a.mapping.id.cmp(&b.mapping.id));
-    for hospital in hospitals {
+    for hospital in gateway.hospitals() {
+        let hospital = &*hospital;
         check_sources(hospital, report).await;
         let mut plans: Vec<_> = hospital.mapping.methods.values().collect();
         plans.sort_by_key(|p| p.method.section);

@@ -38,7 +38,11 @@ pub struct Hospital {
 
 /// Every hospital the gateway serves.
 pub struct Gateway {
-    hospitals: HashMap<String, Hospital>,
+    /// The hospitals being served; a reload swaps in a whole new set, and
+    /// calls under way keep the set they started with.
+    hospitals: std::sync::RwLock<Arc<HashMap<String, Arc<Hospital>>>>,
+    /// Where the set was loaded from, for reloads.
+    source: Source,
     payments: Payments,
     metrics: crate::metrics::Metrics,
     audit: Option<Arc<crate::audit::Audit>>,
@@ -172,22 +176,15 @@ impl Gateway {
         only: Option<&[String]>,
         data_dir: &Path,
     ) -> Result<Gateway, StartError> {
-        let (mappings, errors) = plan::load_all(mappings_dir, only);
-        if !errors.is_empty() {
-            return Err(StartError::Mapping(errors));
-        }
-        let mut hospitals = HashMap::new();
-        for mapping in mappings {
-            let db =
-                open_database(&mapping, data_dir, true).map_err(|source| StartError::Database {
-                    hospital: mapping.id.clone(),
-                    source,
-                })?;
-            check_ledger(&mapping, db.as_ref())?;
-            hospitals.insert(mapping.id.clone(), Hospital { mapping, db });
-        }
+        let source = Source {
+            mappings_dir: mappings_dir.to_path_buf(),
+            only: only.map(<[String]>::to_vec),
+            data_dir: data_dir.to_path_buf(),
+        };
+        let hospitals = load_set(&source, &HashMap::new())?;
         Ok(Gateway {
-            hospitals,
+            hospitals: std::sync::RwLock::new(Arc::new(hospitals)),
+            source,
             payments: Payments::default(),
             metrics: crate::metrics::Metrics::default(),
             audit: None,
@@ -230,12 +227,37 @@ impl Gateway {
         }
     }
 
-    pub fn hospital(&self, id: &str) -> Option<&Hospital> {
-        self.hospitals.get(id)
+    fn set(&self) -> Arc<HashMap<String, Arc<Hospital>>> {
+        self.hospitals
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
-    pub fn hospitals(&self) -> impl Iterator<Item = &Hospital> {
-        self.hospitals.values()
+    pub fn hospital(&self, id: &str) -> Option<Arc<Hospital>> {
+        self.set().get(id).cloned()
+    }
+
+    pub fn hospitals(&self) -> Vec<Arc<Hospital>> {
+        let mut all: Vec<_> = self.set().values().cloned().collect();
+        all.sort_by(|a, b| a.mapping.id.cmp(&b.mapping.id));
+        all
+    }
+
+    /// Loads the mappings again and, if every file is good, serves the new
+    /// set; otherwise keeps the working one and returns the errors. A
+    /// hospital whose `[database]` is unchanged keeps its pool. Blocking.
+    pub fn reload(&self) -> Result<usize, StartError> {
+        let current = self.set();
+        let fresh = load_set(&self.source, &current)?;
+        let n = fresh.len();
+        *self.hospitals.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+        Ok(n)
+    }
+
+    /// The files a reload reads, for watching them.
+    pub fn source(&self) -> &Source {
+        &self.source
     }
 
     /// Answers one call already decoded.
@@ -246,17 +268,16 @@ impl Gateway {
         request: &RawRequest,
     ) -> Result<Reply, CallError> {
         let (hospital, method) = self.route(hospital, method)?;
-        self.answer(hospital, method, request, today()).await
+        self.answer(&hospital, method, request, today()).await
     }
 
     fn route(
         &self,
         hospital: &str,
         method: &str,
-    ) -> Result<(&Hospital, &'static Method), CallError> {
+    ) -> Result<(Arc<Hospital>, &'static Method), CallError> {
         let h = self
-            .hospitals
-            .get(hospital)
+            .hospital(hospital)
             .ok_or_else(|| CallError::UnknownHospital(hospital.chars().take(64).collect()))?;
         let m = catalogue::find_inbound(method)
             .ok_or_else(|| CallError::UnknownMethod(method.chars().take(64).collect()))?;
@@ -417,6 +438,44 @@ fn cache_key(method: &Method, params: &crate::validate::Params) -> String {
         key.push_str(params.value(i).unwrap_or("\u{0}"));
     }
     key
+}
+
+/// Where a gateway's hospitals come from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub mappings_dir: std::path::PathBuf,
+    pub only: Option<Vec<String>>,
+    pub data_dir: std::path::PathBuf,
+}
+
+/// Loads every hospital; reuses the pool of a hospital in `current` whose
+/// database settings are the same.
+fn load_set(
+    source: &Source,
+    current: &HashMap<String, Arc<Hospital>>,
+) -> Result<HashMap<String, Arc<Hospital>>, StartError> {
+    let (mappings, errors) = plan::load_all(&source.mappings_dir, source.only.as_deref());
+    if !errors.is_empty() {
+        return Err(StartError::Mapping(errors));
+    }
+    let mut hospitals = HashMap::new();
+    for mapping in mappings {
+        let same = current.get(&mapping.id).filter(|old| {
+            format!("{:?}", old.mapping.database) == format!("{:?}", mapping.database)
+        });
+        let db = match same {
+            Some(old) => old.db.clone(),
+            None => open_database(&mapping, &source.data_dir, true).map_err(|e| {
+                StartError::Database {
+                    hospital: mapping.id.clone(),
+                    source: e,
+                }
+            })?,
+        };
+        check_ledger(&mapping, db.as_ref())?;
+        hospitals.insert(mapping.id.clone(), Arc::new(Hospital { mapping, db }));
+    }
+    Ok(hospitals)
 }
 
 /// Brings a hospital's ledger up to date (SQLite: the gateway owns the

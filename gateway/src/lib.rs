@@ -18,6 +18,7 @@ pub mod money;
 pub mod outbound;
 pub mod payments;
 pub mod plan;
+pub mod reload;
 pub mod settings;
 pub mod shape;
 pub mod sign;

@@ -289,6 +289,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let ids: Vec<String> = app
                 .gateway()
                 .hospitals()
+                .iter()
                 .map(|h| h.mapping.id.clone())
                 .collect();
             tracing::info!(listen = %s.listen, port = app.port(), hospitals = ?ids, "hisgw serving");
@@ -436,7 +437,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("--amount {amount:?} is not an amount above zero"))?;
             let (gateway, id) = one_hospital(&common, &hospital).await?;
             let h = gateway.hospital(&id).context("hospital")?;
-            let platform = hisgw::outbound::Platform::of(h)?;
+            let platform = hisgw::outbound::Platform::of(&h)?;
             let request = hisgw::outbound::RefundRequest {
                 trade_no,
                 amount,
@@ -465,7 +466,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let (gateway, id) = one_hospital(&common, &hospital).await?;
             let h = gateway.hospital(&id).context("hospital")?;
-            let answer = hisgw::outbound::Platform::of(h)?
+            let answer = hisgw::outbound::Platform::of(&h)?
                 .refund_status(&his_id)
                 .await?;
             println!("{:?}: {}", answer.outcome, answer.message);
@@ -488,7 +489,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let s = settings(&common)?;
             let (gateway, id) = one_hospital(&common, &hospital).await?;
             let h = gateway.hospital(&id).context("hospital")?;
-            let report = hisgw::outbound::reconcile::reconcile(&gateway, h, date).await?;
+            let report = hisgw::outbound::reconcile::reconcile(&gateway, &h, date).await?;
             print!("{}", hisgw::outbound::reconcile::table(&report));
             let dir = out.unwrap_or_else(|| s.data_dir.join("reports"));
             let path = hisgw::outbound::reconcile::write_csv(&report, &dir)?;

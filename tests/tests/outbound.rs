@@ -35,8 +35,8 @@ async fn spawn(backend: Backend, platform: &Platform, sources: &[&str]) -> Optio
     .await
 }
 
-fn outbound(app: &TestApp) -> Outbound<'_> {
-    Outbound::of(app.gateway.hospital("demo").unwrap()).unwrap()
+fn demo(app: &TestApp) -> std::sync::Arc<hisgw::gateway::Hospital> {
+    app.gateway.hospital("demo").unwrap()
 }
 
 fn refund_of(his_id: &str, amount: &str) -> RefundRequest {
@@ -242,7 +242,7 @@ per_backend! {
         let platform = Platform::start(SIGN_KEY).await;
         let Some(app) = spawn(backend, &platform, &[]).await else { return };
         platform.script("refundApply", vec![Behavior::Unknown, Behavior::Unknown]);
-        let row = outbound(&app).refund(&refund_of("TF-1", "10"), Duration::from_secs(30)).await.unwrap();
+        let row = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-1", "10"), Duration::from_secs(30)).await.unwrap();
         assert_eq!(row.state, "sent", "{row:?}");
         let calls = platform.calls_for("refundApply");
         assert_eq!(calls.len(), 3, "UNKNOWN twice, then success");
@@ -257,21 +257,21 @@ per_backend! {
         assert!(!refund_no.is_empty());
 
         // The same refund again: its state, no second call.
-        let again = outbound(&app).refund(&refund_of("TF-1", "10.00"), Duration::from_secs(5)).await.unwrap();
+        let again = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-1", "10.00"), Duration::from_secs(5)).await.unwrap();
         assert_eq!((again.state.as_str(), again.last_message.as_str()), ("sent", refund_no.as_str()));
         assert_eq!(platform.calls_for("refundApply").len(), 3);
         // Another refund under the same HIS refund id is refused, unsent.
-        let other = outbound(&app).refund(&refund_of("TF-1", "11"), Duration::from_secs(5)).await;
+        let other = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-1", "11"), Duration::from_secs(5)).await;
         assert!(other.unwrap_err().to_string().contains("TF-1"));
         assert_eq!(platform.calls_for("refundApply").len(), 3);
 
         // A definite refusal is final.
         platform.script("refundApply", vec![Behavior::Error("订单不存在".into())]);
-        let refused = outbound(&app).refund(&refund_of("TF-2", "5"), Duration::from_secs(5)).await.unwrap();
+        let refused = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-2", "5"), Duration::from_secs(5)).await.unwrap();
         assert_eq!((refused.state.as_str(), refused.last_message.as_str()), ("failed", "订单不存在"));
 
         // 15.1 for the refund that went through.
-        let status = outbound(&app).refund_status("TF-1").await.unwrap();
+        let status = Outbound::of(&demo(&app)).unwrap().refund_status("TF-1").await.unwrap();
         assert_eq!(status.field("refundStatus"), Some("2"), "{status:?}");
     }
 
@@ -320,7 +320,7 @@ per_backend! {
             order("EH-R-OK", "5.00", 2),
         ]);
         let h = app.gateway.hospital("demo").unwrap();
-        let report = reconcile::reconcile(&app.gateway, h, chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap()).await.unwrap();
+        let report = reconcile::reconcile(&app.gateway, &h, chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap()).await.unwrap();
         let found: Vec<(reconcile::Kind, &str)> = report.differences.iter().map(|d| (d.kind, d.trade_no.as_str())).collect();
         assert_eq!(found, [
             (reconcile::Kind::AmountDiffers, "EH-R-AMT"),

@@ -84,7 +84,7 @@ async fn refund(
     let Some(hospital) = gateway.hospital(&path) else {
         return error(404, format!("unknown hospital {:?}", path.as_str()));
     };
-    let platform = match Platform::of(hospital) {
+    let platform = match Platform::of(&hospital) {
         Ok(p) => p,
         Err(e) => return error(409, e),
     };
@@ -193,8 +193,7 @@ async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
     use std::fmt::Write;
     let mut out = String::with_capacity(4096);
     gateway.metrics().render(&mut out);
-    let mut hospitals: Vec<_> = gateway.hospitals().collect();
-    hospitals.sort_by(|a, b| a.mapping.id.cmp(&b.mapping.id));
+    let hospitals = gateway.hospitals();
     out.push_str("# HELP hisgw_db_connections Database connections, by state.\n# TYPE hisgw_db_connections gauge\n");
     for h in &hospitals {
         let p = h.db.pool_stats();

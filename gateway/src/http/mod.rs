@@ -266,9 +266,10 @@ async fn soap_call(
     } else {
         SoapVersion::V11
     };
-    let Some(mapping) = gateway.hospital(&hospital).map(|h| &h.mapping) else {
+    let Some(served) = gateway.hospital(&hospital) else {
         return fault(hint, 404, &format!("unknown hospital {:?}", cut(&hospital)));
     };
+    let mapping = &served.mapping;
     if let Err(refusal) = access::check(&mapping.access, &hospital, &request) {
         let mut response = fault_with_status(hint, refusal.status(), &refusal.message());
         challenge(&mut response, &refusal);

@@ -502,6 +502,33 @@ fn claim_token() -> String {
     )
 }
 
+/// One round of a hospital's outbound work: poll the event sources when
+/// their interval has passed, then deliver everything due.
+async fn round(platform: &Platform<'_>, id: &str, last_poll: &mut Option<std::time::Instant>) {
+    let hospital = platform.hospital;
+    if let Some(push) = &hospital.mapping.push {
+        let interval = Duration::from_secs(push.poll_interval_s.max(1));
+        if last_poll.is_none_or(|t| t.elapsed() >= interval) {
+            *last_poll = Some(std::time::Instant::now());
+            for source in &hospital.mapping.sources {
+                if let Err(e) = platform.poll(source, push.backfill).await {
+                    tracing::warn!(hospital = %id, source = source.method.key(), error = %e, "event source failed");
+                }
+            }
+        }
+    }
+    loop {
+        match platform.deliver_due(None).await {
+            Ok(n) if n == BATCH => continue,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::warn!(hospital = %id, error = %e, "outbox delivery failed");
+                break;
+            }
+        }
+    }
+}
+
 /// The background tasks of `serve`; dropping this stops them (the outbox
 /// keeps whatever they had not finished: a claim simply expires).
 #[derive(Default)]
@@ -524,6 +551,7 @@ pub fn spawn_workers(
     let mut workers = Workers::default();
     let ids: Vec<String> = gateway
         .hospitals()
+        .into_iter()
         .filter(|h| h.mapping.platform.is_some())
         .map(|h| h.mapping.id.clone())
         .collect();
@@ -531,39 +559,20 @@ pub fn spawn_workers(
         let gateway = gateway.clone();
         let data_dir = data_dir.clone();
         workers.0.push(tokio::spawn(async move {
-            let Some(hospital) = gateway.hospital(&id) else {
-                return;
-            };
-            let Ok(mut platform) = Platform::of(hospital) else {
-                return;
-            };
-            platform.audit = gateway.audit().cloned();
-            let push = hospital.mapping.push.clone();
-            let interval = Duration::from_secs(push.as_ref().map_or(5, |p| p.poll_interval_s.max(1)));
-            let mut last_poll = std::time::Instant::now() - interval;
+            let mut last_poll: Option<std::time::Instant> = None;
             let mut last_reconciled: Option<chrono::NaiveDate> = None;
             loop {
-                if let Some(push) = &push {
-                    if last_poll.elapsed() >= interval {
-                        last_poll = std::time::Instant::now();
-                        for source in &hospital.mapping.sources {
-                            if let Err(e) = platform.poll(source, push.backfill).await {
-                                tracing::warn!(hospital = %id, source = source.method.key(), error = %e, "event source failed");
-                            }
-                        }
-                    }
-                }
-                loop {
-                    match platform.deliver_due(None).await {
-                        Ok(n) if n == BATCH => continue,
-                        Ok(_) => break,
-                        Err(e) => {
-                            tracing::warn!(hospital = %id, error = %e, "outbox delivery failed");
-                            break;
-                        }
-                    }
-                }
-                reconcile::maybe_daily(&gateway, hospital, &data_dir, &mut last_reconciled).await;
+                // Each round takes the hospital as served now: a reload's
+                // new sources and settings apply from the next round.
+                let Some(hospital) = gateway.hospital(&id) else {
+                    return;
+                };
+                let Ok(mut platform) = Platform::of(&hospital) else {
+                    return;
+                };
+                platform.audit = gateway.audit().cloned();
+                round(&platform, &id, &mut last_poll).await;
+                reconcile::maybe_daily(&gateway, &hospital, &data_dir, &mut last_reconciled).await;
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }));

@@ -1,0 +1,121 @@
+//! Hot reload: on SIGHUP, and whenever a mapping file changes (checked every
+//! two seconds, which works the same on Windows), the gateway loads every
+//! hospital's mappings again. The new set is used only if all of it loads;
+//! a broken edit is logged (file and line, as `hisgw check` shows it) and
+//! the working set keeps serving. Calls under way finish on the set they
+//! started with.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::gateway::Gateway;
+
+/// The reload task; dropping this stops it.
+pub struct Reloader(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for Reloader {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.abort();
+        }
+    }
+}
+
+pub fn spawn(gateway: Arc<Gateway>) -> Reloader {
+    Reloader(Some(tokio::spawn(async move {
+        let mut seen = fingerprint(&gateway);
+        let mut hangup = hangups();
+        loop {
+            let asked = tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(2)) => false,
+                _ = next_hangup(&mut hangup) => true,
+            };
+            let now = fingerprint(&gateway);
+            if !asked && now == seen {
+                continue;
+            }
+            seen = now;
+            let g = gateway.clone();
+            match tokio::task::spawn_blocking(move || g.reload()).await {
+                Ok(Ok(n)) => tracing::info!(hospitals = n, signal = asked, "mappings reloaded"),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "mappings NOT reloaded: the working set keeps serving")
+                }
+                Err(e) => tracing::error!(error = %e, "reload interrupted"),
+            }
+        }
+    })))
+}
+
+#[cfg(unix)]
+type Hangups = Option<tokio::signal::unix::Signal>;
+#[cfg(not(unix))]
+type Hangups = Option<()>;
+
+#[cfg(unix)]
+fn hangups() -> Hangups {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok()
+}
+
+#[cfg(not(unix))]
+fn hangups() -> Hangups {
+    None
+}
+
+#[cfg(unix)]
+async fn next_hangup(h: &mut Hangups) {
+    match h {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn next_hangup(_: &mut Hangups) {
+    std::future::pending().await
+}
+
+/// Names, sizes and times of the files a reload reads: every file in the
+/// folders of the hospitals' mapping and SQL files, and the hospital folders.
+fn fingerprint(gateway: &Gateway) -> BTreeSet<(PathBuf, u64, Option<SystemTime>)> {
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let source = gateway.source();
+    dirs.insert(source.mappings_dir.clone());
+    if let Ok(entries) = std::fs::read_dir(&source.mappings_dir) {
+        dirs.extend(
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir()),
+        );
+    }
+    for h in gateway.hospitals() {
+        dirs.insert(h.mapping.dir.clone());
+        for plan in h.mapping.methods.values() {
+            if let Some(parent) = plan.file.parent().filter(|p| p.is_dir()) {
+                dirs.insert(parent.to_path_buf());
+            }
+        }
+        for s in &h.mapping.sources {
+            if let Some(parent) = s.file.parent() {
+                dirs.insert(parent.to_path_buf());
+            }
+        }
+    }
+    let mut files = BTreeSet::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            if let Some(meta) = entry.metadata().ok().filter(|m| m.is_file()) {
+                files.insert((entry.path(), meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    files
+}
