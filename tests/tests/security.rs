@@ -395,12 +395,19 @@ async fn calls_are_in_the_audit_trail_with_identifiers_masked() {
         "{row:?}"
     );
     assert!(row[10].contains("invoiceNo="), "{row:?}");
-    let by_method = find(hisgw::audit::Query {
-        method: Some("queryPatientInfo".into()),
-        limit: 10,
-        ..Default::default()
-    });
-    assert_eq!(by_method.len(), 1);
+    let mut by_method = Vec::new();
+    for _ in 0..50 {
+        by_method = find(hisgw::audit::Query {
+            method: Some("queryPatientInfo".into()),
+            limit: 10,
+            ..Default::default()
+        });
+        if !by_method.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(by_method.len(), 1, "written by the audit thread shortly after");
     assert!(
         !by_method[0][10].contains("430702200611148766"),
         "the answer's ID number is masked: {:?}",
