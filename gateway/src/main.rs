@@ -491,7 +491,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let h = gateway.hospital(&id).context("hospital")?;
             let report = hisgw::outbound::reconcile::reconcile(&gateway, &h, date).await?;
             print!("{}", hisgw::outbound::reconcile::table(&report));
-            let dir = out.unwrap_or_else(|| s.data_dir.join("reports"));
+            let reports = h
+                .mapping
+                .reconcile
+                .as_ref()
+                .map_or("reports", |r| r.reports_dir.as_str());
+            let dir = out.unwrap_or_else(|| s.data_dir.join(reports));
             let path = hisgw::outbound::reconcile::write_csv(&report, &dir)?;
             println!("report: {}", path.display());
             Ok(if report.differences.is_empty() {

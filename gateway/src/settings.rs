@@ -156,9 +156,18 @@ impl Settings {
 /// `mappings/` this binary was built from (so `cargo run` and the tests find
 /// the bundled demo wherever they start).
 pub fn default_mappings_dir() -> PathBuf {
+    // A deployed gateway: ./mappings, else `mappings` beside the binary;
+    // a source checkout: the repository's own.
     let local = PathBuf::from("mappings");
-    if local.join("demo").join("hospital.toml").is_file() {
+    if local.is_dir() {
         return local;
+    }
+    if let Some(beside) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("mappings")))
+        .filter(|d| d.is_dir())
+    {
+        return beside;
     }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")

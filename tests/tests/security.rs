@@ -407,7 +407,11 @@ async fn calls_are_in_the_audit_trail_with_identifiers_masked() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(by_method.len(), 1, "written by the audit thread shortly after");
+    assert_eq!(
+        by_method.len(),
+        1,
+        "written by the audit thread shortly after"
+    );
     assert!(
         !by_method[0][10].contains("430702200611148766"),
         "the answer's ID number is masked: {:?}",

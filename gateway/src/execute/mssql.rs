@@ -173,13 +173,18 @@ impl MssqlDatabase {
         statements: &[Statement],
     ) -> Result<Vec<Vec<ResultSet>>, (bool, ExecError)> {
         let mut conn = self.checkout().await.map_err(|e| (false, e))?;
+        // Until this call ends cleanly the connection counts as broken: a
+        // caller that gives up mid-call (a time limit, a client gone) drops
+        // it with results unread, and it must never be lent out again.
+        conn.broken = true;
         let mut all = Vec::with_capacity(statements.len());
         for (i, statement) in statements.iter().enumerate() {
             let run = run_statement(&mut conn.client, statement, i);
             match tokio::time::timeout(self.query_timeout, run).await {
                 Ok(Ok(sets)) => all.push(sets),
                 Ok(Err(StatementError::Sql(e) | StatementError::Duplicate(e))) => {
-                    return Err((false, e))
+                    conn.broken = false;
+                    return Err((false, e));
                 }
                 Ok(Err(StatementError::Connection(e))) => {
                     conn.broken = true;
@@ -193,6 +198,7 @@ impl MssqlDatabase {
                 }
             }
         }
+        conn.broken = false;
         Ok(all)
     }
 }
@@ -511,6 +517,9 @@ impl Database for MssqlDatabase {
 
     async fn write(&self, write: WriteTx) -> Result<WriteOutcome, ExecError> {
         let mut conn = self.checkout().await?;
+        // Broken until the transaction has ended cleanly (see run_once): a
+        // dropped call leaves an open transaction the pool must not reuse.
+        conn.broken = true;
         let client = &mut conn.client;
         let run = async {
             // XACT_ABORT: any error inside aborts and rolls back the whole
@@ -567,6 +576,7 @@ impl Database for MssqlDatabase {
             conn.broken = true;
             return Err(e);
         }
+        conn.broken = false;
         result
     }
 

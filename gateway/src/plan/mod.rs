@@ -444,6 +444,20 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
         None => Vec::new(),
     };
 
+    if let Some(at) = parsed
+        .as_ref()
+        .and_then(|f| f.reconcile.as_ref())
+        .and_then(|r| r.daily_at.as_deref())
+    {
+        if chrono::NaiveTime::parse_from_str(at, "%H:%M").is_err() {
+            errors.push(MappingError::new(
+                &toml_path,
+                None,
+                format!("[reconcile] daily_at = {at:?} is not a time of day HH:MM"),
+            ));
+        }
+    }
+
     let access = match parsed.as_ref().and_then(|f| f.access.as_ref()) {
         Some(config) => {
             let line = Some(hospital::line_of(&text, config.span().start));
