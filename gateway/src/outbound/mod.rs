@@ -210,7 +210,7 @@ impl<'a> Platform<'a> {
             }
             Err(e) => self.retry_or_dead(refund, attempt, at, "transport", e.to_string()),
         };
-        tracing::info!(hospital = %self.hospital.mapping.id, id = item.id, data_type = %item.data_type, key = %item.event_key, attempt, state, result = last, message = %message, "outbox delivery");
+        tracing::info!(hospital = %self.hospital.mapping.id, id = item.id, data_type = %item.data_type, attempt, state, result = last, message = %message, "outbox delivery");
         if let Some(audit) = &self.audit {
             let trade_no = item
                 .payload
