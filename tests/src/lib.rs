@@ -369,3 +369,30 @@ pub fn id_number(n: u32) -> String {
         .sum();
     format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }
+
+/// Waits until `done` holds (checked every 200 ms), at most `secs`.
+pub async fn until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..secs * 5 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    done()
+}
+
+/// Waits until an event source has been polled once (its watermark is kept).
+pub async fn first_poll(app: &TestApp, source: &str) {
+    for _ in 0..50 {
+        let n = app
+            .number(&format!(
+                "SELECT COUNT(*) FROM hisgw_watermark WHERE source = '{source}'"
+            ))
+            .await;
+        if n == 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("{source} was never polled");
+}

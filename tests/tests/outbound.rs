@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use hisgw::outbound::{outbox, reconcile, Platform as Outbound, RefundRequest};
 use hisgw_e2e::platform::{Behavior, Order, Platform};
-use hisgw_e2e::{today, Backend, TestApp};
+use hisgw_e2e::{first_poll, today, until, Backend, TestApp};
 
 const SIGN_KEY: &str = "demo-key";
 
@@ -71,33 +71,6 @@ async fn outbox_rows(app: &TestApp, state: &str) -> Vec<outbox::Row> {
             .await
             .unwrap();
     outbox::rows(&sets)
-}
-
-/// Waits until `done` holds (checked every 200 ms), at most `secs`.
-async fn until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
-    for _ in 0..secs * 5 {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    done()
-}
-
-/// Waits until the source has been polled once (its watermark is kept).
-async fn first_poll(app: &TestApp, source: &str) {
-    for _ in 0..50 {
-        let n = app
-            .number(&format!(
-                "SELECT COUNT(*) FROM hisgw_watermark WHERE source = '{source}'"
-            ))
-            .await;
-        if n == 1 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("{source} was never polled");
 }
 
 /// Paid registrations nobody has seen yet: `n` of their ids.

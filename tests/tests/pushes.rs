@@ -16,7 +16,7 @@ use hisgw::catalogue::{self, Method};
 use hisgw::execute::{Statement, Value};
 use hisgw::outbound::outbox;
 use hisgw_e2e::platform::{Call, Platform};
-use hisgw_e2e::{Backend, TestApp};
+use hisgw_e2e::{first_poll, until, Backend, TestApp};
 use rust_decimal::Decimal;
 
 const SIGN_KEY: &str = "demo-key";
@@ -52,33 +52,6 @@ async fn spawn(backend: Backend, platform: &Platform, sources: &[&str]) -> Optio
         t.insert("push".into(), push.into());
     })
     .await
-}
-
-/// Waits until `done` holds (checked every 200 ms), at most `secs`.
-async fn until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
-    for _ in 0..secs * 5 {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    done()
-}
-
-/// Waits until the source has been polled once (its watermark is kept).
-async fn first_poll(app: &TestApp, source: &str) {
-    for _ in 0..50 {
-        let n = app
-            .number(&format!(
-                "SELECT COUNT(*) FROM hisgw_watermark WHERE source = '{source}'"
-            ))
-            .await;
-        if n == 1 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("{source} was never polled");
 }
 
 /// Where the demo's SQLite and T-SQL differ: the clock, dates and Unicode
