@@ -145,12 +145,10 @@ pub enum StartError {
     Interrupted(String),
     #[error("{}", join_errors(.0))]
     Mapping(Vec<MappingError>),
-    #[error("hospital {hospital}: {source}")]
-    Database {
-        hospital: String,
-        #[source]
-        source: ExecError,
-    },
+    // Not a `source`: the message already carries it, and `{:#}` would
+    // print it twice.
+    #[error("hospital {hospital}: {error}")]
+    Database { hospital: String, error: ExecError },
     #[error("hospital {hospital}: the payment ledger in its database is at version {found}, this gateway needs {needed}: run `hisgw migrate --hospital {hospital}`")]
     Ledger {
         hospital: String,
@@ -468,7 +466,7 @@ fn load_set(
             None => open_database(&mapping, &source.data_dir, true).map_err(|e| {
                 StartError::Database {
                     hospital: mapping.id.clone(),
-                    source: e,
+                    error: e,
                 }
             })?,
         };
@@ -487,11 +485,11 @@ fn check_ledger(mapping: &HospitalMapping, db: &dyn Database) -> Result<(), Star
     }
     let runtime = tokio::runtime::Handle::try_current().map_err(|e| StartError::Database {
         hospital: mapping.id.clone(),
-        source: ExecError::Unavailable(e.to_string()),
+        error: ExecError::Unavailable(e.to_string()),
     })?;
-    let db_error = |source| StartError::Database {
+    let db_error = |error| StartError::Database {
         hospital: mapping.id.clone(),
-        source,
+        error,
     };
     let dialect = mapping.dialect();
     if dialect == Dialect::Sqlite {

@@ -56,6 +56,7 @@ pub struct TdsConnection {
 pub struct TdsManager {
     config: Config,
     connect_timeout: Duration,
+    last_error: LastError,
 }
 
 impl bb8::ManageConnection for TdsManager {
@@ -71,6 +72,8 @@ impl bb8::ManageConnection for TdsManager {
                     self.connect_timeout
                 ))
             })??;
+        // Connected: an older failure no longer explains a wait.
+        *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
         Ok(TdsConnection {
             client,
             broken: false,
@@ -123,15 +126,50 @@ pub struct MssqlDatabase {
     checkout_timeout: Duration,
     query_timeout: Duration,
     waiting: std::sync::atomic::AtomicUsize,
+    /// Why the last connection attempt failed, and when: a checkout that
+    /// times out says so instead of only "busy".
+    last_error: LastError,
+}
+
+/// The pool's last connection error (bb8 hands these to an error sink, not
+/// to the caller that was waiting).
+#[derive(Debug, Clone, Default)]
+struct LastError(Arc<std::sync::Mutex<Option<(std::time::Instant, String)>>>);
+
+impl bb8::ErrorSink<ExecError> for LastError {
+    fn sink(&self, error: ExecError) {
+        tracing::warn!(error = %error, "cannot connect to the HIS database");
+        let why = match error {
+            ExecError::Unavailable(why) => why,
+            other => other.to_string(),
+        };
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((std::time::Instant::now(), why));
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<ExecError>> {
+        Box::new(self.clone())
+    }
+}
+
+impl LastError {
+    /// The error of a connection attempt made within `within`, if any.
+    fn recent(&self, within: Duration) -> Option<String> {
+        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|(at, _)| at.elapsed() <= within)
+            .map(|(_, e)| e.clone())
+    }
 }
 
 impl MssqlDatabase {
     /// Builds the pool. It connects lazily, so the gateway starts while the
     /// HIS is down and heals when it comes back.
     pub fn open(options: &MssqlOptions) -> MssqlDatabase {
+        let last_error = LastError::default();
         let manager = TdsManager {
             config: options.config.clone(),
             connect_timeout: options.connect_timeout,
+            last_error: last_error.clone(),
         };
         let pool = bb8::Pool::builder()
             .max_size(options.max_size)
@@ -141,8 +179,10 @@ impl MssqlDatabase {
             .max_lifetime(Some(options.max_lifetime))
             .test_on_check_out(options.health_check)
             .retry_connection(false)
+            .error_sink(Box::new(last_error.clone()))
             .build_unchecked(manager);
         MssqlDatabase {
+            last_error,
             pool,
             checkout_timeout: options.checkout_timeout,
             query_timeout: options.query_timeout,
@@ -163,7 +203,11 @@ impl MssqlDatabase {
         self.waiting
             .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         got.map_err(|e| match e {
-            bb8::RunError::TimedOut => ExecError::Busy(self.checkout_timeout),
+            // No connection came: if connecting is what failed, say why.
+            bb8::RunError::TimedOut => match self.last_error.recent(self.checkout_timeout * 2) {
+                Some(why) => ExecError::Unavailable(why),
+                None => ExecError::Busy(self.checkout_timeout),
+            },
             bb8::RunError::User(e) => e,
         })
     }
