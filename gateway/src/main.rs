@@ -225,15 +225,19 @@ fn init_logging(
     let filter =
         || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let json = settings.is_some_and(|s| s.log_format == hisgw::settings::LogFormat::Json);
+    // Local time, as the HIS's own records and the spec's dates.
+    let timer = || tracing_subscriber::fmt::time::ChronoLocal::rfc_3339();
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let stderr = if json {
         tracing_subscriber::fmt::layer()
             .json()
+            .with_timer(timer())
             .with_writer(std::io::stderr)
             .with_filter(filter())
             .boxed()
     } else {
         tracing_subscriber::fmt::layer()
+            .with_timer(timer())
             .with_writer(std::io::stderr)
             .with_ansi(ansi)
             .with_filter(filter())
@@ -252,11 +256,13 @@ fn init_logging(
                     let layer = if json {
                         tracing_subscriber::fmt::layer()
                             .json()
+                            .with_timer(timer())
                             .with_writer(writer)
                             .with_filter(filter())
                             .boxed()
                     } else {
                         tracing_subscriber::fmt::layer()
+                            .with_timer(timer())
                             .with_writer(writer)
                             .with_ansi(false)
                             .with_filter(filter())
