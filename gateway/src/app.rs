@@ -23,8 +23,9 @@ pub struct Application {
 pub enum BuildError {
     #[error(transparent)]
     Start(#[from] StartError),
-    #[error("TLS: {0}")]
-    Tls(String),
+    /// A setting that cannot be used (TLS files, a token's variable).
+    #[error("{0}")]
+    Setting(String),
     #[error("audit trail: {0}")]
     Audit(String),
     #[error("cannot listen on {address}: {source}")]
@@ -59,9 +60,16 @@ impl Application {
         let listener = TcpListener::bind(&settings.listen).map_err(bind_err)?;
         let port = listener.local_addr().map_err(bind_err)?.port();
         let tls = match (&settings.tls_cert, &settings.tls_key) {
-            (Some(cert), Some(key)) => Some(http::tls_config(cert, key).map_err(BuildError::Tls)?),
+            (Some(cert), Some(key)) => Some(
+                http::tls_config(cert, key)
+                    .map_err(|e| BuildError::Setting(format!("TLS: {e}")))?,
+            ),
             (None, None) => None,
-            _ => return Err(BuildError::Tls("give both tls_cert and tls_key".into())),
+            _ => {
+                return Err(BuildError::Setting(
+                    "TLS: give both tls_cert and tls_key".into(),
+                ))
+            }
         };
         let server =
             http::serve(listener, gateway.clone(), settings.workers, tls).map_err(bind_err)?;
@@ -71,7 +79,21 @@ impl Application {
         };
         let admin_listener = TcpListener::bind(&settings.admin_listen).map_err(admin_err)?;
         let admin_port = admin_listener.local_addr().map_err(admin_err)?.port();
-        let admin = http::admin::serve(admin_listener, gateway.clone()).map_err(admin_err)?;
+        let admin_token = match &settings.admin_token_env {
+            Some(var) => Some(
+                std::env::var(var)
+                    .ok()
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| {
+                        BuildError::Setting(format!(
+                            "admin_token_env: environment variable {var} is not set"
+                        ))
+                    })?,
+            ),
+            None => None,
+        };
+        let admin =
+            http::admin::serve(admin_listener, gateway.clone(), admin_token).map_err(admin_err)?;
         let workers = if settings.outbound {
             crate::outbound::spawn_workers(gateway.clone(), settings.data_dir.clone())
         } else {

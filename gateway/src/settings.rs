@@ -49,6 +49,10 @@ pub struct Settings {
     /// directory) for this many days; 0 keeps none.
     #[serde(default = "default_audit_keep_days")]
     pub audit_keep_days: u32,
+    /// The environment variable holding a token the admin listener requires
+    /// (`Authorization: Bearer …`); unset: localhost is the only guard.
+    #[serde(default)]
+    pub admin_token_env: Option<String>,
 }
 
 fn default_audit_keep_days() -> u32 {
@@ -94,6 +98,7 @@ const ENV_KEYS: &[&str] = &[
     "tls_cert",
     "tls_key",
     "audit_keep_days",
+    "admin_token_env",
 ];
 
 impl Settings {

@@ -125,6 +125,7 @@ pub fn test_settings(data_dir: PathBuf, mappings_dir: Option<PathBuf>) -> Settin
         tls_cert: None,
         tls_key: None,
         audit_keep_days: 90,
+        admin_token_env: None,
     }
 }
 

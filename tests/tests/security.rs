@@ -418,3 +418,68 @@ async fn calls_are_in_the_audit_trail_with_identifiers_masked() {
         by_method[0]
     );
 }
+
+/// Behind a trusted reverse proxy, the caller is the address the proxy
+/// names in `X-Forwarded-For`; nobody else can claim one.
+#[tokio::test]
+async fn a_trusted_proxy_names_the_caller() {
+    let mut access = toml::Table::new();
+    access.insert(
+        "allow".into(),
+        toml::Value::Array(vec!["10.9.9.0/24".into()]),
+    );
+    access.insert(
+        "trusted_proxies".into(),
+        toml::Value::Array(vec!["127.0.0.1".into(), "::1".into()]),
+    );
+    let app = spawn_demo_with(Backend::Sqlite, with_access(access))
+        .await
+        .unwrap();
+    let url = format!("{}/api/demo/findAllDepartments", app.address);
+    let via = |xff: &'static str| {
+        app.send(
+            app.client
+                .post(&url)
+                .header("X-Forwarded-For", xff)
+                .body("<request/>"),
+        )
+    };
+    via("203.0.113.9, 10.9.9.7").await.assert_success();
+    let outside = via("10.9.9.7, 8.8.8.8").await;
+    assert_eq!(outside.status, 403);
+    assert!(outside.body.contains("8.8.8.8"), "{}", outside.body);
+    let direct = app.send(app.client.post(&url).body("<request/>")).await;
+    assert_eq!(
+        direct.status, 403,
+        "the proxy itself is not an allowed caller"
+    );
+}
+
+/// `admin_token_env`: the admin listener asks for its token.
+#[tokio::test]
+async fn the_admin_listener_can_require_a_token() {
+    std::env::set_var("HISGW_TEST_ADMIN_TOKEN_A", "adm-A");
+    let data = tempfile::tempdir().unwrap();
+    let mut settings = hisgw_e2e::test_settings(data.path().to_path_buf(), None);
+    settings.admin_token_env = Some("HISGW_TEST_ADMIN_TOKEN_A".into());
+    let app = hisgw::Application::build(settings).await.unwrap();
+    let admin = format!("http://127.0.0.1:{}", app.admin_port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let none = client.get(format!("{admin}/metrics")).send().await.unwrap();
+    assert_eq!(none.status().as_u16(), 401);
+    let right = client
+        .get(format!("{admin}/metrics"))
+        .bearer_auth("adm-A")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status().as_u16(), 200);
+    let wrong = client
+        .get(format!("{admin}/healthz"))
+        .bearer_auth("adm-B")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 401);
+}

@@ -37,7 +37,7 @@ impl Refusal {
 
 /// Checks `request` against `access`; logs and returns any refusal.
 pub fn check(access: &Access, hospital: &str, request: &HttpRequest) -> Result<(), Refusal> {
-    let peer = request.peer_addr().map(|a| a.ip().to_canonical());
+    let peer = caller(access, request);
     let refusal = decide(access, peer, |name| {
         request
             .headers()
@@ -52,6 +52,23 @@ pub fn check(access: &Access, hospital: &str, request: &HttpRequest) -> Result<(
         tracing::warn!(hospital, source = %source, path = %request.path(), reason = ?r, "call refused");
     }
     refusal.map_or(Ok(()), Err)
+}
+
+/// The caller's address: the peer, or — when the peer is a trusted proxy —
+/// the last address its `X-Forwarded-For` names.
+fn caller(access: &Access, request: &HttpRequest) -> Option<IpAddr> {
+    let peer = request.peer_addr().map(|a| a.ip().to_canonical())?;
+    if !access.trusted_proxies.iter().any(|net| net.contains(&peer)) {
+        return Some(peer);
+    }
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        .map(|ip| ip.to_canonical());
+    Some(forwarded.unwrap_or(peer))
 }
 
 fn decide(
@@ -110,6 +127,7 @@ mod tests {
             allow: allow.iter().map(|a| a.parse().unwrap()).collect(),
             token: token.map(String::from),
             basic: basic.map(|(u, p)| (u.into(), p.into())),
+            trusted_proxies: Vec::new(),
         }
     }
 

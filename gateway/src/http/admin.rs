@@ -22,10 +22,34 @@ use crate::outbound::{outbox, OutboundError, Platform, RefundRequest};
 pub fn serve(
     listener: TcpListener,
     gateway: Arc<Gateway>,
+    token: Option<String>,
 ) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(gateway);
+    let token = Arc::new(token);
     Ok(HttpServer::new(move || {
+        let token = token.clone();
         App::new()
+            .wrap(actix_web::middleware::from_fn(move |req: actix_web::dev::ServiceRequest, next: actix_web::middleware::Next<actix_web::body::BoxBody>| {
+                let token = token.clone();
+                async move {
+                    if let Some(expected) = token.as_ref() {
+                        let given = req
+                            .headers()
+                            .get("authorization")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.strip_prefix("Bearer "))
+                            .unwrap_or_default();
+                        let same = given.len() == expected.len()
+                            && bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes()));
+                        if !same {
+                            tracing::warn!(source = ?req.peer_addr(), path = %req.path(), "admin call refused: no or wrong token");
+                            let response = error(401, "admin token required (Authorization: Bearer …)");
+                            return Ok(req.into_response(response));
+                        }
+                    }
+                    next.call(req).await
+                }
+            }))
             .app_data(data.clone())
             .app_data(web::JsonConfig::default().limit(64 * 1024))
             .route("/healthz", web::get().to(health))

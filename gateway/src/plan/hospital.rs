@@ -184,6 +184,10 @@ pub struct AccessConfig {
     /// holding its password.
     pub basic_user: Option<String>,
     pub basic_password_env: Option<String>,
+    /// Reverse proxies in front of the gateway: when a call comes from one
+    /// of these, the caller is the last address of its `X-Forwarded-For`.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Where the hospital's §17 sign key (given by Ruibo) comes from: the

@@ -153,6 +153,8 @@ pub struct Access {
     pub token: Option<String>,
     /// (user, password).
     pub basic: Option<(String, String)>,
+    /// Proxies whose `X-Forwarded-For` names the caller.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// One event source: its dataType's catalogue method and its statement.
@@ -600,18 +602,23 @@ fn access_of(
     errors: &mut Vec<MappingError>,
 ) -> Access {
     let mut error = |message: String| errors.push(MappingError::new(toml_path, line, message));
-    let mut allow = Vec::new();
-    for entry in &config.allow {
-        let parsed = entry
-            .parse::<ipnet::IpNet>()
-            .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
-        match parsed {
-            Ok(net) => allow.push(net),
-            Err(_) => error(format!(
-                "[access] allow: {entry:?} is not an address or network (10.0.0.0/8, 192.168.1.5)"
-            )),
+    let mut nets = |key: &str, entries: &[String]| {
+        let mut out = Vec::new();
+        for entry in entries {
+            let parsed = entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+            match parsed {
+                Ok(net) => out.push(net),
+                Err(_) => error(format!(
+                    "[access] {key}: {entry:?} is not an address or network (10.0.0.0/8, 192.168.1.5)"
+                )),
+            }
         }
-    }
+        out
+    };
+    let allow = nets("allow", &config.allow);
+    let trusted_proxies = nets("trusted_proxies", &config.trusted_proxies);
     let mut secret = |var: &str, what: &str| match std::env::var(var) {
         Ok(v) if !v.is_empty() => Some(v),
         _ => {
@@ -641,6 +648,7 @@ fn access_of(
         allow,
         token,
         basic,
+        trusted_proxies,
     }
 }
 
