@@ -66,14 +66,6 @@ pub enum PaymentError {
     Contended(String),
 }
 
-impl PaymentError {
-    /// Whether the payment may still book on a later retry (nothing about
-    /// this tradeNo was recorded).
-    pub fn is_transient(&self) -> bool {
-        !matches!(self, PaymentError::Mismatch { .. })
-    }
-}
-
 /// One hospital's side of a booking.
 pub struct Booking<'a> {
     pub hospital: &'a str,

@@ -228,11 +228,6 @@ impl Method {
     }
 }
 
-/// Finds a payment rule by its 15.2 dataSrc.
-pub fn payment_by_data_src(data_src: &str) -> Option<&'static PaymentRule> {
-    PAYMENTS.iter().find(|p| p.data_src == data_src)
-}
-
 /// The inbound methods, in spec order.
 pub fn inbound() -> impl Iterator<Item = &'static Method> {
     METHODS.iter().filter(|m| m.direction == Direction::Inbound)

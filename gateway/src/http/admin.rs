@@ -263,6 +263,10 @@ async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
         }
     }
     out.push_str(&ledger);
+    if let Some(audit) = gateway.audit() {
+        out.push_str("# HELP hisgw_audit_dropped_total Audit records dropped because the writer fell behind.\n# TYPE hisgw_audit_dropped_total counter\n");
+        let _ = writeln!(out, "hisgw_audit_dropped_total {}", audit.dropped());
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(out)

@@ -307,10 +307,17 @@ pub async fn maybe_daily(
     let dir = data_dir.join(&config.reports_dir);
     match reconcile(gateway, hospital, yesterday).await {
         Ok(report) => {
-            let written = write_csv(&report, &dir);
-            tracing::info!(hospital = %hospital.mapping.id, date = %yesterday, differences = report.differences.len(), report = ?written.as_ref().ok(), "daily reconciliation");
             let summary = dir.join(format!("reconcile-{}-{}.txt", report.hospital, report.date));
-            let _ = std::fs::write(summary, table(&report));
+            let written = write_csv(&report, &dir)
+                .and_then(|csv| std::fs::write(&summary, table(&report)).map(|()| csv));
+            match written {
+                Ok(csv) => {
+                    tracing::info!(hospital = %hospital.mapping.id, date = %yesterday, differences = report.differences.len(), report = %csv.display(), "daily reconciliation")
+                }
+                Err(e) => {
+                    tracing::warn!(hospital = %hospital.mapping.id, date = %yesterday, differences = report.differences.len(), error = %e, dir = %dir.display(), "daily reconciliation report not written")
+                }
+            }
         }
         Err(e) => {
             tracing::warn!(hospital = %hospital.mapping.id, date = %yesterday, error = %e, "daily reconciliation failed")
