@@ -125,9 +125,22 @@ async fn api_call(
     } else {
         Rest::Xml
     };
+    let transport_name = if transport == Rest::Json {
+        "json"
+    } else {
+        "rest"
+    };
+    let call = Accounted {
+        id,
+        hospital: &hospital,
+        method: &method,
+        transport: transport_name,
+        started,
+    };
     if let Some(h) = gateway.hospital(&hospital) {
         if let Err(refusal) = access::check(&h.mapping.access, &hospital, &request) {
             let reply = Reply::error(refusal.message());
+            account(&gateway, &call, None, refusal.status(), &reply);
             let mut response = match transport {
                 Rest::Json => json(refusal.status(), &reply),
                 Rest::Xml => xml(refusal.status(), &reply, ResponseEncoding::Utf8),
@@ -142,50 +155,14 @@ async fn api_call(
             Rest::Xml => decode::parse_request(&text),
         })
         .map_err(CallError::from);
-    let audited = decoded.as_ref().ok().map(|raw| {
-        (
-            crate::audit::masked_fields(raw.fields().iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            raw.get("tradeNo").map(String::from),
-        )
-    });
-    let answered = match decoded {
-        Ok(raw) => gateway.call(&hospital, &method, &raw).await,
-        Err(e) => Err(e),
+    let (status, reply) = match &decoded {
+        Ok(raw) => match gateway.call(&hospital, &method, raw).await {
+            Ok(reply) => (200, reply),
+            Err(e) => refused(&e, &hospital, &method),
+        },
+        Err(e) => refused(e, &hospital, &method),
     };
-    let (status, reply) = match answered {
-        Ok(reply) => (200, reply),
-        Err(e) => {
-            tracing::info!(%hospital, %method, error = %e, "refused");
-            e.to_reply()
-        }
-    };
-    tracing::Span::current().record("result", reply.result.as_str());
-    let transport_name = if transport == Rest::Json {
-        "json"
-    } else {
-        "rest"
-    };
-    gateway.metrics().record(
-        &hospital,
-        &method,
-        transport_name,
-        &reply.result,
-        started.elapsed(),
-    );
-    let (fields, trade_no) = audited.unwrap_or_default();
-    gateway.audit_record(crate::audit::Record {
-        request_id: id.to_string(),
-        hospital: cut(&hospital),
-        direction: "in",
-        transport: transport_name,
-        method: cut(&method),
-        trade_no,
-        outcome: reply.result.clone(),
-        status,
-        duration_ms: started.elapsed().as_secs_f64() * 1e3,
-        request: fields,
-        response: crate::audit::masked_reply(&reply),
-    });
+    account(&gateway, &call, decoded.as_ref().ok(), status, &reply);
     match transport {
         Rest::Json => json(status, &reply),
         Rest::Xml => xml(status, &reply, response_encoding(&gateway, &hospital)),
@@ -207,6 +184,61 @@ async fn soap(
         .await;
     answered(&span, &mut response, &id, started);
     response
+}
+
+/// Who called what, for `account`.
+struct Accounted<'a> {
+    id: &'a str,
+    hospital: &'a str,
+    method: &'a str,
+    transport: &'static str,
+    started: std::time::Instant,
+}
+
+/// What every call leaves behind, answered or refused: its span's result,
+/// its metrics and its audit record (identifiers masked).
+fn account(
+    gateway: &Gateway,
+    call: &Accounted<'_>,
+    request: Option<&decode::RawRequest>,
+    status: u16,
+    reply: &Reply,
+) {
+    let result = if status == 200 {
+        reply.result.as_str()
+    } else {
+        "refused"
+    };
+    tracing::Span::current().record("result", result);
+    let took = call.started.elapsed();
+    gateway
+        .metrics()
+        .record(call.hospital, call.method, call.transport, result, took);
+    gateway.audit_record(crate::audit::Record {
+        request_id: call.id.to_string(),
+        hospital: cut(call.hospital),
+        direction: "in",
+        transport: call.transport,
+        method: cut(call.method),
+        trade_no: request.and_then(|r| r.get("tradeNo")).map(String::from),
+        outcome: result.to_string(),
+        status,
+        duration_ms: took.as_secs_f64() * 1e3,
+        request: request
+            .map(|r| {
+                crate::audit::masked_fields(
+                    r.fields().iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                )
+            })
+            .unwrap_or_default(),
+        response: crate::audit::masked_reply(reply),
+    });
+}
+
+/// A call the gateway could not answer: logged, and its reply.
+fn refused(e: &CallError, hospital: &str, method: &str) -> (u16, Reply) {
+    tracing::info!(hospital = %cut(hospital), method = %cut(method), error = %e, "refused");
+    e.to_reply()
 }
 
 /// The one log line of a call, in its span, and its request id echoed.
@@ -270,14 +302,37 @@ async fn soap_call(
         return fault(hint, 404, &format!("unknown hospital {:?}", cut(&hospital)));
     };
     let mapping = &served.mapping;
+    let mut call_info = Accounted {
+        id,
+        hospital: &hospital,
+        method: "",
+        transport: "soap",
+        started,
+    };
     if let Err(refusal) = access::check(&mapping.access, &hospital, &request) {
+        account(
+            &gateway,
+            &call_info,
+            None,
+            refusal.status(),
+            &Reply::error(refusal.message()),
+        );
         let mut response = fault_with_status(hint, refusal.status(), &refusal.message());
         challenge(&mut response, &refusal);
         return response;
     }
     let text = match charset::text(&body, charset_of(content_type)) {
         Ok(text) => text,
-        Err(e) => return fault(hint, 400, &e.to_string()),
+        Err(e) => {
+            account(
+                &gateway,
+                &call_info,
+                None,
+                400,
+                &Reply::error(e.to_string()),
+            );
+            return fault(hint, 400, &e.to_string());
+        }
     };
     let names = soap_names(mapping);
     let call = match decode::decode_soap(&text, &names, hint) {
@@ -287,54 +342,47 @@ async fn soap_call(
         }
         Err(f) => {
             tracing::info!(%hospital, error = %f, "SOAP fault");
+            account(
+                &gateway,
+                &call_info,
+                None,
+                400,
+                &Reply::error(f.message.clone()),
+            );
             return fault(f.version, 400, &f.message);
         }
     };
-    let answered = match &call.request {
-        Ok(raw) => gateway.call(&hospital, &call.method, raw).await,
-        Err(e) => Err(CallError::from(e.clone())),
+    call_info.method = &call.method;
+    let (status, reply) = match &call.request {
+        Ok(raw) => match gateway.call(&hospital, &call.method, raw).await {
+            Ok(reply) => (200, reply),
+            // An operation the service does not offer is the envelope's problem.
+            Err(
+                e @ (CallError::UnknownMethod(_)
+                | CallError::NotMapped { .. }
+                | CallError::UnknownHospital(_)),
+            ) => {
+                let message = format!("unknown operation: {e}");
+                account(
+                    &gateway,
+                    &call_info,
+                    Some(raw),
+                    400,
+                    &Reply::error(message.clone()),
+                );
+                return fault(call.version, 400, &message);
+            }
+            Err(e) => refused(&e, &hospital, &call.method),
+        },
+        Err(e) => refused(&CallError::from(e.clone()), &hospital, &call.method),
     };
-    let reply = match answered {
-        Ok(reply) => reply,
-        // An operation the service does not offer is the envelope's problem.
-        Err(
-            e @ (CallError::UnknownMethod(_)
-            | CallError::NotMapped { .. }
-            | CallError::UnknownHospital(_)),
-        ) => return fault(call.version, 400, &format!("unknown operation: {e}")),
-        Err(e) => {
-            tracing::info!(%hospital, method = %call.method, error = %e, "refused");
-            e.to_reply().1
-        }
-    };
-    tracing::Span::current().record("result", reply.result.as_str());
-    gateway.metrics().record(
-        &hospital,
-        &call.method,
-        "soap",
-        &reply.result,
-        started.elapsed(),
+    account(
+        &gateway,
+        &call_info,
+        call.request.as_ref().ok(),
+        status,
+        &reply,
     );
-    let (fields, trade_no) = match &call.request {
-        Ok(raw) => (
-            crate::audit::masked_fields(raw.fields().iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            raw.get("tradeNo").map(String::from),
-        ),
-        Err(e) => (e.to_string(), None),
-    };
-    gateway.audit_record(crate::audit::Record {
-        request_id: id.to_string(),
-        hospital: cut(&hospital),
-        direction: "in",
-        transport: "soap",
-        method: cut(&call.method),
-        trade_no,
-        outcome: reply.result.clone(),
-        status: 200,
-        duration_ms: started.elapsed().as_secs_f64() * 1e3,
-        request: fields,
-        response: crate::audit::masked_reply(&reply),
-    });
     soap_answer(&call, mapping, &reply)
 }
 
