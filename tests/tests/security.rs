@@ -36,6 +36,25 @@ async fn a_source_outside_the_allowed_networks_is_refused() {
         .send(app.client.get(format!("{}/soap/demo?wsdl", app.address)))
         .await;
     assert_eq!(wsdl.status, 403);
+    // Refusals are in the audit trail too.
+    let query = hisgw::audit::Query {
+        method: Some("findAllDepartments".into()),
+        limit: 5,
+        ..Default::default()
+    };
+    let mut rows = Vec::new();
+    for _ in 0..50 {
+        rows = hisgw::audit::find(app.data_dir.path(), &query).unwrap();
+        if !rows.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        rows.first().map(|r| r[7].as_str()),
+        Some("refused"),
+        "{rows:?}"
+    );
 }
 
 #[tokio::test]
