@@ -373,8 +373,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             retry,
             drop,
         } => {
-            let (gateway, id) = one_hospital(&common, &hospital).await?;
-            let h = gateway.hospital(&id).context("hospital")?;
+            let (_, h) = one_hospital(&common, &hospital).await?;
             let dialect = h.mapping.dialect();
             use hisgw::outbound::outbox;
             let change = match (retry, drop) {
@@ -441,8 +440,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let amount = hisgw::money::parse_decimal(&amount)
                 .filter(|a| a.is_sign_positive() && !a.is_zero())
                 .with_context(|| format!("--amount {amount:?} is not an amount above zero"))?;
-            let (gateway, id) = one_hospital(&common, &hospital).await?;
-            let h = gateway.hospital(&id).context("hospital")?;
+            let (_, h) = one_hospital(&common, &hospital).await?;
             let platform = hisgw::outbound::Platform::of(&h)?;
             let request = hisgw::outbound::RefundRequest {
                 trade_no,
@@ -470,8 +468,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             hospital,
             his_id,
         } => {
-            let (gateway, id) = one_hospital(&common, &hospital).await?;
-            let h = gateway.hospital(&id).context("hospital")?;
+            let (_, h) = one_hospital(&common, &hospital).await?;
             let answer = hisgw::outbound::Platform::of(&h)?
                 .refund_status(&his_id)
                 .await?;
@@ -493,8 +490,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => hisgw::gateway::today().pred_opt().context("date")?,
             };
             let s = settings(&common)?;
-            let (gateway, id) = one_hospital(&common, &hospital).await?;
-            let h = gateway.hospital(&id).context("hospital")?;
+            let (gateway, h) = one_hospital(&common, &hospital).await?;
             let report = hisgw::outbound::reconcile::reconcile(&gateway, &h, date).await?;
             print!("{}", hisgw::outbound::reconcile::table(&report));
             let reports = h
@@ -615,10 +611,16 @@ async fn open_without_start_scripts(
     Ok((db, dialect))
 }
 
-/// The gateway with only `hospital` loaded, for commands that act on one.
-async fn one_hospital(common: &Common, hospital: &str) -> anyhow::Result<(Gateway, String)> {
+/// The gateway with only `hospital` loaded, and that hospital.
+async fn one_hospital(
+    common: &Common,
+    hospital: &str,
+) -> anyhow::Result<(Gateway, std::sync::Arc<hisgw::gateway::Hospital>)> {
     let s = settings(common)?;
     let gateway =
         Gateway::start(&s.mappings_dir, Some(&[hospital.to_string()]), &s.data_dir).await?;
-    Ok((gateway, hospital.to_string()))
+    let h = gateway
+        .hospital(hospital)
+        .with_context(|| format!("hospital {hospital} is not loaded"))?;
+    Ok((gateway, h))
 }
