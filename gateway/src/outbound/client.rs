@@ -52,6 +52,8 @@ pub enum CallFailed {
     Unreadable(String),
 }
 
+/// Cheap to clone: the HTTP client inside is shared.
+#[derive(Clone)]
 pub struct PlatformClient {
     http: reqwest::Client,
     config: PlatformConfig,

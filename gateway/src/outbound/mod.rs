@@ -561,16 +561,32 @@ pub fn spawn_workers(
         workers.0.push(tokio::spawn(async move {
             let mut last_poll: Option<std::time::Instant> = None;
             let mut last_reconciled: Option<chrono::NaiveDate> = None;
+            let mut client: Option<(Arc<Hospital>, PlatformClient)> = None;
             loop {
                 // Each round takes the hospital as served now: a reload's
                 // new sources and settings apply from the next round.
                 let Some(hospital) = gateway.hospital(&id) else {
                     return;
                 };
-                let Ok(mut platform) = Platform::of(&hospital) else {
+                // The HTTP client is built once per loaded set, not per round.
+                if !client
+                    .as_ref()
+                    .is_some_and(|(h, _)| Arc::ptr_eq(h, &hospital))
+                {
+                    let Ok(fresh) = Platform::of(&hospital) else {
+                        return;
+                    };
+                    client = Some((hospital.clone(), fresh.client));
+                }
+                let Some((_, shared)) = &client else {
                     return;
                 };
-                platform.audit = gateway.audit().cloned();
+                let platform = Platform {
+                    hospital: &hospital,
+                    client: shared.clone(),
+                    policy: Policy::of(hospital.mapping.push.as_ref()),
+                    audit: gateway.audit().cloned(),
+                };
                 round(&platform, &id, &mut last_poll).await;
                 reconcile::maybe_daily(&gateway, &hospital, &data_dir, &mut last_reconciled).await;
                 tokio::time::sleep(Duration::from_secs(1)).await;
