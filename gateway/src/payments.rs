@@ -217,19 +217,24 @@ async fn try_book(
     let method = plan.method;
     let (parts, message) = (plan.parts.clone(), plan.empty_message.clone());
     let (dialect, trade_no) = (b.dialect, claim.trade_no.clone());
-    let settle: SettleDecision =
-        Box::new(
-            move |sets| match settlement(method, &parts, sets, &message) {
-                Ok((State::Booked, s)) => {
-                    Settle::Commit(vec![ledger::settle(dialect, &trade_no, State::Booked, &s)])
-                }
-                // A refusal keeps nothing the mapping did, but is recorded.
-                Ok((State::Refused, s)) => {
-                    Settle::UndoWork(vec![ledger::settle(dialect, &trade_no, State::Refused, &s)])
-                }
-                Err(_) => Settle::Abort,
-            },
-        );
+    // The decision made inside the transaction, kept for the answer after it.
+    let decided: Arc<Mutex<Option<Decided>>> = Arc::default();
+    let keep = decided.clone();
+    let settle: SettleDecision = Box::new(move |sets| {
+        let outcome = settlement(method, &parts, sets, &message);
+        let settle = match &outcome {
+            Ok((State::Booked, s)) => {
+                Settle::Commit(vec![ledger::settle(dialect, &trade_no, State::Booked, s)])
+            }
+            // A refusal keeps nothing the mapping did, but is recorded.
+            Ok((State::Refused, s)) => {
+                Settle::UndoWork(vec![ledger::settle(dialect, &trade_no, State::Refused, s)])
+            }
+            Err(_) => Settle::Abort,
+        };
+        *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+        settle
+    });
     let tx = WriteTx {
         claim: vec![ledger::claim(b.dialect, claim)],
         work: plan.statements(params),
@@ -237,8 +242,13 @@ async fn try_book(
     };
     match b.db.write(tx).await? {
         WriteOutcome::ClaimTaken => Ok(None),
-        WriteOutcome::Ran { sets, ending } => {
-            let (state, s) = settlement(method, &plan.parts, &sets, &plan.empty_message)?;
+        WriteOutcome::Ran { ending, .. } => {
+            let outcome = decided
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or(Err(PaymentError::NoResult));
+            let (state, s) = outcome?;
             if ending == Ending::RolledBack {
                 return Err(PaymentError::NoResult);
             }
@@ -249,6 +259,9 @@ async fn try_book(
         }
     }
 }
+
+/// What the transaction decided: the ledger's state and record, or why not.
+type Decided = Result<(State, Settlement), PaymentError>;
 
 /// The answer of a mapping's result sets, and what the ledger records of it.
 fn settlement(
