@@ -116,28 +116,19 @@ impl Limits {
                 slot
             })
         };
-        let mut failed = None;
-        let reply = slot
+        // An answer that is not kept comes back as the init's "error".
+        let kept = slot
             .reply
             .get_or_try_init(|| async {
                 match call.await {
                     Ok(r) if r.is_success() => Ok(r),
-                    Ok(r) => {
-                        failed = Some(Ok(r));
-                        Err(())
-                    }
-                    Err(e) => {
-                        failed = Some(Err(e));
-                        Err(())
-                    }
+                    other => Err(other),
                 }
             })
             .await;
-        match (reply, failed) {
-            (Ok(r), _) => Ok(r.clone()),
-            (Err(()), Some(outcome)) => outcome,
-            // Not reachable: a failed init always leaves its outcome.
-            (Err(()), None) => Ok(Reply::error("cache")),
+        match kept {
+            Ok(r) => Ok(r.clone()),
+            Err(not_kept) => not_kept,
         }
     }
 }

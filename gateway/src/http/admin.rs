@@ -247,10 +247,13 @@ async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
             ("hisgw_payment", "hisgw_payments", &mut ledger),
         ] {
             let sql = format!("SELECT state, COUNT(*) FROM {table} GROUP BY state");
-            if let Ok(sets) =
+            let counted =
                 h.db.query(vec![crate::execute::Statement::new(sql, Vec::new())])
-                    .await
-            {
+                    .await;
+            if let Err(e) = &counted {
+                tracing::warn!(hospital = %h.mapping.id, table, error = %e, "metrics: cannot count");
+            }
+            if let Ok(sets) = counted {
                 for row in sets.iter().flatten().flat_map(|s| s.rows.iter()) {
                     let state = crate::metrics::label(&outbox::string(&row[0]));
                     let _ = writeln!(
