@@ -5,7 +5,7 @@
 #   bash deploy/bench/load.sh
 #
 # What it does, in order:
-#   1. builds release binaries: `hisgw` and the `bare_actix` example;
+#   1. builds release binaries: `hisgw` and the `bare_actix` baseline (crate hisgw-tools);
 #   2. installs wrk with apt-get if it is missing (needs root or sudo);
 #   3. starts `hisgw serve` on 127.0.0.1:$HISGW_PORT with a fresh temporary
 #      --data-dir (so the demo SQLite database is created and seeded anew)
@@ -121,10 +121,10 @@ fi
 
 if [[ -z ${SKIP_BUILD:-} ]]; then
     echo "== building release binaries"
-    cargo build --release -p hisgw --bin hisgw --example bare_actix
+    cargo build --release -p hisgw --bin hisgw -p hisgw-tools --bin bare_actix
 fi
 HISGW_BIN=$ROOT/target/release/hisgw
-BARE_BIN=$ROOT/target/release/examples/bare_actix
+BARE_BIN=$ROOT/target/release/bare_actix
 [[ -x $HISGW_BIN ]] || die "$HISGW_BIN not built"
 [[ -x $BARE_BIN ]] || die "$BARE_BIN not built"
 

@@ -17,7 +17,7 @@ COUNT=${COUNT:-10000}
 CONCURRENCY=${CONCURRENCY:-64}
 PORT=${HISGW_PORT:-18290}
 if [ -z "${SKIP_BUILD:-}" ]; then
-    cargo build --release -q -p hisgw --bin hisgw --example pay_load
+    cargo build --release -q -p hisgw --bin hisgw -p hisgw-tools --bin pay_load
 fi
 DATA=$(mktemp -d)
 ARGS=(serve --listen "127.0.0.1:$PORT" --data-dir "$DATA")
@@ -29,5 +29,5 @@ for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
     sleep 0.2
 done
-./target/release/examples/pay_load "http://127.0.0.1:$PORT/api/demo" "$COUNT" "$CONCURRENCY"
+./target/release/pay_load "http://127.0.0.1:$PORT/api/demo" "$COUNT" "$CONCURRENCY"
 echo "hisgw memory: $(grep -E 'VmHWM' /proc/$PID/status | tr -s ' ')"

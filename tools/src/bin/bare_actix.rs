@@ -4,7 +4,7 @@
 //! gateway's own cost (decode, validate, SQL, shape, encode) from actix's.
 //!
 //! ```text
-//! cargo run --release -p hisgw --example bare_actix -- [PORT] [BODY_DIR]
+//! cargo run --release -p hisgw-tools --bin bare_actix -- [PORT] [BODY_DIR]
 //! ```
 //!
 //! PORT defaults to 8081; it listens on 127.0.0.1 only. With BODY_DIR, the

@@ -1,6 +1,8 @@
 //! The `hisgw` binary as hospital IT uses it: `check` and `call`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::repo;
 use std::process::{Command, Output};
 
 fn hisgw(args: &[&str], dir: &Path) -> Output {
@@ -10,10 +12,6 @@ fn hisgw(args: &[&str], dir: &Path) -> Output {
         .env("RUST_LOG", "warn")
         .output()
         .expect("hisgw runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn stdout(o: &Output) -> String {

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p hisgw -- serve --data-dir /tmp/hisgw-pay &   # the demo
-//! cargo run --release -p hisgw --example pay_load -- [URL] [COUNT] [CONCURRENCY]
+//! cargo run --release -p hisgw-tools --bin pay_load -- [URL] [COUNT] [CONCURRENCY]
 //! ```
 //!
 //! URL defaults to `http://127.0.0.1:8080/api/demo`, COUNT to 10000 and

@@ -2,7 +2,7 @@
 //! XML, validate it against the catalogue, shape synthetic result sets (as
 //! a backend hands them back) and encode the `<response>` XML.
 //!
-//! Run with `cargo bench -p hisgw --bench codec` (about 30 s in all).
+//! Run with `cargo bench -p hisgw-tools --bench codec` (about 30 s in all).
 //!
 //! Benchmarks:
 //! - `findOutpatientPay/pipeline`: decode → validate → shape → encode for the

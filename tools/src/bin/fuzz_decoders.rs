@@ -4,7 +4,7 @@
 //! `fuzz/`; this driver needs nothing but this repository.
 //!
 //! ```text
-//! cargo run --release -p hisgw --example fuzz_decoders -- [SECONDS] [SEED]
+//! cargo run --release -p hisgw-tools --bin fuzz_decoders -- [SECONDS] [SEED]
 //! ```
 //!
 //! The seed corpus is every inbound method's spec example in each transport
