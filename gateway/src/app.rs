@@ -5,8 +5,9 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use crate::gateway::{Gateway, StartError};
+use crate::hospitals::StartError;
 use crate::http;
+use crate::pipeline::Gateway;
 use crate::settings::Settings;
 
 pub struct Application {
@@ -40,17 +41,11 @@ impl Application {
     /// Loads the mappings, opens the databases and binds the listener
     /// (port 0 picks a free port; `port()` tells which).
     pub async fn build(settings: Settings) -> Result<Application, BuildError> {
-        let gateway = Gateway::start(
-            &settings.mappings_dir,
-            settings.hospitals.as_deref(),
-            &settings.data_dir,
-        )
-        .await?;
-        let mut gateway = gateway;
+        let mut gateway = Gateway::start(settings.source()).await?;
         if settings.audit_keep_days > 0 {
             let audit = crate::audit::Audit::open(&settings.data_dir, settings.audit_keep_days)
                 .map_err(BuildError::Audit)?;
-            gateway.set_audit(audit);
+            gateway = gateway.with_audit(audit);
         }
         let gateway = Arc::new(gateway);
         let bind_err = |source| BuildError::Bind {

@@ -185,9 +185,29 @@ pub struct Query {
     pub limit: usize,
 }
 
-/// Rows matching `q`, newest first, as (at, request_id, hospital,
-/// direction, transport, method, trade_no, outcome, duration_ms, request, response).
-pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Vec<String>>, String> {
+/// One call as the audit trail keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Local time, to the millisecond.
+    pub at: String,
+    pub request_id: String,
+    pub hospital: String,
+    /// `in` or `out`.
+    pub direction: String,
+    pub transport: String,
+    pub method: String,
+    /// Empty when the call carried none.
+    pub trade_no: String,
+    pub outcome: String,
+    pub duration_ms: f64,
+    /// Masked `name=value` pairs.
+    pub request: String,
+    /// The answer, masked.
+    pub response: String,
+}
+
+/// Calls matching `q`, newest first.
+pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
     let path = path(data_dir);
     if !path.exists() {
         return Ok(Vec::new());
@@ -196,7 +216,7 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Vec<String>>, String> {
     let mut stmt = conn
         .prepare(
             "SELECT at, request_id, hospital, direction, transport, method, COALESCE(trade_no, ''), outcome,
-                    printf('%.1f', duration_ms), request, response
+                    duration_ms, request, response
              FROM audit
              WHERE (?1 IS NULL OR trade_no = ?1) AND (?2 IS NULL OR method = ?2) AND (?3 IS NULL OR at >= ?3)
              ORDER BY id DESC LIMIT ?4",
@@ -206,9 +226,19 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Vec<String>>, String> {
         .query_map(
             rusqlite::params![q.trade_no, q.method, q.since, q.limit.max(1) as i64],
             |row| {
-                (0..11)
-                    .map(|i| row.get::<_, String>(i))
-                    .collect::<rusqlite::Result<Vec<_>>>()
+                Ok(Entry {
+                    at: row.get(0)?,
+                    request_id: row.get(1)?,
+                    hospital: row.get(2)?,
+                    direction: row.get(3)?,
+                    transport: row.get(4)?,
+                    method: row.get(5)?,
+                    trade_no: row.get(6)?,
+                    outcome: row.get(7)?,
+                    duration_ms: row.get(8)?,
+                    request: row.get(9)?,
+                    response: row.get(10)?,
+                })
             },
         )
         .map_err(|e| e.to_string())?;
@@ -255,9 +285,14 @@ mod tests {
         }
         assert_eq!(rows.len(), 1);
         assert!(
-            rows[0][9].contains("patientCard=****5678") && rows[0][9].contains("realName=李*"),
+            rows[0].request.contains("patientCard=****5678")
+                && rows[0].request.contains("realName=李*"),
             "{:?}",
             rows[0]
+        );
+        assert_eq!(
+            (rows[0].direction.as_str(), rows[0].duration_ms),
+            ("in", 3.5)
         );
         let conn = Connection::open(path(dir.path())).unwrap();
         conn.execute("UPDATE audit SET at = '2000-01-01 00:00:00.000'", [])

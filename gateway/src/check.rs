@@ -9,11 +9,13 @@ use std::fmt;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::catalogue::{self, FieldType, Kind, Method};
+use crate::catalogue::{self, field, FieldType, Kind, Method};
 use crate::decode::RawRequest;
-use crate::gateway::{CallError, Gateway};
-use crate::plan::{self, HospitalMapping, Part};
+use crate::hospitals::Hospital;
+use crate::mapping::{self, HospitalMapping, MethodPlan, SectionPlan};
+use crate::pipeline::{CallError, Gateway};
 use crate::settings::Settings;
+use crate::shape::Part;
 use crate::validate::{parse_date, parse_datetime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,7 +66,8 @@ impl Report {
 /// Checks the mapping files; with `live`, also the databases.
 pub async fn check(settings: &Settings, live: bool) -> Report {
     let mut report = Report::default();
-    let (hospitals, errors) = plan::load_all(&settings.mappings_dir, settings.hospitals.as_deref());
+    let (hospitals, errors) =
+        mapping::load_all(&settings.mappings_dir, settings.hospitals.as_deref());
     for e in &errors {
         report.push(Level::Error, e.to_string());
     }
@@ -108,18 +111,13 @@ fn check_coverage(h: &HospitalMapping, report: &mut Report) {
 }
 
 async fn check_live(settings: &Settings, report: &mut Report) {
-    let opened = Gateway::start(
-        &settings.mappings_dir,
-        settings.hospitals.as_deref(),
-        &settings.data_dir,
-    )
-    .await;
+    let opened = Gateway::start(settings.source()).await;
     let gateway = match opened {
         Ok(g) => g,
         Err(e) => return report.push(Level::Error, e.to_string()),
     };
-    let today = crate::gateway::today();
-    for hospital in gateway.hospitals() {
+    let today = crate::clock::today();
+    for hospital in gateway.hospitals().all() {
         let hospital = &*hospital;
         check_sources(hospital, report).await;
         let mut plans: Vec<_> = hospital.mapping.methods.values().collect();
@@ -220,15 +218,10 @@ async fn check_live(settings: &Settings, report: &mut Report) {
 
 /// Runs each event source as its first poll would (they only read) and
 /// checks it returns `event_key`, `watermark` and the push's fields.
-async fn check_sources(hospital: &crate::gateway::Hospital, report: &mut Report) {
+async fn check_sources(hospital: &Hospital, report: &mut Report) {
     for source in &hospital.mapping.sources {
         let at = source.file.display();
-        let statement = crate::execute::Statement {
-            sql: source.sql.clone(),
-            params: vec![crate::execute::Param::Null],
-            placeholders: source.placeholders.clone(),
-        };
-        let sets = match hospital.db.query(vec![statement]).await {
+        let sets = match hospital.db.query(vec![source.statement(None)]).await {
             Ok(sets) => sets,
             Err(e) => {
                 report.push(Level::Error, format!("{at}: {e}"));
@@ -239,7 +232,11 @@ async fn check_sources(hospital: &crate::gateway::Hospital, report: &mut Report)
             report.push(Level::Error, format!("{at}: returns no rows (no SELECT)"));
             continue;
         };
-        let filled = ["hospitalId", "hospital_id", "hospital_area_id"];
+        let filled = [
+            field::HOSPITAL_ID,
+            field::HOSPITAL_ID_SNAKE,
+            field::HOSPITAL_AREA_ID,
+        ];
         let missing: Vec<&str> = ["event_key", "watermark"]
             .into_iter()
             .chain(
@@ -272,7 +269,7 @@ async fn check_sources(hospital: &crate::gateway::Hospital, report: &mut Report)
 /// column and scan: a warning, with the fix.
 fn check_parameter_types(
     method: &Method,
-    section: &plan::SectionPlan,
+    section: &SectionPlan,
     types: &[Option<String>],
     at: &str,
     report: &mut Report,
@@ -304,8 +301,8 @@ fn check_parameter_types(
 /// fields. Where a statement returns nothing to look at, its description
 /// stands in for its first result set.
 async fn check_result_sets(
-    hospital: &crate::gateway::Hospital,
-    plan: &plan::MethodPlan,
+    hospital: &Hospital,
+    plan: &MethodPlan,
     described: &[Option<Vec<String>>],
     today: NaiveDate,
     report: &mut Report,

@@ -15,7 +15,15 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::shape::Reply;
 
-/// One method's limits.
+/// One method's limits as a hospital's `[methods.X]` sets them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub timeout_ms: Option<u64>,
+    pub max_concurrent: Option<usize>,
+    pub cache_ttl_s: Option<u64>,
+}
+
+/// One method's limits at run time: its turns and its cache.
 #[derive(Debug, Default)]
 pub struct Limits {
     pub timeout: Option<Duration>,
@@ -45,15 +53,11 @@ pub enum Limited {
 }
 
 impl Limits {
-    pub fn new(
-        timeout_ms: Option<u64>,
-        max_concurrent: Option<usize>,
-        cache_ttl_s: Option<u64>,
-    ) -> Limits {
+    pub fn new(settings: Settings) -> Limits {
         Limits {
-            timeout: timeout_ms.map(Duration::from_millis),
-            running: max_concurrent.map(|n| Semaphore::new(n.max(1))),
-            cache: cache_ttl_s.filter(|s| *s > 0).map(|s| Cache {
+            timeout: settings.timeout_ms.map(Duration::from_millis),
+            running: settings.max_concurrent.map(|n| Semaphore::new(n.max(1))),
+            cache: settings.cache_ttl_s.filter(|s| *s > 0).map(|s| Cache {
                 ttl: Duration::from_secs(s),
                 slots: Mutex::default(),
             }),
@@ -140,7 +144,10 @@ mod tests {
 
     #[tokio::test]
     async fn identical_reads_at_once_share_one_query_and_errors_are_not_kept() {
-        let limits = Arc::new(Limits::new(None, None, Some(60)));
+        let limits = Arc::new(Limits::new(Settings {
+            cache_ttl_s: Some(60),
+            ..Settings::default()
+        }));
         let queries = Arc::new(AtomicUsize::new(0));
         let mut calls = Vec::new();
         for _ in 0..50 {
@@ -181,13 +188,20 @@ mod tests {
 
     #[tokio::test]
     async fn the_cap_and_the_time_limit() {
-        let limits = Limits::new(Some(20), Some(1), None);
+        let limits = Limits::new(Settings {
+            timeout_ms: Some(20),
+            max_concurrent: Some(1),
+            ..Settings::default()
+        });
         let slow = limits.run(true, Duration::from_millis(10), async {
             tokio::time::sleep(Duration::from_millis(200)).await;
             Ok::<_, ()>(())
         });
         assert_eq!(slow.await, Err(Limited::Timeout(Duration::from_millis(20))));
-        let limits = Arc::new(Limits::new(None, Some(1), None));
+        let limits = Arc::new(Limits::new(Settings {
+            max_concurrent: Some(1),
+            ..Settings::default()
+        }));
         let l2 = limits.clone();
         let holder = tokio::spawn(async move {
             l2.run(false, Duration::from_secs(1), async {

@@ -22,18 +22,15 @@ use std::sync::{Arc, Mutex, Weak};
 use rust_decimal::Decimal;
 use tokio::sync::Mutex as AsyncMutex;
 
-use crate::catalogue::{Method, PaymentRule};
+use crate::catalogue::{field, Method, PaymentRule, SignRule};
 use crate::decode::RawRequest;
-use crate::execute::{
-    Database, Dialect, Ending, ExecError, ResultSet, Settle, SettleDecision, Statement,
-    WriteOutcome, WriteTx,
-};
-use crate::gateway::assemble;
+use crate::execute::{Database, Decision, Dialect, Ending, ExecError, Settle};
 use crate::ledger::{self, Claim, Entry, Settlement, State};
-use crate::plan::{MethodPlan, Part};
-use crate::shape::{self, Body, Reply, Rows, ShapeError, WhenEmpty, IS_REFUND};
+use crate::mapping::MethodPlan;
+use crate::shape::{Body, Reply, Rows, ShapeError};
 use crate::sign;
 use crate::validate::Params;
+use crate::writes::{self, Shaper};
 
 /// The longest tradeNo the ledger keeps (platform order numbers are ~20).
 const MAX_TRADE_NO: usize = 64;
@@ -69,7 +66,7 @@ pub enum PaymentError {
 /// One hospital's side of a booking.
 pub struct Booking<'a> {
     pub hospital: &'a str,
-    pub db: &'a dyn Database,
+    pub db: &'a Database,
     pub dialect: Dialect,
     pub sign_key: Option<&'a str>,
     pub plan: &'a MethodPlan,
@@ -93,9 +90,9 @@ impl Payments {
         let Some(rule) = method.payment() else {
             return Err(PaymentError::NoResult);
         };
-        if method.request_field("sign").is_some() {
+        if method.sign == Some(SignRule::Verify) {
             let key = b.sign_key.ok_or(PaymentError::NoKey)?;
-            let given = request.get("sign").unwrap_or_default();
+            let given = request.get(field::SIGN).unwrap_or_default();
             let fields = request
                 .fields()
                 .iter()
@@ -151,7 +148,7 @@ fn claim_of(
             .and_then(|i| params.value(i))
             .map(str::to_string)
     };
-    let trade_no = value("tradeNo").unwrap_or_default();
+    let trade_no = value(field::TRADE_NO).unwrap_or_default();
     if trade_no.chars().count() > MAX_TRADE_NO {
         return Err(PaymentError::TradeNoTooLong);
     }
@@ -172,8 +169,8 @@ fn claim_of(
         order_ref: rule.order.and_then(value),
         amount,
         patient,
-        pay_type: value("payType"),
-        payed_time: value("payedTime").unwrap_or_default(),
+        pay_type: value(field::PAY_TYPE),
+        payed_time: value(field::PAYED_TIME).unwrap_or_default(),
     })
 }
 
@@ -213,15 +210,11 @@ async fn try_book(
     claim: &Claim,
     params: &Params,
 ) -> Result<Option<Reply>, PaymentError> {
-    let plan = b.plan;
-    let method = plan.method;
-    let (parts, message) = (plan.parts.clone(), plan.empty_message.clone());
+    let method = b.plan.method;
+    let shaper = Shaper::of(b.plan);
     let (dialect, trade_no) = (b.dialect, claim.trade_no.clone());
-    // The decision made inside the transaction, kept for the answer after it.
-    let decided: Arc<Mutex<Option<Decided>>> = Arc::default();
-    let keep = decided.clone();
-    let settle: SettleDecision = Box::new(move |sets| {
-        let outcome = settlement(method, &parts, sets, &message);
+    let decide = move |rows: Rows| {
+        let outcome = settlement(&shaper, rows);
         let settle = match &outcome {
             Ok((State::Booked, s)) => {
                 Settle::Commit(vec![ledger::settle(dialect, &trade_no, State::Booked, s)])
@@ -232,53 +225,34 @@ async fn try_book(
             }
             Err(_) => Settle::Abort,
         };
-        *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
-        settle
-    });
-    let tx = WriteTx {
-        claim: vec![ledger::claim(b.dialect, claim)],
-        work: plan.statements(params),
-        settle,
-    };
-    match b.db.write(tx).await? {
-        WriteOutcome::ClaimTaken => Ok(None),
-        WriteOutcome::Ran { ending, .. } => {
-            let outcome = decided
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-                .unwrap_or(Err(PaymentError::NoResult));
-            let (state, s) = outcome?;
-            if ending == Ending::RolledBack {
-                return Err(PaymentError::NoResult);
-            }
-            tracing::info!(hospital = b.hospital, method = method.name, trade_no = %claim.trade_no, amount = %claim.amount, state = ?state, "payment settled");
-            stored_reply(method, &s.reply)
-                .map(Some)
-                .ok_or_else(|| PaymentError::Stored(claim.trade_no.clone()))
+        Decision {
+            settle,
+            answer: outcome,
         }
+    };
+    let claimed = Some((ledger::claim(b.dialect, claim), ClaimHeld));
+    let Ok(written) = writes::run(b.db, b.plan, params, claimed, decide).await? else {
+        return Ok(None);
+    };
+    let (state, s) = written.answer?;
+    if written.ending == Ending::RolledBack {
+        return Err(PaymentError::NoResult);
     }
+    tracing::info!(hospital = b.hospital, method = method.name, trade_no = %claim.trade_no, amount = %claim.amount, state = ?state, "payment settled");
+    stored_reply(method, &s.reply)
+        .map(Some)
+        .ok_or_else(|| PaymentError::Stored(claim.trade_no.clone()))
 }
 
-/// What the transaction decided: the ledger's state and record, or why not.
-type Decided = Result<(State, Settlement), PaymentError>;
+/// The claim of a tradeNo is held by another transaction.
+struct ClaimHeld;
 
-/// The answer of a mapping's result sets, and what the ledger records of it.
-fn settlement(
-    method: &'static Method,
-    parts: &[Vec<Part>],
-    sets: &[Vec<ResultSet>],
-    empty_message: &str,
-) -> Result<(State, Settlement), PaymentError> {
-    let rows = assemble(parts, sets.to_vec());
+/// The answer of a mapping's rows, and what the ledger records of it.
+fn settlement(shaper: &Shaper, rows: Rows) -> Result<(State, Settlement), PaymentError> {
     if !has_result(&rows) {
         return Err(PaymentError::NoResult);
     }
-    let empty = WhenEmpty {
-        success: false,
-        message: empty_message,
-    };
-    let reply = shape::shape(method, rows, &empty)?;
+    let reply = shaper.shape(rows)?;
     let field = |name: &str| {
         reply
             .body
@@ -297,11 +271,11 @@ fn settlement(
         Settlement {
             result: reply.result.clone(),
             message: reply.message.clone(),
-            is_refund: field(IS_REFUND),
-            invoice_no: field("invoiceNo"),
-            his_pay_id: field("serialNo").or_else(|| field("invoiceNo")),
-            register_id: field("registerId"),
-            his_order_number: field("hisOrderNumber"),
+            is_refund: field(field::IS_REFUND),
+            invoice_no: field(field::INVOICE_NO),
+            his_pay_id: field(field::SERIAL_NO).or_else(|| field(field::INVOICE_NO)),
+            register_id: field(field::REGISTER_ID),
+            his_order_number: field(field::HIS_ORDER_NUMBER),
             reply: store_reply(&reply),
         },
     ))
@@ -359,44 +333,6 @@ fn stored_reply(method: &'static Method, stored: &str) -> Option<Reply> {
         message: value.get("message")?.as_str()?.to_string(),
         body,
     })
-}
-
-/// For a cancellation that refunded a booked payment (its answer carries
-/// `hisRefundId`): the statement that records the refund in the ledger, in
-/// the cancellation's own transaction.
-pub fn refund_statements(
-    dialect: Dialect,
-    method: &'static Method,
-    params: &Params,
-    reply: &Reply,
-) -> Vec<Statement> {
-    let Some(rule) = method.refund() else {
-        return Vec::new();
-    };
-    let refund_id = reply
-        .body
-        .as_ref()
-        .and_then(|b| b.fields.iter().find(|(n, _)| *n == "hisRefundId"))
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty());
-    let order = method
-        .request
-        .fields
-        .iter()
-        .position(|f| f.name == rule.order)
-        .and_then(|i| params.value(i));
-    match (refund_id, order) {
-        (Some(id), Some(order)) if reply.is_success() => {
-            vec![ledger::refund(
-                dialect,
-                id,
-                rule.payment,
-                order,
-                method.name,
-            )]
-        }
-        _ => Vec::new(),
-    }
 }
 
 #[cfg(test)]

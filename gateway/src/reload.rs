@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::gateway::Gateway;
+use crate::pipeline::Gateway;
 
 /// The reload task; dropping this stops it.
 pub struct Reloader(Option<tokio::task::JoinHandle<()>>);
@@ -37,13 +37,11 @@ pub fn spawn(gateway: Arc<Gateway>) -> Reloader {
                 continue;
             }
             seen = now;
-            let g = gateway.clone();
-            match tokio::task::spawn_blocking(move || g.reload()).await {
-                Ok(Ok(n)) => tracing::info!(hospitals = n, signal = asked, "mappings reloaded"),
-                Ok(Err(e)) => {
+            match gateway.hospitals().reload().await {
+                Ok(n) => tracing::info!(hospitals = n, signal = asked, "mappings reloaded"),
+                Err(e) => {
                     tracing::error!(error = %e, "mappings NOT reloaded: the working set keeps serving")
                 }
-                Err(e) => tracing::error!(error = %e, "reload interrupted"),
             }
         }
     })))
@@ -83,7 +81,7 @@ async fn next_hangup(_: &mut Hangups) {
 /// folders of the hospitals' mapping and SQL files, and the hospital folders.
 fn fingerprint(gateway: &Gateway) -> BTreeSet<(PathBuf, u64, Option<SystemTime>)> {
     let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    let source = gateway.source();
+    let source = gateway.hospitals().source();
     dirs.insert(source.mappings_dir.clone());
     if let Ok(entries) = std::fs::read_dir(&source.mappings_dir) {
         dirs.extend(
@@ -93,7 +91,7 @@ fn fingerprint(gateway: &Gateway) -> BTreeSet<(PathBuf, u64, Option<SystemTime>)
                 .filter(|p| p.is_dir()),
         );
     }
-    for h in gateway.hospitals() {
+    for h in gateway.hospitals().all() {
         dirs.insert(h.mapping.dir.clone());
         for plan in h.mapping.methods.values() {
             if let Some(parent) = plan.file.parent().filter(|p| p.is_dir()) {

@@ -55,6 +55,17 @@ pub struct Settings {
     pub admin_token_env: Option<String>,
 }
 
+impl Settings {
+    /// Where the hospitals these settings serve come from.
+    pub fn source(&self) -> crate::hospitals::Source {
+        crate::hospitals::Source {
+            mappings_dir: self.mappings_dir.clone(),
+            only: self.hospitals.clone(),
+            data_dir: self.data_dir.clone(),
+        }
+    }
+}
+
 fn default_audit_keep_days() -> u32 {
     90
 }

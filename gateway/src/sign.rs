@@ -2,11 +2,39 @@
 //! (ASCII, names case-sensitive), join them as `k1=v1&k2=v2`, append
 //! `&key=KEY`, MD5, upper-case hex. `sign` itself never takes part.
 //!
-//! This module owns computing and checking signatures. It must never log or
+//! This module owns computing and checking signatures and a hospital's
+//! `[sign]` section (where Ruibo's key comes from). It must never log or
 //! return the key, and compares signatures in constant time.
 
 use md5::{Digest, Md5};
+use serde::Deserialize;
 use subtle::ConstantTimeEq;
+
+/// `[sign]`: where the hospital's §17 key (given by Ruibo) comes from — the
+/// environment variable `key_env` names, or, for the demo and tests only,
+/// the key written here as `key`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignConfig {
+    pub key_env: Option<String>,
+    pub key: Option<String>,
+}
+
+impl SignConfig {
+    /// The key itself, or what is wrong with the section.
+    pub fn key(&self) -> Result<String, String> {
+        match (&self.key_env, &self.key) {
+            (Some(var), None) => match std::env::var(var) {
+                Ok(key) if !key.is_empty() => Ok(key),
+                _ => Err(format!(
+                    "[sign] key_env: environment variable {var} is not set"
+                )),
+            },
+            (None, Some(key)) if !key.is_empty() => Ok(key.clone()),
+            _ => Err("[sign]: give exactly one of key_env (the environment variable holding Ruibo's key) or key".into()),
+        }
+    }
+}
 
 /// The §17 signature of `params` (name, value) with `key`. Parameters with
 /// an empty value, and `sign`, are left out; `skip` names more to leave out

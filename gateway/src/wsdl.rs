@@ -11,8 +11,90 @@
 //! It must never touch requests, replies or databases: it turns a
 //! [`Service`] description into text and nothing else.
 
+use serde::Deserialize;
+
 use crate::catalogue::Method;
 use crate::encode::escape_into;
+
+/// `[soap]`: the names of a hospital's SOAP service. Clients generated from
+/// another HIS's WSDL keep working when these names match it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoapConfig {
+    /// The target namespace of the WSDL and of answers to calls that name none.
+    #[serde(default = "default_soap_namespace")]
+    pub namespace: String,
+    /// The string parameter that carries `<request>` (Apache CXF: `arg0`).
+    #[serde(default = "default_soap_param")]
+    pub param: String,
+    /// The service address the WSDL gives, as the platform reaches the
+    /// gateway (behind NAT or a proxy); default: the address the WSDL was
+    /// asked for.
+    pub address: Option<String>,
+    /// One operation for every method, e.g. `CallServer(FUNC, IN_XML)`.
+    pub dispatcher: Option<DispatcherConfig>,
+}
+
+impl Default for SoapConfig {
+    fn default() -> Self {
+        SoapConfig {
+            namespace: default_soap_namespace(),
+            param: default_soap_param(),
+            address: None,
+            dispatcher: None,
+        }
+    }
+}
+
+fn default_soap_namespace() -> String {
+    "http://hisgw.local/his".into()
+}
+
+/// The string parameter of a CXF-style operation.
+pub fn default_soap_param() -> String {
+    "arg0".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatcherConfig {
+    pub operation: String,
+    pub method_param: String,
+    pub request_param: String,
+}
+
+impl SoapConfig {
+    /// The service of `hospital` offering `methods`, at the configured
+    /// address or else at `fallback`.
+    pub fn service<'a>(
+        &'a self,
+        hospital: &'a str,
+        methods: Vec<&'static Method>,
+        fallback: &'a str,
+    ) -> Service<'a> {
+        Service {
+            hospital,
+            namespace: &self.namespace,
+            param: &self.param,
+            address: self.address.as_deref().unwrap_or(fallback),
+            methods,
+            dispatcher: self.dispatcher.as_ref().map(|d| Dispatcher {
+                operation: &d.operation,
+                method_param: &d.method_param,
+                request_param: &d.request_param,
+            }),
+        }
+    }
+
+    /// What would make the hospital's WSDL invalid, each as `[soap]: …`.
+    pub fn problems(&self, hospital: &str, methods: Vec<&'static Method>) -> Vec<String> {
+        self.service(hospital, methods, "http://localhost/soap")
+            .problems()
+            .into_iter()
+            .map(|p| format!("[soap]: {p}"))
+            .collect()
+    }
+}
 
 const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 const SOAP11_NS: &str = "http://schemas.xmlsoap.org/wsdl/soap/";

@@ -28,7 +28,7 @@ pub struct TestApp {
     /// Kept so the database lives as long as the test.
     pub data_dir: tempfile::TempDir,
     /// The running gateway, for tests that look into a hospital's database.
-    pub gateway: std::sync::Arc<hisgw::gateway::Gateway>,
+    pub gateway: std::sync::Arc<hisgw::pipeline::Gateway>,
     /// Drops the SQL Server test database when the test ends.
     pub mssql: Option<mssql::TestDatabase>,
     /// The task serving it: aborting it stops the gateway's outbound work.
@@ -348,12 +348,12 @@ pub fn request_xml(fields: &[(&str, &str)]) -> String {
 
 /// Today's local date as the gateway sees it, `yyyy-MM-dd`.
 pub fn today() -> String {
-    hisgw::gateway::today().format("%Y-%m-%d").to_string()
+    hisgw::clock::today().format("%Y-%m-%d").to_string()
 }
 
 /// Today plus `days`, `yyyy-MM-dd`.
 pub fn day(days: i64) -> String {
-    (hisgw::gateway::today() + chrono::Duration::days(days))
+    (hisgw::clock::today() + chrono::Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
 }

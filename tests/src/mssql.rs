@@ -2,112 +2,32 @@
 //! server named by `HISGW_TEST_MSSQL_URL`, loaded with the T-SQL demo HIS
 //! and dropped afterwards.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use hisgw::execute::mssql::{connect, run_batches, MssqlDatabase};
-use hisgw::execute::Database;
+use hisgw::execute::mssql::scratch::{self, ScratchDatabase};
+use hisgw::execute::mssql::{run_batches, MssqlDatabase, MssqlOptions};
+use hisgw::execute::{Database, MssqlConfig};
 
-/// The connection string (ADO.NET style) of a SQL Server for tests; the
-/// login must be allowed to create and drop databases and to KILL sessions.
-pub const MSSQL_URL_VAR: &str = "HISGW_TEST_MSSQL_URL";
-
-static SAID_SKIPPED: AtomicBool = AtomicBool::new(false);
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-static SWEPT: AtomicBool = AtomicBool::new(false);
-
-/// Drops test databases left behind by test processes that no longer run
-/// (killed before their databases were dropped).
-async fn sweep_stale(
-    client: &mut hisgw::execute::mssql::tiberius::Client<
-        tokio_util::compat::Compat<tokio::net::TcpStream>,
-    >,
-) {
-    let Ok(stream) = client
-        .simple_query("SELECT name FROM sys.databases WHERE name LIKE 'hisgw[_]test[_]%'")
-        .await
-    else {
-        return;
-    };
-    let Ok(rows) = stream.into_first_result().await else {
-        return;
-    };
-    let names: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.get::<&str, _>(0).map(String::from))
-        .collect();
-    for name in names {
-        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
-        if !alive && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            let _ = run_batches(client, &format!("DROP DATABASE [{name}]")).await;
-        }
-    }
-}
-
-/// The test server's connection string, or `None` after telling the
-/// terminal (once per test binary, past the test harness's capture) that
-/// SQL Server tests are skipped.
-pub fn url() -> Option<String> {
-    match std::env::var(MSSQL_URL_VAR) {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            if !SAID_SKIPPED.swap(true, Ordering::SeqCst) {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED: SQL Server tests ({MSSQL_URL_VAR} is not set)"
-                );
-            }
-            None
-        }
-    }
-}
+pub use scratch::{client_config, MSSQL_URL_VAR};
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A database of its own for one test; dropped when this is dropped.
+/// A database of its own for one test, with the T-SQL demo HIS loaded;
+/// dropped when this is dropped.
 pub struct TestDatabase {
     pub url: String,
     pub name: String,
+    scratch: ScratchDatabase,
 }
 
 impl TestDatabase {
-    /// Creates a fresh database and loads the T-SQL demo HIS into it.
+    /// Creates a fresh database and loads the T-SQL demo HIS into it;
+    /// `None` (after saying so) without a test server.
     pub async fn create() -> Option<TestDatabase> {
-        let url = url()?;
-        let name = format!(
-            "hisgw_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            chrono::Local::now().format("%H%M%S%f")
-        );
-        let mut master = client_config(&url, "master");
-        {
-            // One CREATE DATABASE at a time: a server may refuse concurrent
-            // catalog changes (Babelfish: "tuple concurrently updated").
-            let _one = CREATING.lock().await;
-            let mut client = connect(master.clone())
-                .await
-                .expect("connect to the test SQL Server");
-            if !SWEPT.swap(true, Ordering::SeqCst) {
-                sweep_stale(&mut client).await;
-            }
-            let mut attempt = 0;
-            // The name is made here from digits and letters only.
-            while let Err(e) = run_batches(&mut client, &format!("CREATE DATABASE [{name}]")).await
-            {
-                attempt += 1;
-                assert!(attempt < 5, "CREATE DATABASE {name}: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
-            }
-        }
-        master.database(&name);
-        let db = TestDatabase { url, name };
-        let mut client = connect(master).await.expect("connect to the test database");
+        let scratch = ScratchDatabase::create().await?;
+        let mut client = scratch.client().await;
         for script in ["schema.sql", "seed.sql"] {
             let path = repo().join("sql/demo-his/mssql").join(script);
             let text = std::fs::read_to_string(&path).expect("T-SQL demo script");
@@ -115,6 +35,11 @@ impl TestDatabase {
                 .await
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
+        let db = TestDatabase {
+            url: scratch.url.clone(),
+            name: scratch.name.clone(),
+            scratch,
+        };
         // What `hisgw migrate` does before a hospital's first start.
         hisgw::ledger::migrate(&db.pool(1, 5_000), hisgw::execute::Dialect::Mssql)
             .await
@@ -124,7 +49,7 @@ impl TestDatabase {
 
     /// The connection string of this database.
     pub fn connection_string(&self) -> String {
-        format!("{};database={}", self.url.trim_end_matches(';'), self.name)
+        self.scratch.connection_string()
     }
 
     /// A mappings folder whose `demo` hospital is the bundled demo's
@@ -161,15 +86,15 @@ impl TestDatabase {
     }
 
     /// A pool on this database, for tests below the HTTP layer.
-    pub fn pool(&self, max_size: u32, checkout_ms: u64) -> MssqlDatabase {
-        let mut options = hisgw::gateway::mssql_options(&mssql_config(
+    pub fn pool(&self, max_size: u32, checkout_ms: u64) -> Database {
+        let mut options = MssqlOptions::from_config(&mssql_config(
             &self.connection_string(),
             max_size,
             checkout_ms,
         ))
         .expect("options");
         options.health_check = true;
-        MssqlDatabase::open(&options)
+        Database::Mssql(MssqlDatabase::open(&options))
     }
 
     /// Runs T-SQL on this database through a pool of one.
@@ -181,76 +106,12 @@ impl TestDatabase {
     }
 }
 
-pub fn mssql_config(
-    connection_string: &str,
-    max_size: u32,
-    checkout_ms: u64,
-) -> hisgw::plan::MssqlConfig {
+pub fn mssql_config(connection_string: &str, max_size: u32, checkout_ms: u64) -> MssqlConfig {
     toml::from_str(&format!(
         "connection_string = {connection_string:?}\nmax_size = {max_size}\ncheckout_timeout_ms = {checkout_ms}\nquery_timeout_ms = 20000"
     ))
     .expect("config")
 }
 
-pub fn client_config(url: &str, database: &str) -> tiberius_config::Config {
-    let mut config = tiberius_config::Config::from_ado_string(url)
-        .expect("HISGW_TEST_MSSQL_URL is an ADO.NET connection string");
-    config.database(database);
-    config
-}
-
 /// tiberius as the gateway re-exports it (no second copy in the test crate).
 pub use hisgw::execute::mssql::tiberius as tiberius_config;
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let url = self.url.clone();
-        let name = self.name.clone();
-        // Drop runs inside the test's runtime: use a thread with its own.
-        let _ = std::thread::spawn(move || {
-            let _one = CREATING.blocking_lock();
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
-            rt.block_on(async {
-                let mut client = connect(client_config(&url, "master")).await.ok()?;
-                let sql = format!(
-                    "IF DB_ID(N'{name}') IS NOT NULL BEGIN ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]; END"
-                );
-                if run_batches(&mut client, &sql).await.is_ok() {
-                    return Some(());
-                }
-                // Without SINGLE_USER (Babelfish): end the sessions still on
-                // the database (the test's pools live until its runtime
-                // ends), then drop it.
-                for attempt in 1..=10u64 {
-                    let sessions = format!(
-                        "SELECT session_id FROM sys.dm_exec_sessions WHERE database_id = DB_ID(N'{name}') AND session_id <> @@SPID"
-                    );
-                    let rows = match client.simple_query(sessions).await {
-                        Ok(stream) => stream.into_first_result().await.unwrap_or_default(),
-                        Err(_) => Vec::new(),
-                    };
-                    {
-                        let ids: Vec<i64> = rows
-                            .iter()
-                            .filter_map(|r| {
-                                r.get::<i32, _>(0)
-                                    .map(i64::from)
-                                    .or_else(|| r.get::<i16, _>(0).map(i64::from))
-                            })
-                            .collect();
-                        for id in ids {
-                            let _ = run_batches(&mut client, &format!("KILL {id}")).await;
-                        }
-                    }
-                    if run_batches(&mut client, &format!("DROP DATABASE [{name}]")).await.is_ok() {
-                        return Some(());
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
-                }
-                let _ = writeln!(std::io::stderr(), "could not drop test database {name}");
-                Some(())
-            })
-        })
-        .join();
-    }
-}

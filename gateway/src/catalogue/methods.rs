@@ -8,7 +8,10 @@
 //! Request examples are the spec's own values, typos in the XML fixed.
 
 use super::FieldType::{Date, DateTime, IdCard, Int, Money, Text};
-use super::{DefaultRule, Direction, Field, Kind, List, Method, PaymentRule, RefundRule, Shape};
+use super::{
+    DefaultRule, Direction, Field, Kind, LedgerAnswer, List, Method, PaymentRule, RefundRule,
+    Shape, SignRule, Wire,
+};
 
 /// 是否必须 = 是.
 const REQ: bool = true;
@@ -74,6 +77,25 @@ static FEE_DETAIL: List = List {
     key: Some("prescriptionNo"),
 };
 
+/// What a method is when it has no behaviour of its own beyond its kind;
+/// every entry below names what differs.
+const PLAIN: Method = Method {
+    section: "",
+    name: "",
+    data_type: None,
+    title: "",
+    direction: Direction::Inbound,
+    kind: Kind::Read,
+    request: Shape::EMPTY,
+    response: Shape::EMPTY,
+    payment: None,
+    refund: None,
+    ledger: None,
+    push: false,
+    sign: None,
+    wire: Wire::Xml,
+};
+
 pub static METHODS: &[Method] = &[
     // 2.1 获取科室列表信息
     Method {
@@ -102,6 +124,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("departmentFeature", Text, OPT, "科室特色（二级科室必填）"),
             ]),
         ),
+        ..PLAIN
     },
     // 2.2 获取医生列表信息
     Method {
@@ -125,6 +148,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("departmentCode", Text, REQ, "所属科室"),
             ]),
         ),
+        ..PLAIN
     },
     // 3.1 获取排班
     Method {
@@ -160,6 +184,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("status", Text, OPT, "1 或空开诊，0 停诊"),
             ]),
         ),
+        ..PLAIN
     },
     // 3.2 医生坐诊信息查询（实时排班使用）
     Method {
@@ -201,6 +226,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("status", Text, OPT, "1 或空开诊，0 停诊"),
             ]),
         ),
+        ..PLAIN
     },
     // 3.3 指定日期排班详情查询（实时排班使用）
     Method {
@@ -237,6 +263,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("status", Text, OPT, "1 或空开诊，0 停诊"),
             ]),
         ),
+        ..PLAIN
     },
     // 3.4 获取排班时间点
     Method {
@@ -265,6 +292,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("havaNo", Int, OPT, "是否有号（号源数，0 无号）"),
             ]),
         ),
+        ..PLAIN
     },
     // 4.1 在线建卡
     Method {
@@ -285,6 +313,7 @@ pub static METHODS: &[Method] = &[
             Field::new("patientCard", Text, REQ, "就诊卡号"),
             Field::new("hisNo", Text, REQ, "HIS 患者唯一标识"),
         ]),
+        ..PLAIN
     },
     // 4.2 就诊人信息校验
     Method {
@@ -301,6 +330,7 @@ pub static METHODS: &[Method] = &[
             Field::new("phone", Text, REQ, "联系方式").example("1312211xxxx"),
         ]),
         response: Shape::EMPTY,
+        ..PLAIN
     },
     // 4.3 门诊病人信息查询
     Method {
@@ -320,6 +350,7 @@ pub static METHODS: &[Method] = &[
             Field::new("eCardBalance", Money, OPT, "一卡通余额"),
             Field::new("hisNo", Text, OPT, "病历号或其他主键"),
         ]),
+        ..PLAIN
     },
     // 4.4 住院病人信息查询
     Method {
@@ -347,6 +378,7 @@ pub static METHODS: &[Method] = &[
             Field::new("doctorCode", Text, REQ, "管床医生"),
             Field::new("hisNo", Text, OPT, "病历号或其他主键"),
         ]),
+        ..PLAIN
     },
     // 4.5 更换实体卡接口
     Method {
@@ -364,6 +396,8 @@ pub static METHODS: &[Method] = &[
             Field::new("newPatientCard", Text, REQ, "新就诊卡号（实体卡）"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 5.1 新增预约记录
     Method {
@@ -393,6 +427,7 @@ pub static METHODS: &[Method] = &[
             Field::new("subscriptionId", Text, REQ, "预约记录主键（HIS）"),
             Field::new("amount", Money, OPT, "预约金额，不返回则用排班金额"),
         ]),
+        ..PLAIN
     },
     // 5.2 取消预约记录
     Method {
@@ -412,6 +447,11 @@ pub static METHODS: &[Method] = &[
             OPT,
             "HIS 退款流水号（可退款时）",
         )]),
+        refund: Some(&RefundRule {
+            order: "subscriptionId",
+            payment: "subscriptionPay",
+        }),
+        ..PLAIN
     },
     // 5.3 预约支付
     Method {
@@ -449,6 +489,14 @@ pub static METHODS: &[Method] = &[
             Field::new("hisOrderNumber", Text, OPT, "就诊排队序号"),
             Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
+        payment: Some(&PaymentRule {
+            amount: "clinicFee",
+            patient: &["patientCard", "idCard"],
+            order: Some("subscriptionId"),
+            transaction_type: "1",
+            data_src: "subscription",
+        }),
+        ..PLAIN
     },
     // 6.1 新增挂号记录
     Method {
@@ -479,6 +527,7 @@ pub static METHODS: &[Method] = &[
             Field::new("hisOrderNumber", Text, OPT, "就诊排队序号"),
             Field::new("amount", Money, OPT, "挂号金额，不返回则用排班金额"),
         ]),
+        ..PLAIN
     },
     // 6.2 挂号取消
     Method {
@@ -498,6 +547,11 @@ pub static METHODS: &[Method] = &[
             OPT,
             "HIS 退款流水号（可退款时）",
         )]),
+        refund: Some(&RefundRule {
+            order: "registerId",
+            payment: "payRegister",
+        }),
+        ..PLAIN
     },
     // 6.3 挂号支付
     Method {
@@ -537,6 +591,14 @@ pub static METHODS: &[Method] = &[
             Field::new("hisOrderNumber", Text, OPT, "就诊排队序号"),
             Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
+        payment: Some(&PaymentRule {
+            amount: "clinicFee",
+            patient: &["patientCard", "idCard"],
+            order: Some("registerId"),
+            transaction_type: "1",
+            data_src: "register",
+        }),
+        ..PLAIN
     },
     // 7.1 查询检验、检查报告列表(默认查询一个月内的报告)
     Method {
@@ -572,6 +634,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("diagnosisName", Text, REQ, "医生诊断名称"),
             ]),
         ),
+        ..PLAIN
     },
     // 7.2 查询检验报告详情
     Method {
@@ -602,6 +665,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("conclusion", Text, REQ, "结论"),
             ]),
         ),
+        ..PLAIN
     },
     // 7.3 查询检查报告详情
     Method {
@@ -626,6 +690,7 @@ pub static METHODS: &[Method] = &[
             Field::new("reportResult", Text, REQ, "检查结论"),
             Field::new("reportImagePath", Text, OPT, "图片路径"),
         ]),
+        ..PLAIN
     },
     // 8.1 查询门诊号
     Method {
@@ -649,6 +714,7 @@ pub static METHODS: &[Method] = &[
             Field::new("doctorCode", Text, REQ, "开方医生代码"),
             Field::new("clinicNo", Text, REQ, "门诊号"),
         ]),
+        ..PLAIN
     },
     // 8.2 查询门诊缴费列表（未交费）
     Method {
@@ -689,6 +755,7 @@ pub static METHODS: &[Method] = &[
                 key: None,
             },
         ),
+        ..PLAIN
     },
     // 8.3 门诊缴费支付
     Method {
@@ -717,6 +784,14 @@ pub static METHODS: &[Method] = &[
             // payment notification's answer (5.3, 6.3 and the §10 note).
             Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
+        payment: Some(&PaymentRule {
+            amount: "orderFee",
+            patient: &["patientCard"],
+            order: Some("prescriptionNo"),
+            transaction_type: "2",
+            data_src: "hisSrc",
+        }),
+        ..PLAIN
     },
     // 9.1 获取就诊人已预缴的住院费用
     Method {
@@ -735,6 +810,7 @@ pub static METHODS: &[Method] = &[
             Field::new("usedAmt", Money, REQ, "已经使用金额"),
             Field::new("remainAmt", Money, REQ, "剩余金额"),
         ]),
+        ..PLAIN
     },
     // 9.2 获取某日住院费用清单
     Method {
@@ -765,6 +841,7 @@ pub static METHODS: &[Method] = &[
                 key: None,
             },
         ),
+        ..PLAIN
     },
     // 10.1 预缴住院费用
     Method {
@@ -790,6 +867,14 @@ pub static METHODS: &[Method] = &[
             // payment notification's answer (5.3, 6.3 and the §10 note).
             Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
+        payment: Some(&PaymentRule {
+            amount: "prepayaAmt",
+            patient: &["patientCard"],
+            order: None,
+            transaction_type: "3",
+            data_src: "prepaySrc",
+        }),
+        ..PLAIN
     },
     // 11.1 一卡通信息校验
     Method {
@@ -804,6 +889,7 @@ pub static METHODS: &[Method] = &[
             Field::new("realName", Text, REQ, "就诊人姓名").example("张三"),
         ]),
         response: flat(&[Field::new("remainAmt", Money, REQ, "一卡通余额")]),
+        ..PLAIN
     },
     // 11.2 一卡通充值
     Method {
@@ -831,6 +917,15 @@ pub static METHODS: &[Method] = &[
             // payment notification's answer (5.3, 6.3 and the §10 note).
             Field::new("isRefund", Text, OPT, "失败时是否退款：0 否，1 是"),
         ]),
+        payment: Some(&PaymentRule {
+            amount: "amount",
+            patient: &["patientCard"],
+            order: None,
+            transaction_type: "4",
+            data_src: "eCardPay",
+        }),
+        sign: Some(SignRule::Verify),
+        ..PLAIN
     },
     // 12.1 科室排队查询
     Method {
@@ -852,6 +947,7 @@ pub static METHODS: &[Method] = &[
             Field::new("queueNownum", Int, REQ, "当前排队号"),
             Field::new("queueWaitnum", Int, REQ, "候诊人数"),
         ]),
+        ..PLAIN
     },
     // 12.2 查询患者排队序号
     Method {
@@ -871,6 +967,7 @@ pub static METHODS: &[Method] = &[
             Field::new("departmentCode", Text, REQ, "科室代码").example("009"),
         ]),
         response: flat(&[Field::new("hisOrderNum", Text, REQ, "当前病人的排队序号")]),
+        ..PLAIN
     },
     // 13.1 交易总对账接口
     Method {
@@ -905,116 +1002,17 @@ pub static METHODS: &[Method] = &[
                 key: None,
             },
         ),
+        ledger: Some(LedgerAnswer::Totals),
+        ..PLAIN
     },
     // 13.2 交易明细对账接口
-    Method {
-        section: "13.2",
-        name: "GetChecLedgerDetail",
-        data_type: None,
-        title: "交易明细对账接口",
-        direction: Direction::Inbound,
-        kind: Kind::Reconciliation,
-        request: flat(&[
-            Field::new("checkDate", Date, REQ, "对账日期（按 payedTime）").example("2015-12-30"),
-            Field::new("transactionType", Text, OPT, "交易类型（1 挂号…5 停车）").example("1"),
-        ]),
-        response: with_list(
-            &[],
-            &content(&[
-                Field::new("transactionType", Text, REQ, "交易类型（1 挂号…5 停车）"),
-                Field::new("hisPayId", Text, OPT, "HIS 支付唯一号"),
-                Field::new("tradeNo", Text, REQ, "商户交易订单号"),
-                Field::new(
-                    "hisRefundId",
-                    Text,
-                    OPT,
-                    "HIS 退款单号（refundApply 的 hisId）",
-                ),
-                Field::new("channel", Text, REQ, "0 收款，1 退款"),
-                Field::new("amount", Money, REQ, "订单金额"),
-            ]),
-        ),
-    },
+    GET_CHEC_LEDGER_DETAIL,
     // 13.3 交易对账接口
-    Method {
-        section: "13.3",
-        name: "checkAccount",
-        data_type: None,
-        title: "交易对账接口",
-        direction: Direction::Outbound,
-        kind: Kind::Outbound,
-        request: flat(&[
-            Field::new("checkDate", Date, REQ, "对账日期"),
-            Field::new("hospitalId", Text, REQ, "医院 Id（睿博提供）"),
-        ]),
-        response: with_list(
-            &[
-                Field::new("totalCash", Money, REQ, "交易总金额"),
-                Field::new("totalCount", Int, REQ, "交易总笔数"),
-            ],
-            &List {
-                section: "detail",
-                wrapper: Some("detail"),
-                item: "data",
-                fields: &[
-                    Field::new("transactionType", Text, REQ, "交易类型（1 挂号…5 停车）"),
-                    Field::new("cash", Money, REQ, "金额"),
-                    Field::new("tradeNo", Text, REQ, "睿博商户订单号"),
-                    Field::new("orderType", Text, REQ, "1 收款，2 退款"),
-                    Field::new("orderTime", DateTime, OPT, "记账时间（即 payedTime）"),
-                    Field::new("orderPayWay", Text, OPT, "废弃不用"),
-                    Field::new("payType", Text, REQ, "支付类型"),
-                ],
-                child: None,
-                key: None,
-            },
-        ),
-    },
+    CHECK_ACCOUNT,
     // 14.1 退款申请接口
-    Method {
-        section: "14.1",
-        name: "refundApply",
-        data_type: None,
-        title: "退款申请接口",
-        direction: Direction::Outbound,
-        kind: Kind::Outbound,
-        request: flat(&[
-            Field::new("tradeNo", Text, REQ, "商户交易订单号"),
-            Field::new("refundAmount", Money, REQ, "交易金额"),
-            Field::new("hisId", Text, REQ, "HIS 退款主键"),
-            Field::new("realName", Text, REQ, "就诊人姓名（不参与签名）"),
-            Field::new("sign", Text, REQ, "签名（§17）"),
-            Field::new("patientCard", Text, REQ, "就诊卡号"),
-            Field::new("hospitalId", Text, REQ, "医院 id（睿博提供）"),
-            Field::new("is_reverse", Text, OPT, "空或 0 退款，1 冲正"),
-            Field::new("cashier_id", Text, OPT, "操作员或操作员 ID"),
-        ]),
-        response: Shape::EMPTY,
-    },
+    REFUND_APPLY,
     // 15.1 退款状态查询
-    Method {
-        section: "15.1",
-        name: "queryRefundStatus",
-        data_type: None,
-        title: "退款状态查询",
-        direction: Direction::Outbound,
-        kind: Kind::Outbound,
-        request: flat(&[
-            Field::new("hisId", Text, REQ, "HIS 退款单号"),
-            Field::new("hospitalId", Text, REQ, "医院 ID（睿博提供）"),
-        ]),
-        response: flat(&[
-            Field::new("refundNo", Text, REQ, "退款流水号"),
-            Field::new("tradeNo", Text, REQ, "订单号"),
-            Field::new("refundAmount", Money, REQ, "退款金额"),
-            Field::new(
-                "refundStatus",
-                Text,
-                REQ,
-                "1 申请成功，2 成功，3 失败，4 处理中",
-            ),
-        ]),
-    },
+    QUERY_REFUND_STATUS,
     // 15.2 HIS 支付订单通知状态查询
     Method {
         section: "15.2",
@@ -1035,6 +1033,8 @@ pub static METHODS: &[Method] = &[
             Field::new("registerId", Text, OPT, "HIS 挂号 id（挂号支付）"),
             Field::new("his_ordernumber", Int, OPT, "挂号号序（挂号支付）"),
         ]),
+        ledger: Some(LedgerAnswer::OrderStatus),
+        ..PLAIN
     },
     // 15.3 就诊状态查询
     Method {
@@ -1057,6 +1057,7 @@ pub static METHODS: &[Method] = &[
                 Field::new("status", Int, REQ, "0 未就诊，1 已就诊"),
             ]),
         ),
+        ..PLAIN
     },
     // 16.1 推送取药成功消息
     Method {
@@ -1073,6 +1074,8 @@ pub static METHODS: &[Method] = &[
             Field::new("status", Text, OPT, "1 已取药，0 未取药"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.2 HIS 推送诊间支付提醒
     Method {
@@ -1094,6 +1097,8 @@ pub static METHODS: &[Method] = &[
             Field::new("total_amount", Money, REQ, "费用金额"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.3 HIS 推送住院欠费通知
     Method {
@@ -1116,6 +1121,8 @@ pub static METHODS: &[Method] = &[
             Field::new("arrear_amount", Money, REQ, "欠费金额"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.4 HIS 推送住院一日清清单费用
     Method {
@@ -1137,6 +1144,8 @@ pub static METHODS: &[Method] = &[
             Field::new("total_amount", Money, REQ, "当日住院费用金额"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.5 HIS 推送就诊完成通知
     Method {
@@ -1156,6 +1165,8 @@ pub static METHODS: &[Method] = &[
             Field::new("his_id", Text, OPT, "HIS 挂号 ID（与 register_id 二选一）"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.6 HIS 推送检验/检查报告通知
     Method {
@@ -1177,6 +1188,8 @@ pub static METHODS: &[Method] = &[
             Field::new("report_address", Text, REQ, "取报告地点"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.7 HIS 推送发票打印通知
     Method {
@@ -1197,6 +1210,8 @@ pub static METHODS: &[Method] = &[
             Field::new("lable", Text, OPT, "发票标签"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.8 新增诊间支付提醒接口
     Method {
@@ -1216,6 +1231,8 @@ pub static METHODS: &[Method] = &[
             Field::new("patientCard", Text, REQ, "就诊卡号"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        ..PLAIN
     },
     // 16.9 推送停诊信息
     Method {
@@ -1235,68 +1252,129 @@ pub static METHODS: &[Method] = &[
             Field::new("doctorCode", Text, OPT, "医生代码"),
         ]),
         response: Shape::EMPTY,
+        push: true,
+        wire: Wire::Json,
+        ..PLAIN
     },
 ];
 
-/// How each payment notification is booked exactly once: the request
-/// fields that must match on every retry of one tradeNo, and where the
-/// payment lands in reconciliation (13.1/13.2 transactionType) and in the
-/// status query (15.2 dataSrc, §18.1).
-pub const PAYMENTS: &[PaymentRule] = &[
-    PaymentRule {
-        method: "subscriptionPay",
-        amount: "clinicFee",
-        patient: &["patientCard", "idCard"],
-        order: Some("subscriptionId"),
-        transaction_type: "1",
-        data_src: "subscription",
-    },
-    PaymentRule {
-        method: "payRegister",
-        amount: "clinicFee",
-        patient: &["patientCard", "idCard"],
-        order: Some("registerId"),
-        transaction_type: "1",
-        data_src: "register",
-    },
-    PaymentRule {
-        method: "outpatientPay",
-        amount: "orderFee",
-        patient: &["patientCard"],
-        order: Some("prescriptionNo"),
-        transaction_type: "2",
-        data_src: "hisSrc",
-    },
-    PaymentRule {
-        method: "prePayExpense",
-        amount: "prepayaAmt",
-        patient: &["patientCard"],
-        order: None,
-        transaction_type: "3",
-        data_src: "prepaySrc",
-    },
-    PaymentRule {
-        method: "rechargeECard",
-        amount: "amount",
-        patient: &["patientCard"],
-        order: None,
-        transaction_type: "4",
-        data_src: "eCardPay",
-    },
-];
+/// 13.2 交易明细对账接口
+pub const GET_CHEC_LEDGER_DETAIL: Method = Method {
+    section: "13.2",
+    name: "GetChecLedgerDetail",
+    data_type: None,
+    title: "交易明细对账接口",
+    direction: Direction::Inbound,
+    kind: Kind::Reconciliation,
+    request: flat(&[
+        Field::new("checkDate", Date, REQ, "对账日期（按 payedTime）").example("2015-12-30"),
+        Field::new("transactionType", Text, OPT, "交易类型（1 挂号…5 停车）").example("1"),
+    ]),
+    response: with_list(
+        &[],
+        &content(&[
+            Field::new("transactionType", Text, REQ, "交易类型（1 挂号…5 停车）"),
+            Field::new("hisPayId", Text, OPT, "HIS 支付唯一号"),
+            Field::new("tradeNo", Text, REQ, "商户交易订单号"),
+            Field::new(
+                "hisRefundId",
+                Text,
+                OPT,
+                "HIS 退款单号（refundApply 的 hisId）",
+            ),
+            Field::new("channel", Text, REQ, "0 收款，1 退款"),
+            Field::new("amount", Money, REQ, "订单金额"),
+        ]),
+    ),
+    ledger: Some(LedgerAnswer::Details),
+    ..PLAIN
+};
 
-/// Cancellations that may refund a booked payment: a success that carries
-/// `hisRefundId` refunds the payment of `payment` whose order field held
-/// the same value as this request's `order` field.
-pub const REFUNDS: &[RefundRule] = &[
-    RefundRule {
-        method: "cancelSubscription",
-        order: "subscriptionId",
-        payment: "subscriptionPay",
-    },
-    RefundRule {
-        method: "cancelRegister",
-        order: "registerId",
-        payment: "payRegister",
-    },
-];
+/// 13.3 交易对账接口
+pub const CHECK_ACCOUNT: Method = Method {
+    section: "13.3",
+    name: "checkAccount",
+    data_type: None,
+    title: "交易对账接口",
+    direction: Direction::Outbound,
+    kind: Kind::Outbound,
+    request: flat(&[
+        Field::new("checkDate", Date, REQ, "对账日期"),
+        Field::new("hospitalId", Text, REQ, "医院 Id（睿博提供）"),
+    ]),
+    response: with_list(
+        &[
+            Field::new("totalCash", Money, REQ, "交易总金额"),
+            Field::new("totalCount", Int, REQ, "交易总笔数"),
+        ],
+        &List {
+            section: "detail",
+            wrapper: Some("detail"),
+            item: "data",
+            fields: &[
+                Field::new("transactionType", Text, REQ, "交易类型（1 挂号…5 停车）"),
+                Field::new("cash", Money, REQ, "金额"),
+                Field::new("tradeNo", Text, REQ, "睿博商户订单号"),
+                Field::new("orderType", Text, REQ, "1 收款，2 退款"),
+                Field::new("orderTime", DateTime, OPT, "记账时间（即 payedTime）"),
+                Field::new("orderPayWay", Text, OPT, "废弃不用"),
+                Field::new("payType", Text, REQ, "支付类型"),
+            ],
+            child: None,
+            key: None,
+        },
+    ),
+    ..PLAIN
+};
+
+/// 14.1 退款申请接口
+pub const REFUND_APPLY: Method = Method {
+    section: "14.1",
+    name: "refundApply",
+    data_type: None,
+    title: "退款申请接口",
+    direction: Direction::Outbound,
+    kind: Kind::Outbound,
+    request: flat(&[
+        Field::new("tradeNo", Text, REQ, "商户交易订单号"),
+        Field::new("refundAmount", Money, REQ, "交易金额"),
+        Field::new("hisId", Text, REQ, "HIS 退款主键"),
+        Field::new("realName", Text, REQ, "就诊人姓名（不参与签名）"),
+        Field::new("sign", Text, REQ, "签名（§17）"),
+        Field::new("patientCard", Text, REQ, "就诊卡号"),
+        Field::new("hospitalId", Text, REQ, "医院 id（睿博提供）"),
+        Field::new("is_reverse", Text, OPT, "空或 0 退款，1 冲正"),
+        Field::new("cashier_id", Text, OPT, "操作员或操作员 ID"),
+    ]),
+    response: Shape::EMPTY,
+    sign: Some(SignRule::Sign {
+        skip: &["realName"],
+    }),
+    ..PLAIN
+};
+
+/// 15.1 退款状态查询
+pub const QUERY_REFUND_STATUS: Method = Method {
+    section: "15.1",
+    name: "queryRefundStatus",
+    data_type: None,
+    title: "退款状态查询",
+    direction: Direction::Outbound,
+    kind: Kind::Outbound,
+    request: flat(&[
+        Field::new("hisId", Text, REQ, "HIS 退款单号"),
+        Field::new("hospitalId", Text, REQ, "医院 ID（睿博提供）"),
+    ]),
+    response: flat(&[
+        Field::new("refundNo", Text, REQ, "退款流水号"),
+        Field::new("tradeNo", Text, REQ, "订单号"),
+        Field::new("refundAmount", Money, REQ, "退款金额"),
+        Field::new(
+            "refundStatus",
+            Text,
+            REQ,
+            "1 申请成功，2 成功，3 失败，4 处理中",
+        ),
+    ]),
+    ..PLAIN
+};

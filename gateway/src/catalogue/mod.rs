@@ -1,14 +1,87 @@
 //! The spec as data: every method of the Ruibo HIS interface (v2.6.1) with
-//! its request and response fields.
+//! its request and response fields, and what the gateway does with it
+//! beyond reading or writing: exactly-once payment rules, refunds recorded
+//! by cancellations, answers from the gateway's ledger, event pushes, §17
+//! signatures, the wire format of requests to the platform.
 //!
 //! This module owns the one list of methods and fields. The router, request
 //! validation, response shaping, `hisgw check` and the tests all read it;
-//! nothing else in the code base may list methods or fields by hand.
-//! It must never depend on any other module of the gateway: it is plain data.
+//! nothing else in the code base may list methods or fields by hand, and
+//! code that needs one method or field names it by a constant from here
+//! (`REFUND_APPLY`, `field::TRADE_NO`) — a test fails on a method name
+//! written anywhere else. It must never depend on any other module of the
+//! gateway: it is plain data.
 
 mod methods;
 
-pub use methods::{METHODS, PAYMENTS, REFUNDS};
+pub use methods::{
+    CHECK_ACCOUNT, GET_CHEC_LEDGER_DETAIL, METHODS, QUERY_REFUND_STATUS, REFUND_APPLY,
+};
+
+/// The wire names of the fields the gateway's own code reads or writes.
+pub mod field {
+    /// The platform's order number of a payment (and of its refund).
+    pub const TRADE_NO: &str = "tradeNo";
+    pub const PAY_TYPE: &str = "payType";
+    pub const PAYED_TIME: &str = "payedTime";
+    /// The §17 signature.
+    pub const SIGN: &str = "sign";
+    /// In payment answers: whether the platform should refund (0 no, 1 yes).
+    pub const IS_REFUND: &str = "isRefund";
+    pub const INVOICE_NO: &str = "invoiceNo";
+    pub const SERIAL_NO: &str = "serialNo";
+    pub const REGISTER_ID: &str = "registerId";
+    pub const HIS_ORDER_NUMBER: &str = "hisOrderNumber";
+    /// In cancellation answers: the HIS's refund of a paid booking.
+    pub const HIS_REFUND_ID: &str = "hisRefundId";
+    /// The hospital's id at the platform, in two spellings.
+    pub const HOSPITAL_ID: &str = "hospitalId";
+    pub const HOSPITAL_ID_SNAKE: &str = "hospital_id";
+    pub const HOSPITAL_AREA_ID: &str = "hospital_area_id";
+    pub const CHECK_DATE: &str = "checkDate";
+    pub const HIS_ID: &str = "hisId";
+    pub const REFUND_AMOUNT: &str = "refundAmount";
+    pub const PATIENT_CARD: &str = "patientCard";
+    pub const REAL_NAME: &str = "realName";
+    pub const IS_REVERSE: &str = "is_reverse";
+    pub const CASHIER_ID: &str = "cashier_id";
+    /// 13.2 `channel`: 0 a payment, 1 a refund.
+    pub const CHANNEL: &str = "channel";
+    pub const AMOUNT: &str = "amount";
+    pub const TRANSACTION_TYPE: &str = "transactionType";
+    /// 13.3 detail rows.
+    pub const CASH: &str = "cash";
+    pub const ORDER_TYPE: &str = "orderType";
+
+    /// Every constant above, for the test that each names a field.
+    pub const ALL: &[&str] = &[
+        TRADE_NO,
+        PAY_TYPE,
+        PAYED_TIME,
+        SIGN,
+        IS_REFUND,
+        INVOICE_NO,
+        SERIAL_NO,
+        REGISTER_ID,
+        HIS_ORDER_NUMBER,
+        HIS_REFUND_ID,
+        HOSPITAL_ID,
+        HOSPITAL_ID_SNAKE,
+        HOSPITAL_AREA_ID,
+        CHECK_DATE,
+        HIS_ID,
+        REFUND_AMOUNT,
+        PATIENT_CARD,
+        REAL_NAME,
+        IS_REVERSE,
+        CASHIER_ID,
+        CHANNEL,
+        AMOUNT,
+        TRANSACTION_TYPE,
+        CASH,
+        ORDER_TYPE,
+    ];
+}
 
 /// Who provides the method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +246,20 @@ pub struct Method {
     pub kind: Kind,
     pub request: Shape,
     pub response: Shape,
+    /// A payment notification: how it is booked exactly once.
+    pub payment: Option<&'static PaymentRule>,
+    /// A cancellation that may refund a booked payment.
+    pub refund: Option<&'static RefundRule>,
+    /// Answered from the gateway's payment ledger when the hospital maps
+    /// payments but not this method.
+    pub ledger: Option<LedgerAnswer>,
+    /// An event the HIS pushes to the platform from an event source
+    /// (`push/{dataType}.sql`).
+    pub push: bool,
+    /// Carries a §17 signature.
+    pub sign: Option<SignRule>,
+    /// How a request to the platform is written.
+    pub wire: Wire,
 }
 
 impl Method {
@@ -190,10 +277,9 @@ impl Method {
     }
 }
 
-/// How one payment notification is booked exactly once (see `PAYMENTS`).
+/// How one payment notification is booked exactly once.
 #[derive(Debug, Clone, Copy)]
 pub struct PaymentRule {
-    pub method: &'static str,
     /// The request field holding the amount paid.
     pub amount: &'static str,
     /// The request fields naming the patient; a retry must repeat them.
@@ -206,25 +292,56 @@ pub struct PaymentRule {
     pub data_src: &'static str,
 }
 
-/// A cancellation that may refund a booked payment (see `REFUNDS`).
+/// A cancellation that may refund a booked payment: a success that carries
+/// `hisRefundId` refunds the payment of `payment` whose order field held
+/// the same value as this request's `order` field.
 #[derive(Debug, Clone, Copy)]
 pub struct RefundRule {
-    pub method: &'static str,
     /// The request field naming the cancelled order.
     pub order: &'static str,
     /// The payment method whose `order` field held the same value.
     pub payment: &'static str,
 }
 
+/// The answers the gateway's payment ledger can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerAnswer {
+    /// 13.1: the day's totals.
+    Totals,
+    /// 13.2: the day's payments and refunds.
+    Details,
+    /// 15.2: one order's booking.
+    OrderStatus,
+}
+
+/// Where a §17 signature is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignRule {
+    /// The platform signs the request; the gateway verifies it with the
+    /// hospital's key before booking anything.
+    Verify,
+    /// The gateway signs its request to the platform, leaving out `skip`.
+    Sign { skip: &'static [&'static str] },
+}
+
+/// How a request to the platform is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// `<request>` XML (pushes: `dataType` and `<data>`).
+    Xml,
+    /// One JSON object of the fields (16.9 pushStopSchedule).
+    Json,
+}
+
 impl Method {
     /// The payment rule of a payment notification.
     pub fn payment(&self) -> Option<&'static PaymentRule> {
-        PAYMENTS.iter().find(|p| p.method == self.name)
+        self.payment
     }
 
     /// The refund rule of a cancellation that may refund.
     pub fn refund(&self) -> Option<&'static RefundRule> {
-        REFUNDS.iter().find(|r| r.method == self.name)
+        self.refund
     }
 }
 
@@ -244,6 +361,16 @@ pub fn outbound() -> impl Iterator<Item = &'static Method> {
 /// are not consistent about it).
 pub fn find_inbound(name: &str) -> Option<&'static Method> {
     inbound().find(|m| m.name.eq_ignore_ascii_case(name))
+}
+
+/// The outbound method of a key (a method name, or a push's dataType).
+pub fn find_outbound(key: &str) -> Option<&'static Method> {
+    outbound().find(|m| m.key() == key)
+}
+
+/// The methods the gateway answers from its ledger unless mapped.
+pub fn ledger_answered() -> impl Iterator<Item = &'static Method> {
+    inbound().filter(|m| m.ledger.is_some())
 }
 
 #[cfg(test)]
@@ -318,26 +445,129 @@ mod tests {
 
     #[test]
     fn every_payment_method_has_one_rule_naming_its_own_fields() {
+        for m in METHODS {
+            assert_eq!(m.kind == Kind::Payment, m.payment.is_some(), "{}", m.name);
+        }
         for m in inbound().filter(|m| m.kind == Kind::Payment) {
-            let rule = m
-                .payment()
-                .unwrap_or_else(|| panic!("{} has no rule", m.name));
+            let rule = m.payment().unwrap();
             let money = m.request_field(rule.amount).expect("amount field");
             assert_eq!(money.ty, FieldType::Money, "{}", m.name);
-            assert!(m.request_field("tradeNo").is_some_and(|f| f.required));
-            assert!(m.request_field("payedTime").is_some_and(|f| f.required));
+            assert!(m.request_field(field::TRADE_NO).is_some_and(|f| f.required));
+            assert!(m
+                .request_field(field::PAYED_TIME)
+                .is_some_and(|f| f.required));
             for f in rule.patient.iter().chain(rule.order.iter()) {
                 assert!(m.request_field(f).is_some(), "{}.{f}", m.name);
             }
-            assert!(m.response.fields.iter().any(|f| f.name == "isRefund"));
+            assert!(m.response.fields.iter().any(|f| f.name == field::IS_REFUND));
         }
-        assert_eq!(PAYMENTS.len(), 5);
-        for r in REFUNDS {
-            let m = find_inbound(r.method).unwrap();
+        assert_eq!(inbound().filter(|m| m.payment.is_some()).count(), 5);
+        let refunds: Vec<_> = inbound().filter(|m| m.refund.is_some()).collect();
+        assert_eq!(refunds.len(), 2);
+        for m in refunds {
+            let r = m.refund().unwrap();
             assert!(m.request_field(r.order).is_some());
-            assert!(m.response.fields.iter().any(|f| f.name == "hisRefundId"));
-            assert!(find_inbound(r.payment).and_then(Method::payment).is_some());
+            assert!(m
+                .response
+                .fields
+                .iter()
+                .any(|f| f.name == field::HIS_REFUND_ID));
+            let paid = find_inbound(r.payment).and_then(Method::payment);
+            assert!(paid.is_some_and(|p| p.order == Some(r.order)), "{}", m.name);
         }
+    }
+
+    #[test]
+    fn behaviour_is_where_the_spec_puts_it() {
+        // Signed: the e-card top-up the platform signs, the refund request
+        // the gateway signs; both carry the sign field.
+        for m in METHODS.iter().filter(|m| m.sign.is_some()) {
+            assert!(m.request_field(field::SIGN).is_some(), "{}", m.name);
+        }
+        assert_eq!(METHODS.iter().filter(|m| m.sign.is_some()).count(), 2);
+        assert_eq!(
+            REFUND_APPLY.sign,
+            Some(SignRule::Sign {
+                skip: &["realName"]
+            })
+        );
+        // Pushed: every pushHisData dataType and 16.9; only outbound.
+        for m in METHODS.iter().filter(|m| m.push) {
+            assert_eq!(m.direction, Direction::Outbound, "{}", m.name);
+        }
+        assert_eq!(METHODS.iter().filter(|m| m.push).count(), 10);
+        let calls: Vec<_> = METHODS
+            .iter()
+            .filter(|m| m.direction == Direction::Outbound && !m.push)
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(
+            calls,
+            [CHECK_ACCOUNT.name, REFUND_APPLY.name, QUERY_REFUND_STATUS.name]
+        );
+        assert_eq!(METHODS.iter().filter(|m| m.wire == Wire::Json).count(), 1);
+        // The ledger answers 13.1, 13.2 and 15.2.
+        let ledger: Vec<_> = ledger_answered().map(|m| m.section).collect();
+        assert_eq!(ledger, ["13.1", "13.2", "15.2"]);
+        // The named methods are the catalogue's own entries.
+        for named in [&CHECK_ACCOUNT, &REFUND_APPLY, &QUERY_REFUND_STATUS] {
+            assert!(find_outbound(named.key()).is_some_and(|m| m.section == named.section));
+        }
+        assert!(find_inbound(GET_CHEC_LEDGER_DETAIL.name)
+            .is_some_and(|m| m.section == GET_CHEC_LEDGER_DETAIL.section));
+    }
+
+    #[test]
+    fn every_field_constant_names_a_field_of_the_spec() {
+        for name in field::ALL {
+            let found = METHODS.iter().any(|m| {
+                m.request.all_fields().any(|f| f.name == *name)
+                    || m.response.all_fields().any(|f| f.name == *name)
+            });
+            assert!(found, "field::{name} is no field of the catalogue");
+        }
+    }
+
+    /// Code refers to methods by the catalogue's constants and flags, never
+    /// by writing their names: a name written elsewhere is a second list.
+    #[test]
+    fn method_names_are_written_only_in_the_catalogue() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let names: Vec<&str> = METHODS.iter().map(|m| m.name).collect();
+        let mut found = Vec::new();
+        let mut files = vec![src.clone()];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                if path.ends_with("catalogue") {
+                    continue;
+                }
+                for entry in std::fs::read_dir(&path).unwrap() {
+                    files.push(entry.unwrap().path());
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("tests.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Unit tests at the end of a file may name the methods they test.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                if line.trim_start().starts_with("//") {
+                    continue;
+                }
+                for literal in line.split('"').skip(1).step_by(2) {
+                    if names.contains(&literal) {
+                        found.push(format!("{}:{}: {literal:?}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "method names written outside the catalogue (use its constants):\n{}",
+            found.join("\n")
+        );
     }
 
     #[test]

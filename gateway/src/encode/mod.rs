@@ -11,7 +11,42 @@ mod soap;
 pub use json::encode_json;
 pub use soap::{encode_fault, encode_soap, encode_soap_call};
 
+use serde::Deserialize;
+
 use crate::shape::{Body, ListOut, Reply};
+
+/// The character encoding of a hospital's XML and SOAP answers
+/// (`[options] response_encoding`): UTF-8, or GBK/GB18030 for platform
+/// clients of legacy systems that expect it. JSON is always UTF-8.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum ResponseEncoding {
+    #[default]
+    #[serde(rename = "utf-8", alias = "UTF-8", alias = "utf8")]
+    Utf8,
+    #[serde(rename = "gbk", alias = "GBK")]
+    Gbk,
+    #[serde(rename = "gb18030", alias = "GB18030")]
+    Gb18030,
+}
+
+impl ResponseEncoding {
+    /// The name written in prologs and Content-Type.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResponseEncoding::Utf8 => "UTF-8",
+            ResponseEncoding::Gbk => "GBK",
+            ResponseEncoding::Gb18030 => "GB18030",
+        }
+    }
+
+    pub fn encoding(self) -> &'static encoding_rs::Encoding {
+        match self {
+            ResponseEncoding::Utf8 => encoding_rs::UTF_8,
+            ResponseEncoding::Gbk => encoding_rs::GBK,
+            ResponseEncoding::Gb18030 => encoding_rs::GB18030,
+        }
+    }
+}
 
 /// `<response><result>…</result><message>…</message>…</response>`, UTF-8, no prolog
 /// (as the spec's examples).

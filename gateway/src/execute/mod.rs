@@ -1,22 +1,33 @@
-//! Execute: runs a planned batch of SQL statements against a hospital's HIS
-//! database through a pool of connections, and hands back plain result sets.
+//! Execute: runs planned SQL statements against a hospital's HIS database
+//! through a pool of connections, and hands back plain result sets.
 //!
 //! This module owns the database interface (`Database`), the values that
-//! cross it (`Param` in, `Value` out) and the backends (SQLite now; SQL
-//! Server drops in beside it). It must never know about the interface spec,
-//! XML or HTTP: it runs SQL text with bound parameters and nothing else.
-//! Request values reach SQL only as bound parameters.
+//! cross it (`Param` in, `Value` out), the `[database]` settings and how a
+//! database is opened from them (`open`), the one sequence every
+//! transaction follows (`session`), and the backends (SQLite and SQL
+//! Server) that carry that sequence out. It must never know about the
+//! interface spec, XML or HTTP: it runs SQL text with bound parameters and
+//! nothing else. Request values reach SQL only as bound parameters.
 
+pub mod config;
 mod decimal_functions;
 pub mod mssql;
+mod open;
+mod session;
 pub mod sqlite;
 
+#[cfg(test)]
+mod conformance;
+
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
+
+pub use config::{DatabaseConfig, Encrypt, MssqlConfig, SqliteConfig};
+pub use open::{create_database, open, StartScripts};
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +48,29 @@ pub enum Value {
     Date(NaiveDate),
     DateTime(NaiveDateTime),
     Bytes(Vec<u8>),
+}
+
+impl Value {
+    /// The value as text, as the gateway's own tables store it (empty for
+    /// NULL and bytes; times to the millisecond).
+    pub fn text(&self) -> String {
+        match self {
+            Value::Null | Value::Bytes(_) => String::new(),
+            Value::Text(t) => t.clone(),
+            Value::Int(n) => n.to_string(),
+            Value::Decimal(d) => d.to_string(),
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+        }
+    }
+
+    /// The value as a whole number (0 when it is not one).
+    pub fn int(&self) -> i64 {
+        match self {
+            Value::Int(n) => *n,
+            other => other.text().parse().unwrap_or_default(),
+        }
+    }
 }
 
 /// How a backend writes the placeholder for the n-th (1-based) distinct parameter.
@@ -63,6 +97,9 @@ impl Dialect {
             Dialect::Mssql => "mssql",
         }
     }
+
+    /// Every dialect, for telling an override file of another database.
+    pub const ALL: [Dialect; 2] = [Dialect::Sqlite, Dialect::Mssql];
 }
 
 /// One statement ready to run: SQL in the backend's dialect and the values
@@ -141,9 +178,6 @@ pub enum ExecError {
     Script { script: String, message: String },
 }
 
-/// Decides, from a write's result sets, whether its transaction commits.
-pub type CommitDecision = Box<dyn FnOnce(&[Vec<ResultSet>]) -> bool + Send>;
-
 /// How a write transaction ends, decided from the result sets of its work.
 #[derive(Debug)]
 pub enum Settle {
@@ -156,31 +190,51 @@ pub enum Settle {
     Abort,
 }
 
-/// Decides how a write transaction ends from its work's result sets.
-pub type SettleDecision = Box<dyn FnOnce(&[Vec<ResultSet>]) -> Settle + Send>;
-
-/// One write transaction: `claim` statements first (a unique-key violation
-/// there means another transaction holds or has committed the same key),
-/// then a savepoint, then `work`, then whatever `settle` decides.
-pub struct WriteTx {
-    pub claim: Vec<Statement>,
-    pub work: Vec<Statement>,
-    pub settle: SettleDecision,
+/// What the caller decides inside the transaction: how it ends, and the
+/// answer the caller takes away — made once, from the same result sets.
+#[derive(Debug)]
+pub struct Decision<R> {
+    pub settle: Settle,
+    pub answer: R,
 }
 
-/// How a write transaction ended.
+/// Decides, inside the transaction, from its work's result sets.
+pub type Decide<R> = Box<dyn FnOnce(Vec<Vec<ResultSet>>) -> Decision<R> + Send>;
+
+/// One write transaction: the claim (if any) first, then a savepoint, then
+/// `work`, then whatever `decide` settles.
+///
+/// `T` is what the caller gets back when the claim is held by another
+/// transaction. A write without a claim has `T = Infallible`: its outcome
+/// cannot be "taken", and the type says so.
+pub struct WriteTx<R, T = Infallible> {
+    /// A statement that inserts a unique key, and what to report when a
+    /// unique-key violation shows another transaction (of this or another
+    /// gateway process) holds or has committed that key.
+    pub claim: Option<(Statement, T)>,
+    pub work: Vec<Statement>,
+    pub decide: Decide<R>,
+}
+
+impl<R> WriteTx<R> {
+    /// A write without a claim.
+    pub fn new(
+        work: Vec<Statement>,
+        decide: impl FnOnce(Vec<Vec<ResultSet>>) -> Decision<R> + Send + 'static,
+    ) -> WriteTx<R> {
+        WriteTx {
+            claim: None,
+            work,
+            decide: Box::new(decide),
+        }
+    }
+}
+
+/// A write transaction that ran: the decision's answer and how it ended.
 #[derive(Debug)]
-pub enum WriteOutcome {
-    /// The claim hit a unique key: another transaction (of this or another
-    /// gateway process) has it. Nothing past the claim ran and all of it was
-    /// rolled back. The database made the claim wait for that other
-    /// transaction to end, so the key's owner has committed by now.
-    ClaimTaken,
-    /// The work ran; its result sets and how the transaction ended.
-    Ran {
-        sets: Vec<Vec<ResultSet>>,
-        ending: Ending,
-    },
+pub struct Written<R> {
+    pub answer: R,
+    pub ending: Ending,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,55 +255,90 @@ pub struct PoolStats {
     pub waiting: u64,
 }
 
-/// A pooled connection to one hospital's HIS database.
-#[async_trait]
-pub trait Database: Send + Sync {
+/// A pooled connection to one hospital's HIS database. Every backend runs
+/// the same transaction sequence (`session`): a caller waits at most the
+/// checkout timeout for a connection (`Busy`), each statement at most the
+/// query timeout (`Timeout`), and any error rolls back all of its
+/// transaction.
+pub enum Database {
+    Sqlite(sqlite::SqliteDatabase),
+    Mssql(mssql::MssqlDatabase),
+}
+
+impl Database {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Database::Sqlite(_) => Dialect::Sqlite,
+            Database::Mssql(_) => Dialect::Mssql,
+        }
+    }
+
     /// The pool's state now.
-    fn pool_stats(&self) -> PoolStats;
+    pub fn pool_stats(&self) -> PoolStats {
+        match self {
+            Database::Sqlite(db) => db.pool_stats(),
+            Database::Mssql(db) => db.pool_stats(),
+        }
+    }
 
     /// Runs read statements in order on one connection and returns, per
     /// statement, the result sets it produced (a batch or a stored procedure
-    /// may produce several; a plain SELECT one).
-    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError>;
-
-    /// Runs a write transaction on one connection: claim, savepoint, work,
-    /// then the ending `settle` decides. Any error rolls all of it back.
-    /// Never retried: after a lost connection or a timeout the server rolls
-    /// the transaction back.
-    async fn write(&self, tx: WriteTx) -> Result<WriteOutcome, ExecError>;
-
-    /// Runs write statements in order in ONE transaction on one connection.
-    /// The transaction commits only if `commit` approves the result sets;
-    /// otherwise, and on any error, all of it is rolled back. Returns the
-    /// result sets and whether they were committed.
-    async fn transact(
+    /// may produce several; a plain SELECT one). Several statements read one
+    /// state of the database where the backend allows it (see `session`).
+    pub async fn query(
         &self,
         statements: Vec<Statement>,
-        commit: CommitDecision,
-    ) -> Result<(Vec<Vec<ResultSet>>, bool), ExecError> {
-        let tx = WriteTx {
-            claim: Vec::new(),
-            work: statements,
-            settle: Box::new(move |sets| {
-                if commit(sets) {
-                    Settle::Commit(Vec::new())
-                } else {
-                    Settle::Abort
-                }
-            }),
-        };
-        match self.write(tx).await? {
-            WriteOutcome::Ran { sets, ending } => Ok((sets, ending == Ending::Committed)),
-            // Without claim statements there is nothing to be taken.
-            WriteOutcome::ClaimTaken => Ok((Vec::new(), false)),
+    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        match self {
+            Database::Sqlite(db) => db.query(statements).await,
+            Database::Mssql(db) => db.query(statements).await,
         }
+    }
+
+    /// Runs a write transaction on one connection: claim, savepoint, work,
+    /// then the ending `decide` chooses. Any error rolls all of it back.
+    /// Never retried: after a lost connection or a timeout the server rolls
+    /// the transaction back.
+    pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>
+    where
+        R: Send + 'static,
+        T: Send + 'static,
+    {
+        match self {
+            Database::Sqlite(db) => db.write(tx).await,
+            Database::Mssql(db) => db.write(tx).await,
+        }
+    }
+
+    /// Runs statements in one transaction that commits (the gateway's own
+    /// bookkeeping: outbox rows, watermarks) and returns their result sets.
+    pub async fn execute(
+        &self,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        let tx = WriteTx::new(statements, |sets| Decision {
+            settle: Settle::Commit(Vec::new()),
+            answer: sets,
+        });
+        let Ok(written) = self.write(tx).await?;
+        Ok(written.answer)
     }
 
     /// Runs a script of the database's own dialect (schema, seed, migrations):
     /// SQLite as one batch, SQL Server split into batches on `GO` lines.
-    async fn run_script(&self, script: String) -> Result<(), ExecError>;
+    pub async fn run_script(&self, script: String) -> Result<(), ExecError> {
+        match self {
+            Database::Sqlite(db) => db.run_script(script).await,
+            Database::Mssql(db) => db.run_script(script).await,
+        }
+    }
 
     /// Compiles a statement with `params` placeholders without running it and
     /// reports its first result set's columns (used by `hisgw check`).
-    async fn describe(&self, sql: Arc<str>, params: usize) -> Result<Description, ExecError>;
+    pub async fn describe(&self, sql: Arc<str>, params: usize) -> Result<Description, ExecError> {
+        match self {
+            Database::Sqlite(db) => db.describe(sql).await,
+            Database::Mssql(db) => db.describe(sql, params).await,
+        }
+    }
 }

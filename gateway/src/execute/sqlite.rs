@@ -1,24 +1,29 @@
 //! The embedded SQLite backend: the demo HIS and offline mapping work.
 //!
 //! A fixed set of worker threads each owns one connection; calls queue on a
-//! bounded channel and wait at most the checkout timeout for a worker.
-//! rusqlite is synchronous, so the threads keep blocking work off the async
-//! runtime without a thread hop per statement.
+//! bounded channel and wait at most the checkout timeout for a worker to
+//! take them up. rusqlite is synchronous, so the threads keep blocking work
+//! off the async runtime, and a whole transaction runs on its worker
+//! without a thread hop per statement: the `session` sequence is driven
+//! there, every step completing at once. A statement running past the query
+//! timeout is interrupted.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
+use futures_util::FutureExt;
 use rusqlite::config::DbConfig;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
+use super::session::{self, Failure, Session};
 use super::{
-    decimal_functions, Database, Description, Ending, ExecError, Param, PoolStats, ResultSet,
-    Settle, Statement, Value, WriteOutcome, WriteTx,
+    decimal_functions, Description, ExecError, Param, PoolStats, ResultSet, Statement, Value,
+    WriteTx, Written,
 };
 
 /// How to open one SQLite HIS database.
@@ -32,13 +37,25 @@ pub struct SqliteOptions {
     pub start_scripts: Vec<PathBuf>,
     /// How long a call waits for a free connection.
     pub checkout_timeout: Duration,
+    /// How long one statement may run before it is interrupted.
+    pub query_timeout: Duration,
 }
 
-type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+/// A worker thread's connection and the deadline of what it runs now.
+pub(crate) struct Worker {
+    conn: Connection,
+    deadline: Arc<Deadline>,
+    query_timeout: Duration,
+}
+
+type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 
 /// How long a statement waits for another connection's (or process's)
 /// write lock before failing as busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many virtual-machine steps pass between two looks at the deadline.
+const STEPS_PER_CHECK: i32 = 1_000;
 
 pub struct SqliteDatabase {
     jobs: flume::Sender<Job>,
@@ -53,9 +70,14 @@ pub struct SqliteDatabase {
     busy: Arc<std::sync::atomic::AtomicUsize>,
 }
 
+/// A job's turn: taken up by a worker, or given up by its caller — never both.
+const WAITING: u8 = 0;
+const STARTED: u8 = 1;
+const GAVE_UP: u8 = 2;
+
 impl SqliteDatabase {
     /// Opens (creating and initialising if needed) the database and starts
-    /// the worker threads. Blocking: call at start-up.
+    /// the worker threads. Blocking: call from a blocking thread.
     pub fn open(options: &SqliteOptions) -> Result<Self, ExecError> {
         let path_text = options.path.display().to_string();
         let fresh = !options.path.exists();
@@ -86,10 +108,14 @@ impl SqliteDatabase {
                 Some(c) => c,
                 None => open_connection(&options.path)?,
             };
+            let worker = Worker::new(conn, options.query_timeout).map_err(|e| ExecError::Open {
+                path: path_text.clone(),
+                message: e.to_string(),
+            })?;
             let rx = rx.clone();
             thread::Builder::new()
                 .name(format!("sqlite-{n}"))
-                .spawn(move || worker(conn, rx))
+                .spawn(move || work(worker, rx))
                 .map_err(|e| ExecError::Open {
                     path: path_text.clone(),
                     message: e.to_string(),
@@ -104,121 +130,102 @@ impl SqliteDatabase {
         })
     }
 
+    /// Runs `job` on a worker. The caller waits at most the checkout timeout
+    /// for a worker to take it up; once taken up, the job runs to its end
+    /// (bounded by the query timeout) and the caller gets its result, so a
+    /// write is never reported busy after it ran.
     async fn run<T: Send + 'static>(
         &self,
-        job: impl FnOnce(&mut Connection) -> Result<T, ExecError> + Send + 'static,
+        job: impl FnOnce(&mut Worker) -> Result<T, ExecError> + Send + 'static,
     ) -> Result<T, ExecError> {
-        let (tx, rx) = oneshot::channel();
+        let (tx, mut rx) = oneshot::channel();
+        let turn = Arc::new(AtomicU8::new(WAITING));
         let busy = self.busy.clone();
-        let job: Job = Box::new(move |conn| {
-            // The caller gave up waiting: do not run work nobody will read.
-            if tx.is_closed() {
+        let job_turn = turn.clone();
+        let job: Job = Box::new(move |worker| {
+            let taken = job_turn
+                .compare_exchange(WAITING, STARTED, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok();
+            // The caller gave up waiting, or is gone: run nothing nobody reads.
+            if !taken || tx.is_closed() {
                 return;
             }
-            busy.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let result = job(conn);
-            busy.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            busy.fetch_add(1, Ordering::Relaxed);
+            let result = job(worker);
+            busy.fetch_sub(1, Ordering::Relaxed);
             let _ = tx.send(result);
         });
         let wait = self.checkout_timeout;
-        let queued = tokio::time::timeout(wait, self.jobs.send_async(job)).await;
-        match queued {
-            Err(_) => return Err(ExecError::Busy(wait)),
-            Ok(Err(_)) => return Err(ExecError::Unavailable("worker threads stopped".into())),
-            Ok(Ok(())) => {}
+        let queued_and_done = async {
+            self.jobs
+                .send_async(job)
+                .await
+                .map_err(|_| ExecError::Unavailable("worker threads stopped".into()))?;
+            (&mut rx)
+                .await
+                .map_err(|_| ExecError::Unavailable("worker thread stopped".into()))?
+        };
+        match tokio::time::timeout(wait, queued_and_done).await {
+            Ok(result) => result,
+            Err(_) => {
+                let gave_up = turn
+                    .compare_exchange(WAITING, GAVE_UP, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok();
+                if gave_up {
+                    return Err(ExecError::Busy(wait));
+                }
+                // A worker has it: its result is the answer, however long.
+                rx.await
+                    .map_err(|_| ExecError::Unavailable("worker thread stopped".into()))?
+            }
         }
-        rx.await
-            .map_err(|_| ExecError::Unavailable("worker thread stopped".into()))?
     }
-}
 
-#[async_trait]
-impl Database for SqliteDatabase {
-    fn pool_stats(&self) -> PoolStats {
+    pub fn pool_stats(&self) -> PoolStats {
         PoolStats {
             size: self.size as u64,
-            in_use: self.busy.load(std::sync::atomic::Ordering::Relaxed) as u64,
+            in_use: self.busy.load(Ordering::Relaxed) as u64,
             waiting: self.jobs.len() as u64,
         }
     }
 
-    async fn query(&self, statements: Vec<Statement>) -> Result<Vec<Vec<ResultSet>>, ExecError> {
-        self.run(move |conn| {
-            // One read transaction: every section sees the same snapshot.
-            let tx = conn.transaction().map_err(|e| sql_error(0, e))?;
-            let mut sets = Vec::with_capacity(statements.len());
-            for (i, statement) in statements.iter().enumerate() {
-                sets.push(run_statement(&tx, statement).map_err(|e| sql_error(i, e))?);
-            }
-            tx.commit().map_err(|e| sql_error(0, e))?;
-            Ok(sets)
+    pub async fn query(
+        &self,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        self.run(move |worker| {
+            let mut session = SqliteSession::new(worker);
+            at_once(session::read(&mut session, &statements))
         })
         .await
     }
 
-    async fn write(&self, write: WriteTx) -> Result<WriteOutcome, ExecError> {
+    pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>
+    where
+        R: Send + 'static,
+        T: Send + 'static,
+    {
         let turn = self.write_turn.clone();
-        self.run(move |conn| {
+        self.run(move |worker| {
             let _turn = turn.lock().unwrap_or_else(|e| e.into_inner());
-            // IMMEDIATE takes the write lock first: two writers never both
-            // read and then fail to upgrade (busy_timeout queues them), and a
-            // second claim of the same key starts only after the first ended.
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(|e| sql_error(0, e))?;
-            for (i, statement) in write.claim.iter().enumerate() {
-                match run_statement(&tx, statement) {
-                    Ok(_) => {}
-                    Err(e) if is_unique_violation(&e) => {
-                        tx.rollback().map_err(|e| sql_error(i, e))?;
-                        return Ok(WriteOutcome::ClaimTaken);
-                    }
-                    // An error drops `tx`, which rolls back.
-                    Err(e) => return Err(sql_error(i, e)),
-                }
-            }
-            tx.execute_batch("SAVEPOINT hisgw_work")
-                .map_err(|e| sql_error(0, e))?;
-            let mut sets = Vec::with_capacity(write.work.len());
-            for (i, statement) in write.work.iter().enumerate() {
-                sets.push(run_statement(&tx, statement).map_err(|e| sql_error(i, e))?);
-            }
-            let (record, ending) = match (write.settle)(&sets) {
-                Settle::Commit(record) => (record, Ending::Committed),
-                Settle::UndoWork(record) => {
-                    tx.execute_batch("ROLLBACK TO hisgw_work")
-                        .map_err(|e| sql_error(0, e))?;
-                    (record, Ending::WorkUndone)
-                }
-                Settle::Abort => {
-                    tx.rollback().map_err(|e| sql_error(0, e))?;
-                    return Ok(WriteOutcome::Ran {
-                        sets,
-                        ending: Ending::RolledBack,
-                    });
-                }
-            };
-            for (i, statement) in record.iter().enumerate() {
-                run_statement(&tx, statement).map_err(|e| sql_error(i, e))?;
-            }
-            tx.commit().map_err(|e| sql_error(0, e))?;
-            Ok(WriteOutcome::Ran { sets, ending })
+            let mut session = SqliteSession::new(worker);
+            at_once(session::write(&mut session, tx))
         })
         .await
     }
 
-    async fn run_script(&self, script: String) -> Result<(), ExecError> {
-        self.run(move |conn| {
-            let tx = conn.transaction().map_err(|e| sql_error(0, e))?;
+    pub async fn run_script(&self, script: String) -> Result<(), ExecError> {
+        self.run(move |worker| {
+            let tx = worker.conn.transaction().map_err(|e| sql_error(0, e))?;
             tx.execute_batch(&script).map_err(|e| sql_error(0, e))?;
             tx.commit().map_err(|e| sql_error(0, e))
         })
         .await
     }
 
-    async fn describe(&self, sql: Arc<str>, _params: usize) -> Result<Description, ExecError> {
-        self.run(move |conn| {
-            let stmt = conn.prepare(&sql).map_err(|e| sql_error(0, e))?;
+    pub async fn describe(&self, sql: Arc<str>) -> Result<Description, ExecError> {
+        self.run(move |worker| {
+            let stmt = worker.conn.prepare(&sql).map_err(|e| sql_error(0, e))?;
             Ok(Description {
                 columns: stmt.column_names().map(String::from).collect(),
                 parameter_types: Vec::new(),
@@ -226,11 +233,154 @@ impl Database for SqliteDatabase {
         })
         .await
     }
+
+    /// Runs `job` with the worker's connection (for tests that step in
+    /// between the statements of a transaction).
+    #[cfg(test)]
+    pub(crate) async fn with_worker<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Worker) -> Result<T, ExecError> + Send + 'static,
+    ) -> Result<T, ExecError> {
+        self.run(job).await
+    }
 }
 
-fn worker(mut conn: Connection, jobs: flume::Receiver<Job>) {
+/// Completes a driver whose every step is synchronous. SQLite's session
+/// never waits, so the sequence finishes in this one poll.
+pub(crate) fn at_once<V>(
+    driver: impl std::future::Future<Output = Result<V, Failure>>,
+) -> Result<V, ExecError> {
+    match driver.now_or_never() {
+        Some(result) => result.map_err(Failure::into_error),
+        None => Err(ExecError::Unavailable(
+            "a SQLite transaction step waited, which it never does".into(),
+        )),
+    }
+}
+
+impl Worker {
+    fn new(mut conn: Connection, query_timeout: Duration) -> rusqlite::Result<Worker> {
+        let deadline = Arc::new(Deadline::default());
+        let passed = deadline.clone();
+        conn.progress_handler(STEPS_PER_CHECK, Some(move || passed.passed()))?;
+        Ok(Worker {
+            conn,
+            deadline,
+            query_timeout,
+        })
+    }
+}
+
+/// When the statement running now must stop; none between statements.
+#[derive(Debug)]
+struct Deadline {
+    epoch: Instant,
+    /// Nanoseconds after `epoch`; 0: none.
+    at: AtomicU64,
+}
+
+impl Default for Deadline {
+    fn default() -> Self {
+        Deadline {
+            epoch: Instant::now(),
+            at: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Deadline {
+    fn set(&self, within: Duration) {
+        let at = self.epoch.elapsed() + within;
+        self.at.store(
+            u64::try_from(at.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    fn clear(&self) {
+        self.at.store(0, Ordering::Relaxed);
+    }
+
+    fn passed(&self) -> bool {
+        let at = self.at.load(Ordering::Relaxed);
+        at != 0 && self.epoch.elapsed().as_nanos() > u128::from(at)
+    }
+}
+
+/// A worker's connection as the transaction drivers use it. Every method
+/// completes without waiting.
+pub(crate) struct SqliteSession<'w> {
+    worker: &'w mut Worker,
+}
+
+impl<'w> SqliteSession<'w> {
+    pub(crate) fn new(worker: &'w mut Worker) -> Self {
+        SqliteSession { worker }
+    }
+
+    /// Runs SQL without parameters or results, within the query timeout.
+    fn batch(&mut self, sql: &str) -> Result<(), Failure> {
+        let timeout = self.worker.query_timeout;
+        self.worker.deadline.set(timeout);
+        let result = self.worker.conn.execute_batch(sql);
+        self.worker.deadline.clear();
+        result.map_err(|e| failure(0, timeout, e))
+    }
+}
+
+impl Session for SqliteSession<'_> {
+    async fn begin_read(&mut self, _statements: usize) -> Result<(), Failure> {
+        // A deferred transaction: in WAL mode its first read fixes the
+        // state every later statement sees, and writers go on meanwhile.
+        self.batch("BEGIN")
+    }
+
+    async fn begin_write(&mut self) -> Result<(), Failure> {
+        // IMMEDIATE takes the write lock first: two writers never both read
+        // and then fail to upgrade (busy_timeout queues them), and a second
+        // claim of the same key starts only after the first ended.
+        self.batch("BEGIN IMMEDIATE")
+    }
+
+    async fn run(
+        &mut self,
+        statement: &Statement,
+        index: usize,
+    ) -> Result<Vec<ResultSet>, Failure> {
+        let timeout = self.worker.query_timeout;
+        self.worker.deadline.set(timeout);
+        let result = run_statement(&self.worker.conn, statement);
+        self.worker.deadline.clear();
+        result.map_err(|e| failure(index, timeout, e))
+    }
+
+    async fn savepoint(&mut self) -> Result<(), Failure> {
+        self.batch("SAVEPOINT hisgw_work")
+    }
+
+    async fn undo_to_savepoint(&mut self) -> Result<(), Failure> {
+        self.batch("ROLLBACK TO hisgw_work")
+    }
+
+    async fn commit(&mut self) -> Result<(), Failure> {
+        self.batch("COMMIT")
+    }
+
+    async fn rollback(&mut self) -> Result<(), Failure> {
+        if self.worker.conn.is_autocommit() {
+            return Ok(());
+        }
+        // Never cut short: a rollback must finish.
+        self.worker
+            .conn
+            .execute_batch("ROLLBACK")
+            .map_err(|e| Failure::Lost(sql_error(0, e)))
+    }
+}
+
+fn work(mut worker: Worker, jobs: flume::Receiver<Job>) {
     while let Ok(job) = jobs.recv() {
-        job(&mut conn);
+        job(&mut worker);
     }
 }
 
@@ -260,20 +410,17 @@ fn open_connection(path: &Path) -> Result<Connection, ExecError> {
 fn run_scripts(conn: &mut Connection, scripts: &[PathBuf]) -> Result<(), ExecError> {
     for script in scripts {
         let name = script.display().to_string();
-        let text = std::fs::read_to_string(script).map_err(|e| ExecError::Script {
+        let script_error = |e: String| ExecError::Script {
             script: name.clone(),
-            message: e.to_string(),
-        })?;
-        let tx = conn.transaction().map_err(|e| ExecError::Script {
-            script: name.clone(),
-            message: e.to_string(),
-        })?;
+            message: e,
+        };
+        let text = std::fs::read_to_string(script).map_err(|e| script_error(e.to_string()))?;
+        let tx = conn
+            .transaction()
+            .map_err(|e| script_error(e.to_string()))?;
         tx.execute_batch(&text)
             .and_then(|_| tx.commit())
-            .map_err(|e| ExecError::Script {
-                script: name.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| script_error(e.to_string()))?;
     }
     Ok(())
 }
@@ -336,6 +483,17 @@ fn read_value(value: ValueRef<'_>) -> Value {
     }
 }
 
+/// A step's failure: a unique-key refusal, a timeout, busy, or a SQL error.
+fn failure(statement: usize, query_timeout: Duration, e: rusqlite::Error) -> Failure {
+    if is_unique_violation(&e) {
+        return Failure::Duplicate(sql_error(statement, e));
+    }
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) {
+        return Failure::Failed(ExecError::Timeout(query_timeout));
+    }
+    Failure::Failed(sql_error(statement, e))
+}
+
 fn sql_error(statement: usize, e: rusqlite::Error) -> ExecError {
     // Locked by another writer for longer than busy_timeout: transient.
     if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
@@ -359,21 +517,18 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 mod tests {
     use super::*;
 
-    fn open(dir: &Path) -> SqliteDatabase {
-        SqliteDatabase::open(&SqliteOptions {
-            path: dir.join("t.sqlite"),
+    #[tokio::test]
+    async fn a_section_may_be_a_batch_with_several_result_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDatabase::open(&SqliteOptions {
+            path: dir.path().join("t.sqlite"),
             pool_size: 2,
             init_scripts: vec![],
             start_scripts: vec![],
             checkout_timeout: Duration::from_secs(1),
+            query_timeout: Duration::from_secs(5),
         })
-        .unwrap()
-    }
-
-    #[tokio::test]
-    async fn a_section_may_be_a_batch_with_several_result_sets() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = open(dir.path());
+        .unwrap();
         let sets = db
             .query(vec![Statement::new(
                 "CREATE TEMP TABLE IF NOT EXISTS t(x TEXT); INSERT INTO t VALUES (?2); SELECT x FROM t; SELECT ?1 AS y, dec_add(?2, '0.5') AS z",
@@ -392,47 +547,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_write_commits_only_when_approved_and_never_after_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = open(dir.path());
-        db.run_script("CREATE TABLE slot(id TEXT PRIMARY KEY, remain INTEGER NOT NULL CHECK (remain >= 0)); INSERT INTO slot VALUES ('s1', 1);".into())
-            .await
-            .unwrap();
-        let take = || {
-            vec![Statement::new(
-                "UPDATE slot SET remain = remain - 1 WHERE id = ?1 AND remain > 0; SELECT changes() AS taken",
-                vec![Param::Text("s1".into())],
-            )]
-        };
-        let remain = || async {
-            db.query(vec![Statement::new("SELECT remain FROM slot", vec![])])
-                .await
-                .unwrap()[0][0]
-                .rows[0][0]
-                .clone()
-        };
-        // Refused by the decision: rolled back.
-        let (sets, committed) = db.transact(take(), Box::new(|_| false)).await.unwrap();
-        assert!(!committed);
-        assert_eq!(sets[0][0].rows[0][0], Value::Int(1));
-        assert_eq!(remain().await, Value::Int(1));
-        // Approved: committed.
-        let (_, committed) = db.transact(take(), Box::new(|_| true)).await.unwrap();
-        assert!(committed);
-        assert_eq!(remain().await, Value::Int(0));
-        // An error in a later statement undoes the earlier one.
-        db.run_script("UPDATE slot SET remain = 5".into())
-            .await
-            .unwrap();
-        let failing = vec![
-            Statement::new("UPDATE slot SET remain = remain - 1", vec![]),
-            Statement::new("UPDATE slot SET remain = -1", vec![]),
-        ];
-        assert!(db.transact(failing, Box::new(|_| true)).await.is_err());
-        assert_eq!(remain().await, Value::Int(5));
-    }
-
-    #[tokio::test]
     async fn a_failed_init_script_leaves_no_half_made_database() {
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("bad.sql");
@@ -443,6 +557,7 @@ mod tests {
             init_scripts: vec![bad],
             start_scripts: vec![],
             checkout_timeout: Duration::from_secs(1),
+            query_timeout: Duration::from_secs(5),
         };
         let err = SqliteDatabase::open(&options).err().unwrap();
         assert!(err.to_string().contains("bad.sql"), "{err}");

@@ -16,8 +16,9 @@ use std::time::Duration;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use serde::Deserialize;
 
-use crate::gateway::Gateway;
-use crate::outbound::{outbox, OutboundError, Platform, RefundRequest};
+use crate::outbound::outbox::{self, Outbox, State};
+use crate::outbound::{OutboundError, Platform, RefundRequest};
+use crate::pipeline::Gateway;
 
 pub fn serve(
     listener: TcpListener,
@@ -37,11 +38,8 @@ pub fn serve(
                             .headers()
                             .get("authorization")
                             .and_then(|v| v.to_str().ok())
-                            .and_then(|v| v.strip_prefix("Bearer "))
                             .unwrap_or_default();
-                        let same = given.len() == expected.len()
-                            && bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes()));
-                        if !same {
+                        if !crate::access::bearer_matches(given, expected) {
                             tracing::warn!(source = ?req.peer_addr(), path = %req.path(), "admin call refused: no or wrong token");
                             let response = error(401, "admin token required (Authorization: Bearer …)");
                             return Ok(req.into_response(response));
@@ -89,10 +87,10 @@ fn error(status: u16, message: impl std::fmt::Display) -> HttpResponse {
 fn row_json(row: &outbox::Row) -> serde_json::Value {
     serde_json::json!({
         "id": row.id,
-        "kind": row.kind,
+        "kind": row.kind.to_string(),
         "dataType": row.data_type,
         "key": row.event_key,
-        "state": row.state,
+        "state": row.state.as_str(),
         "attempts": row.attempts,
         "nextAttemptAt": row.next_attempt_at,
         "lastResult": row.last_result,
@@ -142,20 +140,9 @@ async fn refund_state(
     let Some(h) = gateway.hospital(&hospital) else {
         return error(404, format!("unknown hospital {hospital:?}"));
     };
-    let dialect = h.mapping.dialect();
-    match h
-        .db
-        .query(vec![outbox::list(
-            dialect,
-            "",
-            Some(("refundApply", &his_id)),
-        )])
-        .await
-    {
-        Ok(sets) => match outbox::rows(&sets).first() {
-            Some(row) => HttpResponse::Ok().json(row_json(row)),
-            None => error(404, format!("no refund {his_id}")),
-        },
+    match Outbox::of(&h.db).refund(&his_id).await {
+        Ok(Some(row)) => HttpResponse::Ok().json(row_json(&row)),
+        Ok(None) => error(404, format!("no refund {his_id}")),
         Err(e) => error(503, e),
     }
 }
@@ -173,15 +160,15 @@ async fn list(
     let Some(h) = gateway.hospital(&path) else {
         return error(404, format!("unknown hospital {:?}", path.as_str()));
     };
-    let state = query.state.clone().unwrap_or_default();
-    match h
-        .db
-        .query(vec![outbox::list(h.mapping.dialect(), &state, None)])
-        .await
-    {
-        Ok(sets) => {
-            HttpResponse::Ok().json(outbox::rows(&sets).iter().map(row_json).collect::<Vec<_>>())
-        }
+    let state = match query.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => match s.parse::<State>() {
+            Ok(state) => Some(state),
+            Err(e) => return error(400, e),
+        },
+        None => None,
+    };
+    match Outbox::of(&h.db).list(state).await {
+        Ok(rows) => HttpResponse::Ok().json(rows.iter().map(row_json).collect::<Vec<_>>()),
         Err(e) => error(503, e),
     }
 }
@@ -190,7 +177,7 @@ async fn list(
 async fn health(gateway: web::Data<Gateway>) -> HttpResponse {
     let mut all_ok = true;
     let mut report = serde_json::Map::new();
-    for h in gateway.hospitals() {
+    for h in gateway.hospitals().all() {
         let probe = crate::execute::Statement::new("SELECT 1", Vec::new());
         let state =
             match tokio::time::timeout(Duration::from_secs(5), h.db.query(vec![probe])).await {
@@ -217,7 +204,7 @@ async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
     use std::fmt::Write;
     let mut out = String::with_capacity(4096);
     gateway.metrics().render(&mut out);
-    let hospitals = gateway.hospitals();
+    let hospitals = gateway.hospitals().all();
     out.push_str("# HELP hisgw_db_connections Database connections, by state.\n# TYPE hisgw_db_connections gauge\n");
     for h in &hospitals {
         let p = h.db.pool_stats();
@@ -242,26 +229,31 @@ async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
     let mut ledger = String::from("# HELP hisgw_payments Payment notifications in the ledger, by state.\n# TYPE hisgw_payments gauge\n");
     for h in hospitals.iter().filter(|h| h.mapping.keeps_ledger()) {
         let id = crate::metrics::label(&h.mapping.id);
-        for (table, metric, into) in [
-            ("hisgw_outbox", "hisgw_outbox_rows", &mut out),
-            ("hisgw_payment", "hisgw_payments", &mut ledger),
-        ] {
-            let sql = format!("SELECT state, COUNT(*) FROM {table} GROUP BY state");
-            let counted =
-                h.db.query(vec![crate::execute::Statement::new(sql, Vec::new())])
-                    .await;
-            if let Err(e) = &counted {
-                tracing::warn!(hospital = %h.mapping.id, table, error = %e, "metrics: cannot count");
-            }
-            if let Ok(sets) = counted {
-                for row in sets.iter().flatten().flat_map(|s| s.rows.iter()) {
-                    let state = crate::metrics::label(&outbox::string(&row[0]));
+        match Outbox::of(&h.db).count_by_state().await {
+            Ok(counts) => {
+                for (state, n) in counts {
                     let _ = writeln!(
-                        into,
-                        "{metric}{{hospital=\"{id}\",state=\"{state}\"}} {}",
-                        outbox::int(&row[1])
+                        out,
+                        "hisgw_outbox_rows{{hospital=\"{id}\",state=\"{state}\"}} {n}"
                     );
                 }
+            }
+            Err(e) => {
+                tracing::warn!(hospital = %h.mapping.id, error = %e, "metrics: cannot count the outbox")
+            }
+        }
+        match crate::ledger::count_by_state(&h.db).await {
+            Ok(counts) => {
+                for (state, n) in counts {
+                    let state = crate::metrics::label(&state);
+                    let _ = writeln!(
+                        ledger,
+                        "hisgw_payments{{hospital=\"{id}\",state=\"{state}\"}} {n}"
+                    );
+                }
+            }
+            Err(e) => {
+                tracing::warn!(hospital = %h.mapping.id, error = %e, "metrics: cannot count the ledger")
             }
         }
     }

@@ -8,7 +8,7 @@
 //! This module owns routes, status codes, content types and choosing the
 //! decoder and encoder of a transport. It must never parse or build XML or
 //! JSON itself (`decode`, `encode` and `wsdl` do) nor answer a method
-//! (`gateway` does).
+//! (`pipeline` does).
 
 mod access;
 pub mod admin;
@@ -20,10 +20,11 @@ use actix_web::http::StatusCode;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use tracing::Instrument;
 
+use crate::access::Refusal;
 use crate::decode::{self, charset, SoapCall, SoapNames, SoapVersion};
-use crate::encode;
-use crate::gateway::{CallError, Gateway};
-use crate::plan::{HospitalMapping, ResponseEncoding};
+use crate::encode::{self, ResponseEncoding};
+use crate::mapping::HospitalMapping;
+use crate::pipeline::{CallError, Gateway};
 use crate::shape::Reply;
 
 /// Platform requests are a few kilobytes; anything far larger is refused.
@@ -220,7 +221,9 @@ fn account(
         direction: "in",
         transport: call.transport,
         method: cut(call.method),
-        trade_no: request.and_then(|r| r.get("tradeNo")).map(String::from),
+        trade_no: request
+            .and_then(|r| r.get(crate::catalogue::field::TRADE_NO))
+            .map(String::from),
         outcome: result.to_string(),
         status,
         duration_ms: took.as_secs_f64() * 1e3,
@@ -458,26 +461,9 @@ async fn wsdl(
 
 /// The WSDL of a hospital; its address is the configured one, else `fallback`.
 pub fn service_description(mapping: &HospitalMapping, fallback: &str) -> String {
-    let mut methods: Vec<_> = crate::catalogue::inbound()
-        .filter(|m| mapping.plan(m).is_some())
-        .collect();
-    methods.dedup_by_key(|m| m.name);
-    let service = crate::wsdl::Service {
-        hospital: &mapping.id,
-        namespace: &mapping.soap.namespace,
-        param: &mapping.soap.param,
-        address: mapping.soap.address.as_deref().unwrap_or(fallback),
-        methods,
-        dispatcher: mapping
-            .soap
-            .dispatcher
-            .as_ref()
-            .map(|d| crate::wsdl::Dispatcher {
-                operation: &d.operation,
-                method_param: &d.method_param,
-                request_param: &d.request_param,
-            }),
-    };
+    let service = mapping
+        .soap
+        .service(&mapping.id, mapping.mapped(), fallback);
     crate::wsdl::wsdl(&service)
 }
 
@@ -551,8 +537,8 @@ fn fault_with_status(version: SoapVersion, code: u16, message: &str) -> HttpResp
 }
 
 /// Asks for a login where basic authentication is what is missing.
-fn challenge(response: &mut HttpResponse, refusal: &access::Refusal) {
-    if matches!(refusal, access::Refusal::Unauthenticated("login")) {
+fn challenge(response: &mut HttpResponse, refusal: &Refusal) {
+    if matches!(refusal, Refusal::Unauthenticated("login")) {
         response.headers_mut().insert(
             actix_web::http::header::WWW_AUTHENTICATE,
             actix_web::http::header::HeaderValue::from_static("Basic realm=\"hisgw\""),

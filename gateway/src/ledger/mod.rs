@@ -11,6 +11,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::catalogue::LedgerAnswer;
 use crate::execute::{Database, Dialect, ExecError, Param, ResultSet, Statement, Value};
 
 /// One migration: its version and its script in each dialect.
@@ -40,7 +41,7 @@ const MIGRATIONS: &[Migration] = &[
 pub const LATEST: u32 = 2;
 
 /// The ledger schema version of a database (0: no ledger yet).
-pub async fn version(db: &dyn Database, dialect: Dialect) -> Result<u32, ExecError> {
+pub async fn version(db: &Database, dialect: Dialect) -> Result<u32, ExecError> {
     let exists = match dialect {
         Dialect::Sqlite => {
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hisgw_schema'"
@@ -69,7 +70,7 @@ fn first_int(sets: &[Vec<ResultSet>]) -> Option<i64> {
 
 /// Applies every migration newer than the database's version, in order;
 /// returns the versions applied (none when up to date).
-pub async fn migrate(db: &dyn Database, dialect: Dialect) -> Result<Vec<u32>, ExecError> {
+pub async fn migrate(db: &Database, dialect: Dialect) -> Result<Vec<u32>, ExecError> {
     let current = version(db, dialect).await?;
     let mut applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
@@ -88,32 +89,47 @@ pub async fn migrate(db: &dyn Database, dialect: Dialect) -> Result<Vec<u32>, Ex
     Ok(applied)
 }
 
-/// The built-in answer of a method from the ledger: where its SQL comes
-/// from (for messages) and the SQL, in the mapping format.
-pub fn builtin_answer(method: &str, dialect: Dialect) -> Option<(&'static str, &'static str)> {
-    macro_rules! answer {
-        ($d:literal, $m:literal) => {
+/// A built-in answer from the ledger, in the mapping format.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// Where its SQL comes from, for messages.
+    pub origin: &'static str,
+    pub sql: &'static str,
+    /// What it answers when the ledger has nothing.
+    pub empty_message: Option<&'static str>,
+}
+
+/// The built-in answer of `answer` in `dialect`.
+pub fn builtin_answer(answer: LedgerAnswer, dialect: Dialect) -> Builtin {
+    macro_rules! sql {
+        ($d:literal, $file:literal) => {
             (
-                concat!("sql/gateway/", $d, "/answers/", $m, ".sql (built in)"),
+                concat!("sql/gateway/", $d, "/answers/", $file, ".sql (built in)"),
                 include_str!(concat!(
                     "../../../sql/gateway/",
                     $d,
                     "/answers/",
-                    $m,
+                    $file,
                     ".sql"
                 )),
             )
         };
     }
-    Some(match (dialect, method) {
-        (Dialect::Sqlite, "GetCheckLedgerInfo") => answer!("sqlite", "GetCheckLedgerInfo"),
-        (Dialect::Sqlite, "GetChecLedgerDetail") => answer!("sqlite", "GetChecLedgerDetail"),
-        (Dialect::Sqlite, "queryOrderStatus") => answer!("sqlite", "queryOrderStatus"),
-        (Dialect::Mssql, "GetCheckLedgerInfo") => answer!("mssql", "GetCheckLedgerInfo"),
-        (Dialect::Mssql, "GetChecLedgerDetail") => answer!("mssql", "GetChecLedgerDetail"),
-        (Dialect::Mssql, "queryOrderStatus") => answer!("mssql", "queryOrderStatus"),
-        _ => return None,
-    })
+    let (origin, sql) = match (dialect, answer) {
+        (Dialect::Sqlite, LedgerAnswer::Totals) => sql!("sqlite", "ledger_totals"),
+        (Dialect::Sqlite, LedgerAnswer::Details) => sql!("sqlite", "ledger_details"),
+        (Dialect::Sqlite, LedgerAnswer::OrderStatus) => sql!("sqlite", "order_status"),
+        (Dialect::Mssql, LedgerAnswer::Totals) => sql!("mssql", "ledger_totals"),
+        (Dialect::Mssql, LedgerAnswer::Details) => sql!("mssql", "ledger_details"),
+        (Dialect::Mssql, LedgerAnswer::OrderStatus) => sql!("mssql", "order_status"),
+    };
+    let empty_message = (answer == LedgerAnswer::OrderStatus)
+        .then_some("未查询到该订单的记账记录 (no booking of this tradeNo)");
+    Builtin {
+        origin,
+        sql,
+        empty_message,
+    }
 }
 
 /// What the ledger records of a payment notification when it claims it.
@@ -239,6 +255,22 @@ pub fn settle(dialect: Dialect, trade_no: &str, state: State, s: &Settlement) ->
     )
 }
 
+/// The payment notifications in the ledger, by state (for `/metrics`).
+pub async fn count_by_state(db: &Database) -> Result<Vec<(String, i64)>, ExecError> {
+    let sets = db
+        .query(vec![Statement::new(
+            "SELECT state, COUNT(*) FROM hisgw_payment GROUP BY state",
+            Vec::new(),
+        )])
+        .await?;
+    Ok(sets
+        .iter()
+        .flatten()
+        .flat_map(|s| s.rows.iter())
+        .map(|r| (r[0].text(), r[1].int()))
+        .collect())
+}
+
 /// Reads the settled row of a tradeNo (a 'pending' row is never committed).
 pub fn lookup(dialect: Dialect, trade_no: &str) -> Statement {
     let sql = match dialect {
@@ -312,18 +344,21 @@ pub fn refund(
 mod tests {
     use super::*;
     use crate::execute::sqlite::{SqliteDatabase, SqliteOptions};
-    use crate::execute::{Ending, Settle, WriteOutcome, WriteTx};
+    use crate::execute::{Decision, Ending, Settle, WriteTx};
     use std::time::Duration;
 
-    fn open(dir: &std::path::Path) -> SqliteDatabase {
-        SqliteDatabase::open(&SqliteOptions {
-            path: dir.join("ledger.sqlite"),
-            pool_size: 2,
-            init_scripts: Vec::new(),
-            start_scripts: Vec::new(),
-            checkout_timeout: Duration::from_secs(5),
-        })
-        .unwrap()
+    fn open(dir: &std::path::Path) -> Database {
+        Database::Sqlite(
+            SqliteDatabase::open(&SqliteOptions {
+                path: dir.join("ledger.sqlite"),
+                pool_size: 2,
+                init_scripts: Vec::new(),
+                start_scripts: Vec::new(),
+                checkout_timeout: Duration::from_secs(5),
+                query_timeout: Duration::from_secs(5),
+            })
+            .unwrap(),
+        )
     }
 
     fn claim_of(trade_no: &str) -> Claim {
@@ -362,19 +397,13 @@ mod tests {
             ..Settlement::default()
         };
         let tx = |settle: Settle| WriteTx {
-            claim: vec![claim(Dialect::Sqlite, &claim_of("EH1"))],
+            claim: Some((claim(Dialect::Sqlite, &claim_of("EH1")), "taken")),
             work: Vec::new(),
-            settle: Box::new(move |_| settle),
+            decide: Box::new(move |_| Decision { settle, answer: () }),
         };
         // Rolled back: no trace, the tradeNo can still be claimed.
-        let out = db.write(tx(Settle::Abort)).await.unwrap();
-        assert!(matches!(
-            out,
-            WriteOutcome::Ran {
-                ending: Ending::RolledBack,
-                ..
-            }
-        ));
+        let out = db.write(tx(Settle::Abort)).await.unwrap().unwrap();
+        assert_eq!(out.ending, Ending::RolledBack);
         let found = db
             .query(vec![lookup(Dialect::Sqlite, "EH1")])
             .await
@@ -382,16 +411,14 @@ mod tests {
         assert_eq!(entry(&found), None);
 
         let settle = settle(Dialect::Sqlite, "EH1", State::Booked, &booked);
-        let out = db.write(tx(Settle::Commit(vec![settle]))).await.unwrap();
-        assert!(matches!(
-            out,
-            WriteOutcome::Ran {
-                ending: Ending::Committed,
-                ..
-            }
-        ));
+        let out = db
+            .write(tx(Settle::Commit(vec![settle])))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(out.ending, Ending::Committed);
         let out = db.write(tx(Settle::Abort)).await.unwrap();
-        assert!(matches!(out, WriteOutcome::ClaimTaken));
+        assert!(matches!(out, Err("taken")));
         let found = db
             .query(vec![lookup(Dialect::Sqlite, "EH1")])
             .await
@@ -399,5 +426,6 @@ mod tests {
         let entry = entry(&found).unwrap();
         assert_eq!(entry.state, "booked");
         assert_eq!(entry.amount, Decimal::new(200, 0));
+        assert_eq!(count_by_state(&db).await.unwrap(), [("booked".into(), 1)]);
     }
 }

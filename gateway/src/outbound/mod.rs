@@ -1,8 +1,6 @@
 //! Outbound: the calls the HIS side makes to the platform (§4.5, §13.3,
 //! §14, §15.1, §16), made by the gateway on the HIS's behalf.
 //!
-//! - `client`: one SOAP call per method, signed where the spec says, with a
-//!   timeout; answers read as success / error / UNKNOWN.
 //! - `outbox`: the durable queue in the hospital's database. Events from the
 //!   hospital's event sources (`push/{dataType}.sql`, polled with a
 //!   watermark) and refunds are enqueued once per (dataType, key) and
@@ -13,10 +11,10 @@
 //! - `reconcile`: the platform's ledger for a day (13.3) against the
 //!   hospital's (13.2), every difference reported.
 //!
-//! This module must never change the HIS's own tables: it reads them
-//! through the hospital's event sources and writes only hisgw's.
+//! Each call itself is `platform`'s client. This module must never change
+//! the HIS's own tables: it reads them through the hospital's event sources
+//! and writes only hisgw's.
 
-pub mod client;
 pub mod outbox;
 pub mod reconcile;
 
@@ -27,12 +25,13 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 
-use crate::catalogue::{self, Method};
-use crate::execute::{Database, Dialect, ExecError, ResultSet, Settle, WriteOutcome, WriteTx};
-use crate::gateway::Hospital;
-use crate::plan::{PushConfig, SourcePlan};
-use client::{CallFailed, Outcome, PlatformClient};
-use outbox::{later, now, stamp, Item};
+use crate::catalogue::{self, field, Method, QUERY_REFUND_STATUS};
+use crate::execute::{ExecError, ResultSet};
+use crate::hospitals::Hospital;
+use crate::mapping::SourcePlan;
+use crate::pipeline::Gateway;
+use crate::platform::{client, CallFailed, Outcome, PlatformClient, PushConfig};
+use outbox::{later, now, stamp, Attempt, Item, Outbox, RowKind, State};
 
 /// UNKNOWN refunds are asked again every 5 seconds (§14.1), this many times.
 pub const REFUND_RETRY_S: i64 = 5;
@@ -63,15 +62,8 @@ pub struct Policy {
 
 impl Policy {
     pub fn of(push: Option<&PushConfig>) -> Policy {
-        let d = PushConfig {
-            sources: Vec::new(),
-            poll_interval_s: 5,
-            max_attempts: 10,
-            backoff_initial_s: 5,
-            backoff_max_s: 3_600,
-            backfill: false,
-        };
-        let p = push.unwrap_or(&d);
+        let defaults = PushConfig::default();
+        let p = push.unwrap_or(&defaults);
         Policy {
             max_attempts: i64::from(p.max_attempts.max(1)),
             backoff_initial_s: p.backoff_initial_s.max(1) as i64,
@@ -114,49 +106,21 @@ impl<'a> Platform<'a> {
         })
     }
 
-    fn db(&self) -> &dyn Database {
-        self.hospital.db.as_ref()
-    }
-
-    fn dialect(&self) -> Dialect {
-        self.hospital.mapping.dialect()
-    }
-
-    /// Runs statements in one write transaction that always commits.
-    async fn write(
-        &self,
-        statements: Vec<crate::execute::Statement>,
-    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
-        let tx = WriteTx {
-            claim: Vec::new(),
-            work: statements,
-            settle: Box::new(|_| Settle::Commit(Vec::new())),
-        };
-        match self.db().write(tx).await? {
-            WriteOutcome::Ran { sets, .. } => Ok(sets),
-            WriteOutcome::ClaimTaken => Ok(Vec::new()),
-        }
+    fn outbox(&self) -> Outbox<'_> {
+        Outbox::of(&self.hospital.db)
     }
 
     /// Claims due rows (or row `only`) and delivers each; returns how many
     /// were attempted.
     pub async fn deliver_due(&self, only: Option<i64>) -> Result<usize, OutboundError> {
         let token = claim_token();
-        let at = now();
         // The batch is sent at once, so one call's timeout bounds it; a
         // process that dies holding it delays these rows by the lease only.
         let lease = self.client_timeout_s() * 2 + 30;
-        let sets = self
-            .write(vec![outbox::claim(
-                self.dialect(),
-                &token,
-                later(at, lease),
-                at,
-                BATCH,
-                only,
-            )])
+        let items = self
+            .outbox()
+            .claim(&token, later(now(), lease), BATCH, only)
             .await?;
-        let items = outbox::claimed(&sets);
         let sent =
             futures_util::future::join_all(items.iter().map(|item| self.deliver(item, &token)))
                 .await;
@@ -176,29 +140,29 @@ impl<'a> Platform<'a> {
 
     async fn deliver(&self, item: &Item, token: &str) -> Result<(), OutboundError> {
         let attempt = item.attempts + 1;
-        let Some(method) = method_of(&item.data_type) else {
-            let st = outbox::settle(
-                self.dialect(),
-                item.id,
-                token,
-                "dead",
-                now(),
-                "ERROR",
-                "unknown dataType",
-                now(),
-            );
-            self.write(vec![st]).await?;
+        let Some(method) = catalogue::find_outbound(&item.data_type) else {
+            let at = now();
+            let dead = Attempt {
+                state: State::Dead,
+                next: at,
+                result: "ERROR",
+                message: "unknown dataType",
+                at,
+            };
+            self.outbox().settle(item.id, token, &dead).await?;
             return Ok(());
         };
         let started = std::time::Instant::now();
         let result = self.client.call(method, &item.payload).await;
         let at = now();
-        let refund = item.kind == "refund";
+        let refund = item.kind == RowKind::Refund;
         let (state, next, last, message) = match &result {
-            Ok(a) if a.outcome == Outcome::Success => ("sent", at, "SUCCESS", a.message.clone()),
+            Ok(a) if a.outcome == Outcome::Success => {
+                (State::Sent, at, "SUCCESS", a.message.clone())
+            }
             // A refund refused is a definite answer; asking again changes nothing.
             Ok(a) if refund && a.outcome == Outcome::Error => {
-                ("failed", at, "ERROR", a.message.clone())
+                (State::Failed, at, "ERROR", a.message.clone())
             }
             Ok(a) => {
                 let last = if a.outcome == Outcome::Unknown {
@@ -210,12 +174,12 @@ impl<'a> Platform<'a> {
             }
             Err(e) => self.retry_or_dead(refund, attempt, at, "transport", e.to_string()),
         };
-        tracing::info!(hospital = %self.hospital.mapping.id, id = item.id, data_type = %item.data_type, attempt, state, result = last, message = %message, "outbox delivery");
+        tracing::info!(hospital = %self.hospital.mapping.id, id = item.id, data_type = %item.data_type, attempt, state = %state, result = last, message = %message, "outbox delivery");
         if let Some(audit) = &self.audit {
             let trade_no = item
                 .payload
                 .iter()
-                .find(|(k, _)| k == "tradeNo" || k == "trade_no")
+                .find(|(k, _)| k == field::TRADE_NO || k == "trade_no")
                 .map(|(_, v)| v.clone());
             audit.record(crate::audit::Record {
                 request_id: format!("outbox-{}-{attempt}", item.id),
@@ -233,17 +197,14 @@ impl<'a> Platform<'a> {
                 response: message.clone(),
             });
         }
-        let st = outbox::settle(
-            self.dialect(),
-            item.id,
-            token,
+        let attempt = Attempt {
             state,
             next,
-            last,
-            &message,
+            result: last,
+            message: &message,
             at,
-        );
-        self.write(vec![st]).await?;
+        };
+        self.outbox().settle(item.id, token, &attempt).await?;
         Ok(())
     }
 
@@ -254,16 +215,16 @@ impl<'a> Platform<'a> {
         at: NaiveDateTime,
         last: &'static str,
         message: String,
-    ) -> (&'static str, NaiveDateTime, &'static str, String) {
+    ) -> (State, NaiveDateTime, &'static str, String) {
         let (max, wait) = if refund {
             (REFUND_MAX_ATTEMPTS, REFUND_RETRY_S)
         } else {
             (self.policy.max_attempts, self.policy.backoff(attempt - 1))
         };
         if attempt >= max {
-            ("dead", at, last, message)
+            (State::Dead, at, last, message)
         } else {
-            ("pending", later(at, wait), last, message)
+            (State::Pending, later(at, wait), last, message)
         }
     }
 
@@ -271,28 +232,15 @@ impl<'a> Platform<'a> {
     /// watermark; returns how many events were enqueued.
     pub async fn poll(&self, source: &SourcePlan, backfill: bool) -> Result<usize, OutboundError> {
         let key = source.method.key();
-        let sets = self
-            .db()
-            .query(vec![outbox::get_watermark(self.dialect(), key)])
-            .await?;
-        let stored = sets
-            .first()
-            .and_then(|s| s.first())
-            .and_then(|s| s.rows.first())
-            .map(|r| outbox::string(&r[0]));
-        let mut watermark = stored.clone().unwrap_or_default();
+        let stored = self.outbox().watermark(key).await?;
+        let mut watermark = stored.clone();
         let mut enqueued = 0;
         loop {
-            let statement = crate::execute::Statement {
-                sql: source.sql.clone(),
-                params: vec![if stored.is_none() && watermark.is_empty() {
-                    crate::execute::Param::Null
-                } else {
-                    crate::execute::Param::Text(watermark.clone())
-                }],
-                placeholders: source.placeholders.clone(),
-            };
-            let sets = self.db().query(vec![statement]).await?;
+            let sets = self
+                .hospital
+                .db
+                .query(vec![source.statement(watermark.as_deref())])
+                .await?;
             let Some(set) = sets.into_iter().flatten().last() else {
                 break;
             };
@@ -300,40 +248,27 @@ impl<'a> Platform<'a> {
             let Some(last) = last else {
                 break;
             };
-            let at = now();
-            let mut statements = Vec::new();
             // The first poll of a source only marks where pushing starts,
             // unless the hospital asks for what the source already holds.
-            if stored.is_some() || backfill {
-                for (event_key, fields) in &events {
-                    let payload = outbox::payload_json(fields);
-                    statements.push(outbox::enqueue(
-                        self.dialect(),
-                        "push",
-                        key,
-                        event_key,
-                        &payload,
-                        at,
-                    ));
-                }
-                enqueued += events.len();
-            }
-            statements.push(outbox::set_watermark(self.dialect(), key, &last, at));
-            self.write(statements).await?;
-            watermark = last;
+            let events: Vec<(String, String)> = if stored.is_some() || backfill {
+                events
+                    .iter()
+                    .map(|(event_key, fields)| (event_key.clone(), outbox::payload_json(fields)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            enqueued += events.len();
+            self.outbox().record_events(key, &events, &last).await?;
+            watermark = Some(last);
             if set.rows.len() < SOURCE_ROWS {
                 break;
             }
         }
         if stored.is_none() {
             // Even an empty source is marked: its next events are new ones.
-            self.write(vec![outbox::set_watermark(
-                self.dialect(),
-                key,
-                &watermark,
-                now(),
-            )])
-            .await?;
+            let mark = watermark.unwrap_or_default();
+            self.outbox().record_events(key, &[], &mark).await?;
         }
         Ok(enqueued)
     }
@@ -349,17 +284,17 @@ impl<'a> Platform<'a> {
             let (Some(k), Some(m)) = (key_col, mark_col) else {
                 break;
             };
-            let event_key = outbox::string(&row[k]);
-            last = Some(outbox::string(&row[m]));
+            let event_key = row[k].text();
+            last = Some(row[m].text());
             let mut fields = Vec::new();
             for field in method.request.fields {
                 let value = match set.column(field.name).and_then(|i| row.get(i)) {
-                    Some(v) => {
-                        crate::shape::format_value(field, v).unwrap_or_else(|_| outbox::string(v))
-                    }
+                    Some(v) => crate::shape::format_value(field, v).unwrap_or_else(|_| v.text()),
                     None => match field.name {
-                        "hospitalId" | "hospital_id" => self.client.hospital_id().to_string(),
-                        "hospital_area_id" => self.client.hospital_area_id().to_string(),
+                        field::HOSPITAL_ID | field::HOSPITAL_ID_SNAKE => {
+                            self.client.hospital_id().to_string()
+                        }
+                        field::HOSPITAL_AREA_ID => self.client.hospital_area_id().to_string(),
                         _ if field.required => String::new(),
                         _ => continue,
                     },
@@ -382,15 +317,7 @@ impl<'a> Platform<'a> {
     ) -> Result<outbox::Row, OutboundError> {
         let fields = r.fields(self.client.hospital_id());
         let payload = outbox::payload_json(&fields);
-        self.write(vec![outbox::enqueue(
-            self.dialect(),
-            "refund",
-            "refundApply",
-            &r.his_id,
-            &payload,
-            now(),
-        )])
-        .await?;
+        self.outbox().enqueue_refund(&r.his_id, &payload).await?;
         let row = self.refund_row(&r.his_id).await?;
         if row.payload != payload {
             return Err(OutboundError::Refused(format!(
@@ -401,7 +328,7 @@ impl<'a> Platform<'a> {
         }
         let deadline = std::time::Instant::now() + wait;
         let mut row = row;
-        while row.state == "pending" && std::time::Instant::now() < deadline {
+        while row.state == State::Pending && std::time::Instant::now() < deadline {
             if self.deliver_due(Some(row.id)).await? == 0 {
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
@@ -411,32 +338,22 @@ impl<'a> Platform<'a> {
     }
 
     async fn refund_row(&self, his_id: &str) -> Result<outbox::Row, OutboundError> {
-        let sets = self
-            .db()
-            .query(vec![outbox::list(
-                self.dialect(),
-                "",
-                Some(("refundApply", his_id)),
-            )])
-            .await?;
-        outbox::rows(&sets)
-            .into_iter()
-            .next()
+        self.outbox()
+            .refund(his_id)
+            .await?
             .ok_or_else(|| OutboundError::Refused(format!("refund {his_id} was not recorded")))
     }
 
     /// 15.1 queryRefundStatus for a HIS refund id.
     pub async fn refund_status(&self, his_id: &str) -> Result<client::Answer, OutboundError> {
-        let method = method_of("queryRefundStatus")
-            .ok_or_else(|| OutboundError::Refused("no 15.1".into()))?;
         let fields = vec![
-            ("hisId".to_string(), his_id.to_string()),
+            (field::HIS_ID.to_string(), his_id.to_string()),
             (
-                "hospitalId".to_string(),
+                field::HOSPITAL_ID.to_string(),
                 self.client.hospital_id().to_string(),
             ),
         ];
-        Ok(self.client.call(method, &fields).await?)
+        Ok(self.client.call(&QUERY_REFUND_STATUS, &fields).await?)
     }
 }
 
@@ -460,19 +377,22 @@ impl RefundRequest {
     /// refundApply's fields in the spec's order (`sign` is added when sent).
     fn fields(&self, hospital_id: &str) -> Vec<(String, String)> {
         let mut f = vec![
-            ("tradeNo", self.trade_no.clone()),
-            ("refundAmount", crate::money::format_money(self.amount)),
-            ("hisId", self.his_id.clone()),
-            ("realName", self.real_name.clone()),
-            ("patientCard", self.patient_card.clone()),
-            ("hospitalId", hospital_id.to_string()),
+            (field::TRADE_NO, self.trade_no.clone()),
             (
-                "is_reverse",
+                field::REFUND_AMOUNT,
+                crate::money::format_money(self.amount),
+            ),
+            (field::HIS_ID, self.his_id.clone()),
+            (field::REAL_NAME, self.real_name.clone()),
+            (field::PATIENT_CARD, self.patient_card.clone()),
+            (field::HOSPITAL_ID, hospital_id.to_string()),
+            (
+                field::IS_REVERSE,
                 if self.reverse { "1" } else { "0" }.to_string(),
             ),
         ];
         if let Some(op) = &self.operator {
-            f.push(("cashier_id", op.clone()));
+            f.push((field::CASHIER_ID, op.clone()));
         }
         f.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
@@ -481,15 +401,12 @@ impl RefundRequest {
 fn describe(fields: &[(String, String)]) -> String {
     fields
         .iter()
-        .filter(|(k, _)| matches!(k.as_str(), "tradeNo" | "refundAmount" | "patientCard"))
+        .filter(|(k, _)| {
+            [field::TRADE_NO, field::REFUND_AMOUNT, field::PATIENT_CARD].contains(&k.as_str())
+        })
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The catalogue method of an outbox row's data type.
-pub fn method_of(data_type: &str) -> Option<&'static Method> {
-    catalogue::outbound().find(|m| m.key() == data_type)
 }
 
 fn claim_token() -> String {
@@ -544,13 +461,11 @@ impl Drop for Workers {
 
 /// `serve`'s background work for every hospital with a platform: poll the
 /// event sources, deliver what is due, and run the daily reconciliation.
-pub fn spawn_workers(
-    gateway: Arc<crate::gateway::Gateway>,
-    data_dir: std::path::PathBuf,
-) -> Workers {
+pub fn spawn_workers(gateway: Arc<Gateway>, data_dir: std::path::PathBuf) -> Workers {
     let mut workers = Workers::default();
     let ids: Vec<String> = gateway
         .hospitals()
+        .all()
         .into_iter()
         .filter(|h| h.mapping.platform.is_some())
         .map(|h| h.mapping.id.clone())
@@ -610,12 +525,5 @@ mod tests {
         let waits: Vec<i64> = (0..6).map(|a| p.backoff(a)).collect();
         assert_eq!(waits, [5, 10, 20, 40, 60, 60]);
         assert_eq!(p.backoff(1000), 60);
-    }
-
-    #[test]
-    fn every_outbound_method_is_found_by_its_key() {
-        for m in catalogue::outbound() {
-            assert!(std::ptr::eq(method_of(m.key()).unwrap(), m));
-        }
     }
 }

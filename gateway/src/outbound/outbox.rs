@@ -1,17 +1,107 @@
 //! The outbox: hisgw's table of calls to the platform (event pushes and
-//! refunds) in the hospital's database, with the statements that enqueue,
-//! claim, settle and manage them. A row is claimed with a lease by one
+//! refunds) in the hospital's database, and the watermarks of the event
+//! sources. `Outbox` is its one API — rows and states typed — for the
+//! workers that deliver, `hisgw outbox`, and the admin listener; the SQL of
+//! each dialect stays in this file. A row is claimed with a lease by one
 //! UPDATE whose conditions are checked again on the row itself, so two
 //! gateway processes never hold the same row; a process that dies leaves
 //! its claim to expire.
 
-use chrono::{Duration as Span, Local, NaiveDateTime};
+use std::fmt;
+use std::str::FromStr;
 
-use crate::execute::{Dialect, Param, ResultSet, Statement, Value};
+use chrono::{Duration as Span, NaiveDateTime};
 
-/// Times are local, as the HIS's (millisecond text sorts as time in SQLite).
-pub fn now() -> NaiveDateTime {
-    Local::now().naive_local()
+use crate::catalogue::REFUND_APPLY;
+use crate::execute::{Database, Dialect, ExecError, Param, ResultSet, Statement};
+
+pub use crate::clock::now;
+
+/// Where a row is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    /// Waiting for its next attempt.
+    Pending,
+    /// The platform answered SUCCESS.
+    Sent,
+    /// A refund the platform refused (a definite answer).
+    Failed,
+    /// Given up after the configured attempts.
+    Dead,
+    /// Given up by hand.
+    Dropped,
+}
+
+impl State {
+    pub const ALL: [State; 5] = [
+        State::Pending,
+        State::Sent,
+        State::Failed,
+        State::Dead,
+        State::Dropped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Sent => "sent",
+            State::Failed => "failed",
+            State::Dead => "dead",
+            State::Dropped => "dropped",
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for State {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<State, String> {
+        State::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| {
+                let all: Vec<_> = State::ALL.iter().map(|s| s.as_str()).collect();
+                format!("{s:?} is not an outbox state ({})", all.join(", "))
+            })
+    }
+}
+
+/// What a row carries to the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// An event from an event source.
+    Push,
+    /// A refund request (14.1).
+    Refund,
+}
+
+impl RowKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            RowKind::Push => "push",
+            RowKind::Refund => "refund",
+        }
+    }
+
+    fn parse(s: &str) -> RowKind {
+        if s == RowKind::Refund.as_str() {
+            RowKind::Refund
+        } else {
+            RowKind::Push
+        }
+    }
+}
+
+impl fmt::Display for RowKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 pub fn stamp(t: NaiveDateTime) -> String {
@@ -37,7 +127,7 @@ fn pick(dialect: Dialect, sqlite: &'static str, mssql: &'static str) -> &'static
 #[derive(Debug, Clone)]
 pub struct Item {
     pub id: i64,
-    pub kind: String,
+    pub kind: RowKind,
     pub data_type: String,
     pub event_key: String,
     pub payload: Vec<(String, String)>,
@@ -48,10 +138,10 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub id: i64,
-    pub kind: String,
+    pub kind: RowKind,
     pub data_type: String,
     pub event_key: String,
-    pub state: String,
+    pub state: State,
     pub attempts: i64,
     pub next_attempt_at: String,
     pub last_result: String,
@@ -86,7 +176,7 @@ pub fn payload_fields(json: &str) -> Vec<(String, String)> {
 
 /// Enqueues an event once: a second enqueue of (data_type, event_key) is
 /// a no-op.
-pub fn enqueue(
+fn enqueue(
     dialect: Dialect,
     kind: &str,
     data_type: &str,
@@ -116,7 +206,7 @@ pub fn enqueue(
 
 /// Claims up to `limit` due rows (or only row `only`) for `token` until
 /// `until`; the second statement returns the rows claimed.
-pub fn claim(
+fn claim(
     dialect: Dialect,
     token: &str,
     until: NaiveDateTime,
@@ -159,26 +249,26 @@ pub fn claim(
 }
 
 /// The rows a `claim` returned.
-pub fn claimed(sets: &[Vec<ResultSet>]) -> Vec<Item> {
+fn claimed(sets: &[Vec<ResultSet>]) -> Vec<Item> {
     let Some(set) = sets.iter().flatten().find(|s| s.columns.len() == 6) else {
         return Vec::new();
     };
     set.rows
         .iter()
         .map(|r| Item {
-            id: int(&r[0]),
-            kind: string(&r[1]),
-            data_type: string(&r[2]),
-            event_key: string(&r[3]),
-            payload: payload_fields(&string(&r[4])),
-            attempts: int(&r[5]),
+            id: r[0].int(),
+            kind: RowKind::parse(&r[1].text()),
+            data_type: r[2].text(),
+            event_key: r[3].text(),
+            payload: payload_fields(&r[4].text()),
+            attempts: r[5].int(),
         })
         .collect()
 }
 
 /// Records an attempt's outcome on a row this claim still holds.
 #[allow(clippy::too_many_arguments)]
-pub fn settle(
+fn settle(
     dialect: Dialect,
     id: i64,
     token: &str,
@@ -213,7 +303,7 @@ pub fn settle(
 }
 
 /// Rows by state ('' for all), newest first, at most 500; or one event.
-pub fn list(dialect: Dialect, state: &str, key: Option<(&str, &str)>) -> Statement {
+fn list(dialect: Dialect, state: &str, key: Option<(&str, &str)>) -> Statement {
     let sql = pick(
         dialect,
         "SELECT id, kind, data_type, event_key, state, attempts, next_attempt_at, last_result, last_message, payload \
@@ -227,29 +317,29 @@ pub fn list(dialect: Dialect, state: &str, key: Option<(&str, &str)>) -> Stateme
     Statement::new(sql, vec![text(state), text(data_type), text(event_key)])
 }
 
-pub fn rows(sets: &[Vec<ResultSet>]) -> Vec<Row> {
+fn rows(sets: &[Vec<ResultSet>]) -> Vec<Row> {
     let Some(set) = sets.first().and_then(|s| s.first()) else {
         return Vec::new();
     };
     set.rows
         .iter()
         .map(|r| Row {
-            id: int(&r[0]),
-            kind: string(&r[1]),
-            data_type: string(&r[2]),
-            event_key: string(&r[3]),
-            state: string(&r[4]),
-            attempts: int(&r[5]),
-            next_attempt_at: string(&r[6]),
-            last_result: string(&r[7]),
-            last_message: string(&r[8]),
-            payload: string(&r[9]),
+            id: r[0].int(),
+            kind: RowKind::parse(&r[1].text()),
+            data_type: r[2].text(),
+            event_key: r[3].text(),
+            state: r[4].text().parse().unwrap_or(State::Pending),
+            attempts: r[5].int(),
+            next_attempt_at: r[6].text(),
+            last_result: r[7].text(),
+            last_message: r[8].text(),
+            payload: r[9].text(),
         })
         .collect()
 }
 
 /// Makes a dead, failed or pending row due now with a fresh attempt count.
-pub fn retry(dialect: Dialect, id: i64, at: NaiveDateTime) -> Statement {
+fn retry(dialect: Dialect, id: i64, at: NaiveDateTime) -> Statement {
     let sql = pick(
         dialect,
         "UPDATE hisgw_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, claimed_by = NULL, claimed_until = NULL \
@@ -261,7 +351,7 @@ pub fn retry(dialect: Dialect, id: i64, at: NaiveDateTime) -> Statement {
 }
 
 /// Gives up on a row that was not sent: it stays listed as dropped.
-pub fn drop_row(dialect: Dialect, id: i64) -> Statement {
+fn drop_row(dialect: Dialect, id: i64) -> Statement {
     let sql = pick(
         dialect,
         "UPDATE hisgw_outbox SET state = 'dropped', claimed_by = NULL, claimed_until = NULL \
@@ -272,7 +362,7 @@ pub fn drop_row(dialect: Dialect, id: i64) -> Statement {
     Statement::new(sql, vec![text(&id.to_string())])
 }
 
-pub fn get_watermark(dialect: Dialect, source: &str) -> Statement {
+fn get_watermark(dialect: Dialect, source: &str) -> Statement {
     let sql = pick(
         dialect,
         "SELECT value FROM hisgw_watermark WHERE source = ?1",
@@ -282,7 +372,7 @@ pub fn get_watermark(dialect: Dialect, source: &str) -> Statement {
 }
 
 /// Moves a source's watermark forward (never back).
-pub fn set_watermark(dialect: Dialect, source: &str, value: &str, at: NaiveDateTime) -> Statement {
+fn set_watermark(dialect: Dialect, source: &str, value: &str, at: NaiveDateTime) -> Statement {
     let sql = pick(
         dialect,
         "INSERT INTO hisgw_watermark (source, value, updated_at) VALUES (?1, ?2, ?3) \
@@ -296,21 +386,168 @@ pub fn set_watermark(dialect: Dialect, source: &str, value: &str, at: NaiveDateT
     Statement::new(sql, vec![text(source), text(value), text(&stamp(at))])
 }
 
-pub fn string(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Text(t) => t.clone(),
-        Value::Int(n) => n.to_string(),
-        Value::Decimal(d) => d.to_string(),
-        Value::Date(d) => d.format("%Y-%m-%d").to_string(),
-        Value::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-        Value::Bytes(_) => String::new(),
-    }
+/// The outcome of one delivery attempt, as its row records it.
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    pub state: State,
+    /// When the row is due again (if still pending).
+    pub next: NaiveDateTime,
+    /// SUCCESS, ERROR, UNKNOWN or transport.
+    pub result: &'a str,
+    pub message: &'a str,
+    pub at: NaiveDateTime,
 }
 
-pub fn int(v: &Value) -> i64 {
-    match v {
-        Value::Int(n) => *n,
-        other => string(other).parse().unwrap_or_default(),
+/// The outbox of one hospital's database.
+pub struct Outbox<'a> {
+    db: &'a Database,
+}
+
+impl<'a> Outbox<'a> {
+    pub fn of(db: &'a Database) -> Outbox<'a> {
+        Outbox { db }
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    /// Rows in `state` (all when `None`), newest first, at most 500.
+    pub async fn list(&self, state: Option<State>) -> Result<Vec<Row>, ExecError> {
+        let state = state.map_or("", State::as_str);
+        let sets = self
+            .db
+            .query(vec![list(self.dialect(), state, None)])
+            .await?;
+        Ok(rows(&sets))
+    }
+
+    /// The refund row of a HIS refund id, if it was asked for.
+    pub async fn refund(&self, his_id: &str) -> Result<Option<Row>, ExecError> {
+        let key = Some((REFUND_APPLY.key(), his_id));
+        let sets = self.db.query(vec![list(self.dialect(), "", key)]).await?;
+        Ok(rows(&sets).into_iter().next())
+    }
+
+    /// Makes a dead, failed or pending row due now with a fresh attempt
+    /// count; `false` when no such row is in a state that allows it.
+    pub async fn retry(&self, id: i64) -> Result<bool, ExecError> {
+        self.changed(retry(self.dialect(), id, now())).await
+    }
+
+    /// Gives up on a row that was not sent (it stays listed as dropped);
+    /// `false` when no such row is in a state that allows it.
+    pub async fn drop(&self, id: i64) -> Result<bool, ExecError> {
+        self.changed(drop_row(self.dialect(), id)).await
+    }
+
+    async fn changed(&self, statement: Statement) -> Result<bool, ExecError> {
+        let sets = self.db.execute(vec![statement]).await?;
+        let changed = sets
+            .iter()
+            .flatten()
+            .last()
+            .and_then(|s| s.rows.first())
+            .map(|r| r[0].int());
+        Ok(changed == Some(1))
+    }
+
+    /// How many rows are in each state (for `/metrics`).
+    pub async fn count_by_state(&self) -> Result<Vec<(State, i64)>, ExecError> {
+        let sets = self
+            .db
+            .query(vec![Statement::new(
+                "SELECT state, COUNT(*) FROM hisgw_outbox GROUP BY state",
+                Vec::new(),
+            )])
+            .await?;
+        Ok(sets
+            .iter()
+            .flatten()
+            .flat_map(|s| s.rows.iter())
+            .filter_map(|r| Some((r[0].text().parse().ok()?, r[1].int())))
+            .collect())
+    }
+
+    /// Enqueues a refund request once per HIS refund id (asking again with
+    /// the same id changes nothing).
+    pub async fn enqueue_refund(&self, his_id: &str, payload: &str) -> Result<(), ExecError> {
+        let statement = enqueue(
+            self.dialect(),
+            RowKind::Refund.as_str(),
+            REFUND_APPLY.key(),
+            his_id,
+            payload,
+            now(),
+        );
+        self.db.execute(vec![statement]).await.map(drop)
+    }
+
+    /// Claims up to `limit` due rows (or only row `only`) for `token` until
+    /// `until`, and returns them.
+    pub async fn claim(
+        &self,
+        token: &str,
+        until: NaiveDateTime,
+        limit: usize,
+        only: Option<i64>,
+    ) -> Result<Vec<Item>, ExecError> {
+        let statement = claim(self.dialect(), token, until, now(), limit, only);
+        let sets = self.db.execute(vec![statement]).await?;
+        Ok(claimed(&sets))
+    }
+
+    /// Records an attempt on a row this claim still holds.
+    pub async fn settle(&self, id: i64, token: &str, a: &Attempt<'_>) -> Result<(), ExecError> {
+        let statement = settle(
+            self.dialect(),
+            id,
+            token,
+            a.state.as_str(),
+            a.next,
+            a.result,
+            a.message,
+            a.at,
+        );
+        self.db.execute(vec![statement]).await.map(drop)
+    }
+
+    /// An event source's watermark; `None` before its first poll.
+    pub async fn watermark(&self, source: &str) -> Result<Option<String>, ExecError> {
+        let sets = self
+            .db
+            .query(vec![get_watermark(self.dialect(), source)])
+            .await?;
+        Ok(sets
+            .first()
+            .and_then(|s| s.first())
+            .and_then(|s| s.rows.first())
+            .map(|r| r[0].text()))
+    }
+
+    /// Enqueues a source's events (each (event key, payload) once) and moves
+    /// its watermark to `watermark`, in one transaction.
+    pub async fn record_events(
+        &self,
+        source: &str,
+        events: &[(String, String)],
+        watermark: &str,
+    ) -> Result<(), ExecError> {
+        let at = now();
+        let mut statements: Vec<Statement> = events
+            .iter()
+            .map(|(key, payload)| {
+                enqueue(
+                    self.dialect(),
+                    RowKind::Push.as_str(),
+                    source,
+                    key,
+                    payload,
+                    at,
+                )
+            })
+            .collect();
+        statements.push(set_watermark(self.dialect(), source, watermark, at));
+        self.db.execute(statements).await.map(drop)
     }
 }

@@ -8,13 +8,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{method_of, OutboundError, Platform};
+use super::{OutboundError, Platform};
+use crate::catalogue::{field, CHECK_ACCOUNT, GET_CHEC_LEDGER_DETAIL};
 use crate::decode::RawRequest;
-use crate::gateway::{Gateway, Hospital};
+use crate::hospitals::Hospital;
 use crate::money::{format_money, parse_decimal};
+use crate::pipeline::Gateway;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
@@ -75,20 +77,18 @@ pub async fn reconcile(
 }
 
 async fn platform_side(platform: &Platform<'_>, day: &str) -> Result<Side, OutboundError> {
-    let method =
-        method_of("checkAccount").ok_or_else(|| OutboundError::Refused("no 13.3".into()))?;
     let fields = vec![
-        ("checkDate".to_string(), day.to_string()),
+        (field::CHECK_DATE.to_string(), day.to_string()),
         (
-            "hospitalId".to_string(),
+            field::HOSPITAL_ID.to_string(),
             platform.client.hospital_id().to_string(),
         ),
     ];
-    let answer = platform.client.call(method, &fields).await?;
+    let answer = platform.client.call(&CHECK_ACCOUNT, &fields).await?;
     if answer.outcome != super::client::Outcome::Success {
         return Err(OutboundError::Refused(format!(
-            "checkAccount for {day}: {}",
-            answer.message
+            "{} for {day}: {}",
+            CHECK_ACCOUNT.name, answer.message
         )));
     }
     let mut side = Side::new();
@@ -99,27 +99,28 @@ async fn platform_side(platform: &Platform<'_>, day: &str) -> Result<Side, Outbo
                 .map(|(_, v)| v.as_str())
                 .unwrap_or_default()
         };
-        let refund = get("orderType") == "2";
+        let refund = get(field::ORDER_TYPE) == "2";
         add(
             &mut side,
-            get("tradeNo"),
+            get(field::TRADE_NO),
             refund,
-            get("cash"),
-            get("transactionType"),
+            get(field::CASH),
+            get(field::TRANSACTION_TYPE),
         )?;
     }
     Ok(side)
 }
 
 async fn his_side(gateway: &Gateway, hospital: &str, day: &str) -> Result<Side, OutboundError> {
-    let request = RawRequest::new(vec![("checkDate".into(), day.into())]);
+    let details = GET_CHEC_LEDGER_DETAIL.name;
+    let request = RawRequest::new(vec![(field::CHECK_DATE.into(), day.into())]);
     let reply = gateway
-        .call(hospital, "GetChecLedgerDetail", &request)
+        .call(hospital, details, &request)
         .await
-        .map_err(|e| OutboundError::Refused(format!("GetChecLedgerDetail for {day}: {e}")))?;
+        .map_err(|e| OutboundError::Refused(format!("{details} for {day}: {e}")))?;
     if !reply.is_success() {
         return Err(OutboundError::Refused(format!(
-            "GetChecLedgerDetail for {day}: {}",
+            "{details} for {day}: {}",
             reply.message
         )));
     }
@@ -137,13 +138,13 @@ async fn his_side(gateway: &Gateway, hospital: &str, day: &str) -> Result<Side, 
                 .map(|(_, v)| v.as_str())
                 .unwrap_or_default()
         };
-        let refund = get("channel") == "1";
+        let refund = get(field::CHANNEL) == "1";
         add(
             &mut side,
-            get("tradeNo"),
+            get(field::TRADE_NO),
             refund,
-            get("amount"),
-            get("transactionType"),
+            get(field::AMOUNT),
+            get(field::TRANSACTION_TYPE),
         )?;
     }
     Ok(side)
@@ -288,14 +289,10 @@ pub async fn maybe_daily(
     let Some(config) = hospital.mapping.reconcile.as_ref() else {
         return;
     };
-    let Some(at) = config
-        .daily_at
-        .as_deref()
-        .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
-    else {
+    let Some(at) = config.daily_time() else {
         return;
     };
-    let now = chrono::Local::now().naive_local();
+    let now = crate::clock::now();
     let today = now.date();
     if now.time() < at || *last == Some(today) {
         return;

@@ -8,14 +8,11 @@
 
 use std::collections::HashMap;
 
+use crate::catalogue::field::IS_REFUND;
 use crate::catalogue::{Field, FieldType, List, Method};
 use crate::execute::{ResultSet, Value};
 use crate::money;
 use crate::validate::{parse_date, parse_datetime};
-
-/// The payment answers' field that tells the platform, when a payment
-/// failed, whether to refund the patient (0 no, 1 yes).
-pub const IS_REFUND: &str = "isRefund";
 
 /// A response ready to encode.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +64,36 @@ pub struct Rows {
     pub header: Option<ResultSet>,
     /// By nesting depth: the response's list, then its child list.
     pub lists: Vec<Option<ResultSet>>,
+}
+
+/// Which part of the response a result set feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Top-level fields (and `result`/`message`).
+    Header,
+    /// The list at this nesting depth (0 = the response's list, 1 = its child).
+    List(usize),
+}
+
+/// Sorts result sets into the parts of the response: the k-th result set of
+/// a section feeds its k-th part; a statement that returns fewer leaves the
+/// rest empty.
+pub fn assemble(parts: &[Vec<Part>], sets: Vec<Vec<ResultSet>>) -> Rows {
+    let mut rows = Rows::default();
+    for (section, results) in parts.iter().zip(sets) {
+        for (part, set) in section.iter().zip(results) {
+            match *part {
+                Part::Header => rows.header = Some(set),
+                Part::List(depth) => {
+                    if rows.lists.len() <= depth {
+                        rows.lists.resize_with(depth + 1, || None);
+                    }
+                    rows.lists[depth] = Some(set);
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// What to answer when a mapping finds nothing.

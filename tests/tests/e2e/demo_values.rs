@@ -298,7 +298,7 @@ on_both_backends! {
         assert!(rows
             .iter()
             .any(|r| field(r, "reportId") == Some("831409bb44d34f1097c81f69948e5d3d")));
-        let month_ago = (hisgw::gateway::today() - chrono::Months::new(1))
+        let month_ago = (hisgw::clock::today() - chrono::Months::new(1))
             .format("%Y-%m-%d")
             .to_string();
         for r in &rows {

@@ -61,7 +61,7 @@ async fn a_bound_parameter_that_names_no_field_is_a_mapping_error() {
         "-- @varchar :cardNo\nSELECT 1 AS realName WHERE 1 = :patientCard",
     )
     .unwrap();
-    let errors = hisgw::plan::load_hospital(&dir).unwrap_err();
+    let errors = hisgw::mapping::load_hospital(&dir).unwrap_err();
     assert!(
         errors.iter().any(|e| e.to_string().contains(":cardNo")),
         "{errors:?}"

@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use hisgw::outbound::{outbox, reconcile, Platform as Outbound, RefundRequest};
+use hisgw::outbound::outbox::{self, Outbox, State};
+use hisgw::outbound::{reconcile, Platform as Outbound, RefundRequest};
 use hisgw_e2e::platform::{Behavior, Order, Platform};
 use hisgw_e2e::{first_poll, today, until, Backend, TestApp};
 
@@ -35,7 +36,7 @@ async fn spawn(backend: Backend, platform: &Platform, sources: &[&str]) -> Optio
     .await
 }
 
-fn demo(app: &TestApp) -> std::sync::Arc<hisgw::gateway::Hospital> {
+fn demo(app: &TestApp) -> std::sync::Arc<hisgw::hospitals::Hospital> {
     app.gateway.hospital("demo").unwrap()
 }
 
@@ -52,7 +53,7 @@ fn refund_of(his_id: &str, amount: &str) -> RefundRequest {
 }
 
 /// The outbox rows in `state` once there are `n` (waiting at most `secs`).
-async fn rows_in(app: &TestApp, state: &str, n: usize, secs: u64) -> Vec<outbox::Row> {
+async fn rows_in(app: &TestApp, state: State, n: usize, secs: u64) -> Vec<outbox::Row> {
     let mut rows = Vec::new();
     for _ in 0..secs * 5 {
         rows = outbox_rows(app, state).await;
@@ -64,13 +65,9 @@ async fn rows_in(app: &TestApp, state: &str, n: usize, secs: u64) -> Vec<outbox:
     rows
 }
 
-async fn outbox_rows(app: &TestApp, state: &str) -> Vec<outbox::Row> {
+async fn outbox_rows(app: &TestApp, state: State) -> Vec<outbox::Row> {
     let h = app.gateway.hospital("demo").unwrap();
-    let sets =
-        h.db.query(vec![outbox::list(h.mapping.dialect(), state, None)])
-            .await
-            .unwrap();
-    outbox::rows(&sets)
+    Outbox::of(&h.db).list(Some(state)).await.unwrap()
 }
 
 /// Paid registrations nobody has seen yet: `n` of their ids.
@@ -78,11 +75,7 @@ async fn waiting_patients(app: &TestApp, n: usize) -> Vec<String> {
     let sets = app
         .demo_sql("SELECT register_id FROM outp_register WHERE status = '1' AND visit_status = '0' ORDER BY register_id")
         .await;
-    let ids: Vec<String> = sets[0][0]
-        .rows
-        .iter()
-        .map(|r| outbox::string(&r[0]))
-        .collect();
+    let ids: Vec<String> = sets[0][0].rows.iter().map(|r| r[0].text()).collect();
     assert!(
         ids.len() >= n,
         "the demo has {} waiting patients",
@@ -104,13 +97,10 @@ async fn see(app: &TestApp, backend: Backend, ids: &[String]) {
         .collect::<Vec<_>>()
         .join(",");
     let h = app.gateway.hospital("demo").unwrap();
-    h.db.transact(
-        vec![hisgw::execute::Statement::new(
-            format!("UPDATE outp_register SET visit_status = '1', see_time = {now} WHERE register_id IN ({list})"),
-            vec![],
-        )],
-        Box::new(|_| true),
-    )
+    h.db.execute(vec![hisgw::execute::Statement::new(
+        format!("UPDATE outp_register SET visit_status = '1', see_time = {now} WHERE register_id IN ({list})"),
+        vec![],
+    )])
     .await
     .unwrap();
 }
@@ -154,11 +144,11 @@ per_backend! {
             assert!(!call.field("real_name").unwrap_or_default().is_empty(), "{call:?}");
             assert!(!call.field("patient_card").unwrap_or_default().is_empty(), "{call:?}");
         }
-        assert_eq!(outbox_rows(&app, "sent").await.len(), 2);
+        assert_eq!(outbox_rows(&app, State::Sent).await.len(), 2);
         // The pushes are in the audit trail as calls out, identifiers masked.
         let out = hisgw::audit::find(app.data_dir.path(), &hisgw::audit::Query { method: Some("pushClinicFinish".into()), limit: 10, ..Default::default() }).unwrap();
         assert_eq!(out.len(), 2, "{out:?}");
-        assert!(out.iter().all(|r| r[3] == "out" && r[7] == "SUCCESS" && !r[9].contains(&calls[0].field("id_card").unwrap_or("x").to_string())), "{out:?}");
+        assert!(out.iter().all(|r| r.direction == "out" && r.outcome == "SUCCESS" && !r.request.contains(&calls[0].field("id_card").unwrap_or("x").to_string())), "{out:?}");
     }
 
     async fn a_failing_push_is_retried_with_backoff_then_dead_without_blocking_others(backend) {
@@ -169,7 +159,7 @@ per_backend! {
         platform.script("pushClinicFinish", vec![Behavior::Http500, Behavior::Error("busy".into()), Behavior::Timeout(Duration::from_secs(3))]);
         see(&app, backend, &ids[..1]).await;
         assert!(until(20, || platform.calls_for("pushClinicFinish").len() >= 3).await);
-        let dead = rows_in(&app, "dead", 1, 20).await;
+        let dead = rows_in(&app, State::Dead, 1, 20).await;
         assert_eq!(dead.len(), 1, "dead after max_attempts = 3");
         assert_eq!(dead[0].attempts, 3);
         let calls = platform.calls_for("pushClinicFinish");
@@ -178,12 +168,12 @@ per_backend! {
         // The next event goes through while the first lies dead.
         see(&app, backend, &ids[1..]).await;
         assert!(until(15, || platform.calls_for("pushClinicFinish").len() == 4).await);
-        assert_eq!(rows_in(&app, "sent", 1, 10).await.len(), 1);
+        assert_eq!(rows_in(&app, State::Sent, 1, 10).await.len(), 1);
         // `hisgw outbox --retry ID` makes the dead one due again.
         let h = app.gateway.hospital("demo").unwrap();
-        h.db.transact(vec![outbox::retry(h.mapping.dialect(), dead[0].id, outbox::now())], Box::new(|_| true)).await.unwrap();
+        assert!(Outbox::of(&h.db).retry(dead[0].id).await.unwrap());
         assert!(until(15, || platform.calls_for("pushClinicFinish").len() == 5).await);
-        assert_eq!(rows_in(&app, "sent", 2, 20).await.len(), 2, "the retried event is sent");
+        assert_eq!(rows_in(&app, State::Sent, 2, 20).await.len(), 2, "the retried event is sent");
     }
 
     async fn two_gateways_and_a_restart_push_each_event_once(backend) {
@@ -216,7 +206,7 @@ per_backend! {
         let Some(app) = spawn(backend, &platform, &[]).await else { return };
         platform.script("refundApply", vec![Behavior::Unknown, Behavior::Unknown]);
         let row = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-1", "10"), Duration::from_secs(30)).await.unwrap();
-        assert_eq!(row.state, "sent", "{row:?}");
+        assert_eq!(row.state, State::Sent, "{row:?}");
         let calls = platform.calls_for("refundApply");
         assert_eq!(calls.len(), 3, "UNKNOWN twice, then success");
         assert!(calls.iter().all(|c| c.sign_ok == Some(true)), "signed (§17, realName left out)");
@@ -231,7 +221,7 @@ per_backend! {
 
         // The same refund again: its state, no second call.
         let again = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-1", "10.00"), Duration::from_secs(5)).await.unwrap();
-        assert_eq!((again.state.as_str(), again.last_message.as_str()), ("sent", refund_no.as_str()));
+        assert_eq!((again.state, again.last_message.as_str()), (State::Sent, refund_no.as_str()));
         assert_eq!(platform.calls_for("refundApply").len(), 3);
         // Another refund under the same HIS refund id is refused, unsent.
         let other = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-1", "11"), Duration::from_secs(5)).await;
@@ -241,7 +231,7 @@ per_backend! {
         // A definite refusal is final.
         platform.script("refundApply", vec![Behavior::Error("订单不存在".into())]);
         let refused = Outbound::of(&demo(&app)).unwrap().refund(&refund_of("TF-2", "5"), Duration::from_secs(5)).await.unwrap();
-        assert_eq!((refused.state.as_str(), refused.last_message.as_str()), ("failed", "订单不存在"));
+        assert_eq!((refused.state, refused.last_message.as_str()), (State::Failed, "订单不存在"));
 
         // 15.1 for the refund that went through.
         let status = Outbound::of(&demo(&app)).unwrap().refund_status("TF-1").await.unwrap();

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use hisgw::catalogue::{self, Method};
 use hisgw::execute::{Statement, Value};
-use hisgw::outbound::outbox;
+use hisgw::outbound::outbox::{Outbox, State};
 use hisgw_e2e::platform::{Call, Platform};
 use hisgw_e2e::{first_poll, until, Backend, TestApp};
 use rust_decimal::Decimal;
@@ -107,7 +107,7 @@ impl Sql {
 fn text(v: &Value) -> String {
     match v {
         Value::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        other => outbox::string(other),
+        other => other.text(),
     }
 }
 
@@ -150,11 +150,9 @@ async fn his(app: &TestApp, statements: &[String]) {
         .iter()
         .map(|s| Statement::new(s.as_str(), vec![]))
         .collect();
-    let (_, committed) =
-        h.db.transact(work, Box::new(|_| true))
-            .await
-            .unwrap_or_else(|e| panic!("{statements:#?}: {e}"));
-    assert!(committed, "{statements:#?}");
+    h.db.execute(work)
+        .await
+        .unwrap_or_else(|e| panic!("{statements:#?}: {e}"));
 }
 
 /// The event the test made for one push: the field and value that pick
@@ -654,8 +652,7 @@ per_backend! {
         }
 
         let h = app.gateway.hospital("demo").unwrap();
-        let sets = h.db.query(vec![outbox::list(h.mapping.dialect(), "", None)]).await.unwrap();
-        let rows = outbox::rows(&sets);
-        assert!(rows.iter().all(|r| r.state == "sent"), "{rows:#?}");
+        let rows = Outbox::of(&h.db).list(None).await.unwrap();
+        assert!(rows.iter().all(|r| r.state == State::Sent), "{rows:#?}");
     }
 }

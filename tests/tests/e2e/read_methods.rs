@@ -62,7 +62,7 @@ fn top_level(a: &Answer, wrap: Option<&str>) -> Vec<(String, String)> {
 
 on_both_backends! {
     async fn every_read_method_answers_its_spec_example(app) {
-        let today = hisgw::gateway::today();
+        let today = hisgw::clock::today();
         let mut called = 0;
         for method in demo_reads() {
             let sample = sample_request(method, today);

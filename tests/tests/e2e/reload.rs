@@ -65,7 +65,7 @@ async fn an_edit_is_served_and_a_broken_edit_never_replaces_the_working_set() {
         "SELECT 1 AS departmentName WHERE x = :noSuchParameter",
     )
     .unwrap();
-    let (_, errors) = hisgw::plan::load_all(&mappings, None);
+    let (_, errors) = hisgw::mapping::load_all(&mappings, None);
     assert!(
         errors
             .iter()

@@ -51,7 +51,7 @@ async fn a_source_outside_the_allowed_networks_is_refused() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(
-        rows.first().map(|r| r[7].as_str()),
+        rows.first().map(|r| r.outcome.as_str()),
         Some("refused"),
         "{rows:?}"
     );
@@ -139,7 +139,7 @@ fn a_missing_secret_stops_the_start_with_its_name() {
     access.insert("allow".into(), toml::Value::Array(vec!["not-a-net".into()]));
     table.insert("access".into(), access.into());
     std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
-    let errors = hisgw::plan::load_hospital(&mappings.join("demo")).unwrap_err();
+    let errors = hisgw::mapping::load_hospital(&mappings.join("demo")).unwrap_err();
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert!(
         text.iter()
@@ -402,18 +402,18 @@ async fn calls_are_in_the_audit_trail_with_identifiers_masked() {
     let row = &rows[0];
     assert_eq!(
         (
-            row[2].as_str(),
-            row[3].as_str(),
-            row[5].as_str(),
-            row[7].as_str()
+            row.hospital.as_str(),
+            row.direction.as_str(),
+            row.method.as_str(),
+            row.outcome.as_str()
         ),
         ("demo", "in", "prePayExpense", "success")
     );
     assert!(
-        row[9].contains("patientCard=****5678") && row[9].contains("realName=李*"),
+        row.request.contains("patientCard=****5678") && row.request.contains("realName=李*"),
         "{row:?}"
     );
-    assert!(row[10].contains("invoiceNo="), "{row:?}");
+    assert!(row.response.contains("invoiceNo="), "{row:?}");
     let mut by_method = Vec::new();
     for _ in 0..50 {
         by_method = find(hisgw::audit::Query {
@@ -432,7 +432,7 @@ async fn calls_are_in_the_audit_trail_with_identifiers_masked() {
         "written by the audit thread shortly after"
     );
     assert!(
-        !by_method[0][10].contains("430702200611148766"),
+        !by_method[0].response.contains("430702200611148766"),
         "the answer's ID number is masked: {:?}",
         by_method[0]
     );

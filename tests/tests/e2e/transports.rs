@@ -124,7 +124,7 @@ fn json_leaves(json: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn every_read_method_answers_alike_over_rest_soap_and_json() {
     let app = hisgw_e2e::spawn_app().await;
-    let today = hisgw::gateway::today();
+    let today = hisgw::clock::today();
     let mut checked = 0;
     for method in
         catalogue::inbound().filter(|m| matches!(m.kind, Kind::Read | Kind::Reconciliation))

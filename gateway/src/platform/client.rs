@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use crate::catalogue::{Method, Shape};
+use super::config::PlatformConfig;
+use crate::catalogue::{field, Method, Shape, SignRule, Wire};
 use crate::decode::{decode_soap, SoapNames, SoapVersion};
 use crate::encode::{encode_soap_call, escape_into};
-use crate::plan::PlatformConfig;
 
 /// What the platform answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +84,8 @@ impl PlatformClient {
     }
 
     /// Calls `method` with `fields` (names as the spec spells them, in the
-    /// spec's order). refundApply is signed here (§17, `realName` left out).
+    /// spec's order), signed here where the catalogue says the gateway signs
+    /// (§17; refundApply leaves out `realName`).
     pub async fn call(
         &self,
         method: &'static Method,
@@ -139,22 +140,22 @@ impl PlatformClient {
     }
 
     /// The request text: XML `<request>` (pushHisData: dataType + `<data>`),
-    /// or a JSON object for 16.9 pushStopSchedule.
+    /// or a JSON object where the catalogue says so (16.9 pushStopSchedule).
     fn request_text(&self, method: &'static Method, fields: &[(String, String)]) -> String {
         let mut fields = fields.to_vec();
-        if method.name == "refundApply" {
+        if let Some(SignRule::Sign { skip }) = method.sign {
             let key = self.sign_key.as_deref().unwrap_or_default();
             let sign = crate::sign::sign(
                 fields.iter().map(|(k, v)| (k.as_str(), v.as_str())),
                 key,
-                &["realName"],
+                skip,
             );
-            match fields.iter_mut().find(|(k, _)| k == "sign") {
+            match fields.iter_mut().find(|(k, _)| k == field::SIGN) {
                 Some(slot) => slot.1 = sign,
-                None => fields.push(("sign".into(), sign)),
+                None => fields.push((field::SIGN.into(), sign)),
             }
         }
-        if method.name == "pushStopSchedule" {
+        if method.wire == Wire::Json {
             let object: serde_json::Map<String, serde_json::Value> = fields
                 .into_iter()
                 .map(|(k, v)| (k, serde_json::Value::String(v)))

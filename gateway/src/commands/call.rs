@@ -1,0 +1,46 @@
+//! `hisgw call`: answers one call in-process and prints the response XML.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use hisgw::decode::RawRequest;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: super::Common,
+    #[arg(long)]
+    pub hospital: String,
+    /// The method name, e.g. queryPatientInfo.
+    pub method: String,
+    /// Request fields as name=value.
+    pub fields: Vec<String>,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let s = args.common.settings()?;
+    let mut pairs = Vec::new();
+    for f in &args.fields {
+        let (k, v) = f
+            .split_once('=')
+            .with_context(|| format!("field {f:?} is not name=value"))?;
+        pairs.push((k.to_string(), v.to_string()));
+    }
+    if hisgw::catalogue::find_inbound(&args.method).is_none() {
+        anyhow::bail!("unknown method {:?}", args.method);
+    }
+    let (gateway, _) = super::one_hospital(&s, &args.hospital).await?;
+    let reply = match gateway
+        .call(&args.hospital, &args.method, &RawRequest::new(pairs))
+        .await
+    {
+        Ok(reply) => reply,
+        Err(e) => e.to_reply().1,
+    };
+    println!("{}", hisgw::encode::encode_xml(&reply));
+    Ok(if reply.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

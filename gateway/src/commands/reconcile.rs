@@ -1,0 +1,48 @@
+//! `hisgw reconcile`: the platform's ledger of a day (13.3) against the
+//! hospital's (13.2); every difference printed and written as CSV. Exit
+//! status 1 when anything differs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use hisgw::outbound::reconcile;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: super::Common,
+    #[arg(long)]
+    pub hospital: String,
+    /// yyyy-MM-dd (default: yesterday).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Where the CSV goes (default: the data directory's reports/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let date = match args.date {
+        Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .with_context(|| format!("--date {d:?} is not yyyy-MM-dd"))?,
+        None => hisgw::clock::today().pred_opt().context("date")?,
+    };
+    let s = args.common.settings()?;
+    let (gateway, h) = super::one_hospital(&s, &args.hospital).await?;
+    let report = reconcile::reconcile(&gateway, &h, date).await?;
+    print!("{}", reconcile::table(&report));
+    let reports = h
+        .mapping
+        .reconcile
+        .as_ref()
+        .map_or("reports", |r| r.reports_dir.as_str());
+    let dir = args.out.unwrap_or_else(|| s.data_dir.join(reports));
+    let path = reconcile::write_csv(&report, &dir)?;
+    println!("report: {}", path.display());
+    Ok(if report.differences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,386 @@
+//! The SQL Server backend: tiberius connections in a bb8 pool.
+//!
+//! Legacy HIS servers are busy and old: the pool never opens more than its
+//! maximum, a caller waits at most the checkout timeout for a connection
+//! ("HIS database busy"), every statement has a query timeout, and a
+//! connection that failed at the connection level is discarded so the next
+//! call heals on a fresh one. Values cross as `Param`/`Value`; money and
+//! decimals are exact; text in GBK (Chinese_PRC) collations is decoded by
+//! tiberius from the column's collation. Transactions follow the one
+//! sequence of `execute::session`, carried out by `session::TdsSession`.
+
+mod options;
+mod scripts;
+mod session;
+mod values;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod scratch;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tiberius::{Client, Config, SqlBrowser};
+use tokio::net::TcpStream;
+use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
+
+/// The TDS client library, for callers that set up test databases.
+pub use tiberius;
+
+pub use options::MssqlOptions;
+pub use scripts::{ado_database, create_database, run_batches, split_batches};
+
+use self::session::TdsSession;
+use super::session::{self as driver, Failure};
+use super::{Description, ExecError, PoolStats, ResultSet, Statement, WriteTx, Written};
+
+pub type TdsClient = Client<Compat<TcpStream>>;
+
+/// A pooled connection; `broken` makes the pool discard it on return.
+pub struct TdsConnection {
+    client: TdsClient,
+    broken: bool,
+    /// Its database allows snapshot isolation (multi-statement reads see
+    /// one state).
+    snapshot: bool,
+}
+
+/// The bb8 manager: connects with a timeout and checks health with `SELECT 1`.
+pub struct TdsManager {
+    config: Config,
+    connect_timeout: Duration,
+    last_error: LastError,
+    /// Said once per pool: how a read of several statements is isolated.
+    told_isolation: AtomicBool,
+}
+
+impl bb8::ManageConnection for TdsManager {
+    type Connection = TdsConnection;
+    type Error = ExecError;
+
+    async fn connect(&self) -> Result<TdsConnection, ExecError> {
+        let connected = async {
+            let mut client = connect(self.config.clone()).await?;
+            let snapshot = allows_snapshot(&mut client).await;
+            Ok::<_, ExecError>((client, snapshot))
+        };
+        let (client, snapshot) = tokio::time::timeout(self.connect_timeout, connected)
+            .await
+            .map_err(|_| {
+                ExecError::Unavailable(format!(
+                    "connect timed out after {:?}",
+                    self.connect_timeout
+                ))
+            })??;
+        // Connected: an older failure no longer explains a wait.
+        *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        if !self.told_isolation.swap(true, Ordering::Relaxed) {
+            if snapshot {
+                tracing::info!(
+                    "HIS database allows snapshot isolation: a call's reads see one state"
+                );
+            } else {
+                tracing::info!("HIS database does not allow snapshot isolation (ALLOW_SNAPSHOT_ISOLATION OFF): each statement of a call sees what was committed when it started");
+            }
+        }
+        Ok(TdsConnection {
+            client,
+            broken: false,
+            snapshot,
+        })
+    }
+
+    async fn is_valid(&self, conn: &mut TdsConnection) -> Result<(), ExecError> {
+        let check = async {
+            conn.client
+                .simple_query("SELECT 1")
+                .await?
+                .into_row()
+                .await?;
+            Ok::<_, tiberius::error::Error>(())
+        };
+        match tokio::time::timeout(self.connect_timeout, check).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ExecError::Unavailable(e.to_string())),
+            Err(_) => Err(ExecError::Unavailable("health check timed out".into())),
+        }
+    }
+
+    fn has_broken(&self, conn: &mut TdsConnection) -> bool {
+        conn.broken
+    }
+}
+
+/// Whether the connection's database allows SNAPSHOT transactions. A
+/// server that cannot say is taken as not allowing them.
+async fn allows_snapshot(client: &mut TdsClient) -> bool {
+    let asked = async {
+        let row = client
+            .simple_query(
+                "SELECT CAST(snapshot_isolation_state AS INT) FROM sys.databases WHERE name = DB_NAME()",
+            )
+            .await?
+            .into_row()
+            .await?;
+        Ok::<_, tiberius::error::Error>(row.and_then(|r| r.get::<i32, _>(0)))
+    };
+    matches!(asked.await, Ok(Some(1)))
+}
+
+/// Opens one connection, following a named instance through the SQL Browser
+/// and an Azure-style routing redirect.
+pub async fn connect(mut config: Config) -> Result<TdsClient, ExecError> {
+    for _ in 0..2 {
+        let tcp = TcpStream::connect_named(&config).await.map_err(|e| {
+            ExecError::Unavailable(format!("cannot reach {}: {e}", config.get_addr()))
+        })?;
+        tcp.set_nodelay(true).ok();
+        match Client::connect(config.clone(), tcp.compat_write()).await {
+            Ok(client) => return Ok(client),
+            Err(tiberius::error::Error::Routing { host, port }) => {
+                config.host(host);
+                config.port(port);
+            }
+            Err(e) => return Err(ExecError::Unavailable(e.to_string())),
+        }
+    }
+    Err(ExecError::Unavailable("too many routing redirects".into()))
+}
+
+pub struct MssqlDatabase {
+    pool: bb8::Pool<TdsManager>,
+    checkout_timeout: Duration,
+    query_timeout: Duration,
+    waiting: AtomicUsize,
+    /// Why the last connection attempt failed, and when: a checkout that
+    /// times out says so instead of only "busy".
+    last_error: LastError,
+}
+
+/// The pool's last connection error (bb8 hands these to an error sink, not
+/// to the caller that was waiting).
+#[derive(Debug, Clone, Default)]
+struct LastError(Arc<std::sync::Mutex<Option<(Instant, String)>>>);
+
+impl bb8::ErrorSink<ExecError> for LastError {
+    fn sink(&self, error: ExecError) {
+        tracing::warn!(error = %error, "cannot connect to the HIS database");
+        let why = match error {
+            ExecError::Unavailable(why) => why,
+            other => other.to_string(),
+        };
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why));
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<ExecError>> {
+        Box::new(self.clone())
+    }
+}
+
+impl LastError {
+    /// The error of a connection attempt made within `within`, if any.
+    fn recent(&self, within: Duration) -> Option<String> {
+        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|(at, _)| at.elapsed() <= within)
+            .map(|(_, e)| e.clone())
+    }
+}
+impl MssqlDatabase {
+    /// Builds the pool. It connects lazily, so the gateway starts while the
+    /// HIS is down and heals when it comes back.
+    pub fn open(options: &MssqlOptions) -> MssqlDatabase {
+        let last_error = LastError::default();
+        let manager = TdsManager {
+            config: options.config.clone(),
+            connect_timeout: options.connect_timeout,
+            last_error: last_error.clone(),
+            told_isolation: AtomicBool::new(false),
+        };
+        let pool = bb8::Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(options.min_idle).filter(|n| *n > 0))
+            .connection_timeout(options.checkout_timeout)
+            .idle_timeout(Some(options.idle_timeout))
+            .max_lifetime(Some(options.max_lifetime))
+            .test_on_check_out(options.health_check)
+            .retry_connection(false)
+            .error_sink(Box::new(last_error.clone()))
+            .build_unchecked(manager);
+        MssqlDatabase {
+            last_error,
+            pool,
+            checkout_timeout: options.checkout_timeout,
+            query_timeout: options.query_timeout,
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    /// Connections the pool holds now and how many of them are idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        let s = self.pool.state();
+        PoolStats {
+            size: u64::from(s.connections),
+            in_use: u64::from(s.connections.saturating_sub(s.idle_connections)),
+            waiting: self.waiting.load(Ordering::Relaxed) as u64,
+        }
+    }
+
+    async fn checkout(&self) -> Result<bb8::PooledConnection<'_, TdsManager>, ExecError> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let got = self.pool.get().await;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        got.map_err(|e| match e {
+            // No connection came: if connecting is what failed, say why.
+            bb8::RunError::TimedOut => match self.last_error.recent(self.checkout_timeout * 2) {
+                Some(why) => ExecError::Unavailable(why),
+                None => ExecError::Busy(self.checkout_timeout),
+            },
+            bb8::RunError::User(e) => e,
+        })
+    }
+
+    /// Runs a driver on a checked-out connection. Until the driver has
+    /// ended cleanly the connection counts as broken: a caller that gives
+    /// up mid-call (a time limit, a client gone) drops it with results
+    /// unread or a transaction open, and it must never be lent out again.
+    async fn on_connection<V>(
+        &self,
+        drive: impl AsyncFnOnce(&mut TdsSession<'_>) -> Result<V, Failure>,
+    ) -> Result<V, Failure> {
+        let mut conn = self.checkout().await.map_err(Failure::Failed)?;
+        conn.broken = true;
+        let snapshot = conn.snapshot;
+        let mut session = TdsSession::new(&mut conn.client, snapshot, self.query_timeout);
+        let result = drive(&mut session).await;
+        let lost = session.lost;
+        conn.broken = lost;
+        result
+    }
+
+    /// Runs `drive` on a checked-out connection (for tests that step in
+    /// between the statements of a transaction).
+    #[cfg(test)]
+    pub(crate) async fn with_session<V>(
+        &self,
+        drive: impl AsyncFnOnce(&mut TdsSession<'_>) -> Result<V, Failure>,
+    ) -> Result<V, Failure> {
+        self.on_connection(drive).await
+    }
+
+    pub async fn query(
+        &self,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        let read = async || {
+            self.on_connection(async |session| driver::read(session, &statements).await)
+                .await
+        };
+        match read().await {
+            Ok(sets) => Ok(sets),
+            // A connection the server dropped (restart, KILL) fails at the
+            // connection level: reads are safe to run once more on a fresh one.
+            Err(Failure::Lost(ExecError::Unavailable(_))) => {
+                read().await.map_err(Failure::into_error)
+            }
+            Err(e) => Err(e.into_error()),
+        }
+    }
+
+    pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>
+    where
+        R: Send + 'static,
+        T: Send + 'static,
+    {
+        self.on_connection(async |session| driver::write(session, tx).await)
+            .await
+            .map_err(Failure::into_error)
+    }
+
+    pub async fn run_script(&self, script: String) -> Result<(), ExecError> {
+        let mut conn = self.checkout().await?;
+        let result = run_batches(&mut conn.client, &script).await;
+        if result.is_err() {
+            // A failed batch may leave an open transaction or temp state behind.
+            conn.broken = true;
+        }
+        result
+    }
+
+    pub async fn describe(&self, sql: Arc<str>, params: usize) -> Result<Description, ExecError> {
+        let declared: Vec<String> = (1..=params)
+            .map(|n| format!("@P{n} nvarchar(4000)"))
+            .collect();
+        let declared = declared.join(", ");
+        let mut conn = self.checkout().await?;
+        let describe = async {
+            let rows = conn
+                .client
+                .query(
+                    "EXEC sp_describe_first_result_set @tsql = @P1, @params = @P2",
+                    &[&&*sql, &declared.as_str()],
+                )
+                .await?
+                .into_first_result()
+                .await?;
+            let mut columns = Vec::new();
+            for row in rows {
+                let hidden: Option<bool> = row.try_get("is_hidden").unwrap_or(None);
+                if hidden != Some(true) {
+                    if let Ok(Some(name)) = row.try_get::<&str, _>("name") {
+                        columns.push(name.to_string());
+                    }
+                }
+            }
+            Ok::<_, tiberius::error::Error>(columns)
+        };
+        let columns = tokio::time::timeout(self.query_timeout, describe)
+            .await
+            .map_err(|_| ExecError::Timeout(self.query_timeout))?
+            .map_err(|e| ExecError::Sql {
+                statement: 0,
+                message: e.to_string(),
+            })?;
+        // What type the server infers for each placeholder from its use; a
+        // server that cannot tell (or does not have the procedure) leaves it open.
+        let mut parameter_types = vec![None; params];
+        let undeclared = async {
+            let rows = conn
+                .client
+                .query(
+                    "EXEC sp_describe_undeclared_parameters @tsql = @P1",
+                    &[&&*sql],
+                )
+                .await?
+                .into_first_result()
+                .await?;
+            Ok::<_, tiberius::error::Error>(rows)
+        };
+        if let Ok(Ok(rows)) = tokio::time::timeout(self.query_timeout, undeclared).await {
+            for row in rows {
+                let name: Option<&str> = row.try_get("name").unwrap_or(None);
+                let ty: Option<&str> = row.try_get("suggested_system_type_name").unwrap_or(None);
+                if let (Some(name), Some(ty)) = (name, ty) {
+                    if let Some(n) = name
+                        .strip_prefix("@P")
+                        .and_then(|n| n.parse::<usize>().ok())
+                    {
+                        if (1..=params).contains(&n) {
+                            parameter_types[n - 1] = Some(ty.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Description {
+            columns,
+            parameter_types,
+        })
+    }
+}

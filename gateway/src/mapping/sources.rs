@@ -1,0 +1,53 @@
+//! Event sources: the SQL that finds the HIS events each pushed dataType
+//! sends to the platform, `push/{dataType}.sql` (or its dialect override),
+//! with `:watermark` as its one parameter.
+
+use std::path::Path;
+
+use super::{sql, MappingError, SourcePlan};
+use crate::catalogue;
+use crate::execute::Dialect;
+
+/// Loads the event source of each pushed dataType named in `[push] sources`.
+pub(super) fn load(
+    dir: &Path,
+    names: &[String],
+    dialect: Dialect,
+    errors: &mut Vec<MappingError>,
+) -> Vec<SourcePlan> {
+    let mut sources = Vec::new();
+    for name in names {
+        let Some(method) = catalogue::find_outbound(name).filter(|m| m.push) else {
+            errors.push(MappingError::new(dir, None, format!("[push] sources: {name:?} is not a push of the spec (dataTypes of pushHisData, or pushStopSchedule)")));
+            continue;
+        };
+        let over = dir.join(format!("{name}.{}.sql", dialect.name()));
+        let path = if over.is_file() {
+            over
+        } else {
+            dir.join(format!("{name}.sql"))
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(MappingError::new(
+                    &path,
+                    None,
+                    format!("cannot read the event source: {e}"),
+                ));
+                continue;
+            }
+        };
+        let names = vec!["watermark".to_string()];
+        match sql::render_params(&text, dialect, &names) {
+            Ok((sql, placeholders)) => sources.push(SourcePlan {
+                method,
+                file: path,
+                sql: sql.into(),
+                placeholders: placeholders.into(),
+            }),
+            Err((line, message)) => errors.push(MappingError::new(&path, Some(line), message)),
+        }
+    }
+    sources
+}
