@@ -3,7 +3,9 @@
 //! database with the spec's own example values.
 //!
 //! This module owns the report hospital IT reads after an edit. It must
-//! never change a database: live runs are limited to read methods.
+//! never run a write or payment mapping: those are only described. (With
+//! `--live` the databases are opened as `serve` opens them, so a SQLite
+//! demo is created and rolled to today.)
 
 use std::fmt;
 

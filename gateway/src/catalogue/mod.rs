@@ -503,7 +503,11 @@ mod tests {
             .collect();
         assert_eq!(
             calls,
-            [CHECK_ACCOUNT.name, REFUND_APPLY.name, QUERY_REFUND_STATUS.name]
+            [
+                CHECK_ACCOUNT.name,
+                REFUND_APPLY.name,
+                QUERY_REFUND_STATUS.name
+            ]
         );
         assert_eq!(METHODS.iter().filter(|m| m.wire == Wire::Json).count(), 1);
         // The ledger answers 13.1, 13.2 and 15.2.
