@@ -8,9 +8,7 @@ use hisgw::decode::RawRequest;
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub common: super::Common,
-    #[arg(long)]
-    pub hospital: String,
+    pub target: super::OneHospital,
     /// The method name, e.g. queryPatientInfo.
     pub method: String,
     /// Request fields as name=value.
@@ -18,7 +16,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let s = args.common.settings()?;
+    let s = args.target.common.settings()?;
     let mut pairs = Vec::new();
     for f in &args.fields {
         let (k, v) = f
@@ -29,9 +27,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     if hisgw::catalogue::find_inbound(&args.method).is_none() {
         anyhow::bail!("unknown method {:?}", args.method);
     }
-    let (gateway, _) = super::one_hospital(&s, &args.hospital).await?;
+    let (gateway, _) = super::one_hospital(&s, &args.target.hospital).await?;
     let reply = match gateway
-        .call(&args.hospital, &args.method, &RawRequest::new(pairs))
+        .call(&args.target.hospital, &args.method, &RawRequest::new(pairs))
         .await
     {
         Ok(reply) => reply,

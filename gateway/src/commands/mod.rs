@@ -35,6 +35,16 @@ pub struct Common {
     pub data_dir: Option<PathBuf>,
 }
 
+/// The options of a command about one hospital.
+#[derive(clap::Args)]
+pub struct OneHospital {
+    #[command(flatten)]
+    pub common: Common,
+    /// The hospital's id (its folder under the mappings folder).
+    #[arg(long)]
+    pub hospital: String,
+}
+
 impl Common {
     pub fn settings(&self) -> anyhow::Result<Settings> {
         let mut s = Settings::load(self.config.as_deref())?;

@@ -8,9 +8,7 @@ use hisgw::outbound::outbox::{Outbox, State};
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub common: super::Common,
-    #[arg(long)]
-    pub hospital: String,
+    pub target: super::OneHospital,
     /// Only rows in this state: pending, sent, failed, dead, dropped.
     #[arg(long)]
     pub state: Option<State>,
@@ -23,8 +21,8 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let s = args.common.settings()?;
-    let (_, h) = super::one_hospital(&s, &args.hospital).await?;
+    let s = args.target.common.settings()?;
+    let (_, h) = super::one_hospital(&s, &args.target.hospital).await?;
     let outbox = Outbox::of(&h.db);
     let change = match (args.retry, args.drop) {
         (Some(row), _) => Some((row, outbox.retry(row).await?, "due again")),

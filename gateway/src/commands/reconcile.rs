@@ -11,9 +11,7 @@ use hisgw::outbound::reconcile;
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub common: super::Common,
-    #[arg(long)]
-    pub hospital: String,
+    pub target: super::OneHospital,
     /// yyyy-MM-dd (default: yesterday).
     #[arg(long)]
     pub date: Option<String>,
@@ -28,8 +26,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("--date {d:?} is not yyyy-MM-dd"))?,
         None => hisgw::clock::today().pred_opt().context("date")?,
     };
-    let s = args.common.settings()?;
-    let (gateway, h) = super::one_hospital(&s, &args.hospital).await?;
+    let s = args.target.common.settings()?;
+    let (gateway, h) = super::one_hospital(&s, &args.target.hospital).await?;
     let report = reconcile::reconcile(&gateway, &h, date).await?;
     print!("{}", reconcile::table(&report));
     let reports = h

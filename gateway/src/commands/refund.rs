@@ -10,9 +10,7 @@ use hisgw::outbound::{Platform, RefundRequest};
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub common: super::Common,
-    #[arg(long)]
-    pub hospital: String,
+    pub target: super::OneHospital,
     #[arg(long)]
     pub trade_no: String,
     #[arg(long)]
@@ -39,8 +37,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let amount = hisgw::money::parse_decimal(&args.amount)
         .filter(|a| a.is_sign_positive() && !a.is_zero())
         .with_context(|| format!("--amount {:?} is not an amount above zero", args.amount))?;
-    let s = args.common.settings()?;
-    let (_, h) = super::one_hospital(&s, &args.hospital).await?;
+    let s = args.target.common.settings()?;
+    let (_, h) = super::one_hospital(&s, &args.target.hospital).await?;
     let platform = Platform::of(&h)?;
     let request = RefundRequest {
         trade_no: args.trade_no,
@@ -71,16 +69,14 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 #[derive(clap::Args)]
 pub struct StatusArgs {
     #[command(flatten)]
-    pub common: super::Common,
-    #[arg(long)]
-    pub hospital: String,
+    pub target: super::OneHospital,
     #[arg(long)]
     pub his_id: String,
 }
 
 pub async fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
-    let s = args.common.settings()?;
-    let (_, h) = super::one_hospital(&s, &args.hospital).await?;
+    let s = args.target.common.settings()?;
+    let (_, h) = super::one_hospital(&s, &args.target.hospital).await?;
     let answer = Platform::of(&h)?.refund_status(&args.his_id).await?;
     println!("{:?}: {}", answer.outcome, answer.message);
     for (k, v) in &answer.fields {

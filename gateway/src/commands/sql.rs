@@ -9,9 +9,7 @@ use anyhow::Context;
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub common: super::Common,
-    #[arg(long)]
-    pub hospital: String,
+    pub target: super::OneHospital,
     /// Create the hospital's SQL Server database first if it is missing.
     #[arg(long)]
     pub create_database: bool,
@@ -21,8 +19,8 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let s = args.common.settings()?;
-    let mapping = super::load_mapping(&s, &args.hospital)?;
+    let s = args.target.common.settings()?;
+    let mapping = super::load_mapping(&s, &args.target.hospital)?;
     if args.create_database {
         if let Some(name) = hisgw::execute::create_database(&mapping.database).await? {
             println!("database {name} is there");

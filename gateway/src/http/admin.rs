@@ -242,7 +242,7 @@ async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
                 tracing::warn!(hospital = %h.mapping.id, error = %e, "metrics: cannot count the outbox")
             }
         }
-        match crate::ledger::count_by_state(&h.db).await {
+        match crate::ledger::count_by_state(&h.db, crate::ledger::StatedTable::Payments).await {
             Ok(counts) => {
                 for (state, n) in counts {
                     let state = crate::metrics::label(&state);

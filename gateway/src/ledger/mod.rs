@@ -255,14 +255,25 @@ pub fn settle(dialect: Dialect, trade_no: &str, state: State, s: &Settlement) ->
     )
 }
 
-/// The payment notifications in the ledger, by state (for `/metrics`).
-pub async fn count_by_state(db: &Database) -> Result<Vec<(String, i64)>, ExecError> {
-    let sets = db
-        .query(vec![Statement::new(
-            "SELECT state, COUNT(*) FROM hisgw_payment GROUP BY state",
-            Vec::new(),
-        )])
-        .await?;
+/// hisgw's tables whose rows have a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatedTable {
+    /// `hisgw_payment`: pending, booked, refused.
+    Payments,
+    /// `hisgw_outbox`: see `outbound::outbox::State`.
+    Outbox,
+}
+
+/// How many rows of `table` are in each state (for `/metrics`).
+pub async fn count_by_state(
+    db: &Database,
+    table: StatedTable,
+) -> Result<Vec<(String, i64)>, ExecError> {
+    let sql = match table {
+        StatedTable::Payments => "SELECT state, COUNT(*) FROM hisgw_payment GROUP BY state",
+        StatedTable::Outbox => "SELECT state, COUNT(*) FROM hisgw_outbox GROUP BY state",
+    };
+    let sets = db.query(vec![Statement::new(sql, Vec::new())]).await?;
     Ok(sets
         .iter()
         .flatten()
@@ -426,6 +437,9 @@ mod tests {
         let entry = entry(&found).unwrap();
         assert_eq!(entry.state, "booked");
         assert_eq!(entry.amount, Decimal::new(200, 0));
-        assert_eq!(count_by_state(&db).await.unwrap(), [("booked".into(), 1)]);
+        assert_eq!(
+            count_by_state(&db, StatedTable::Payments).await.unwrap(),
+            [("booked".into(), 1)]
+        );
     }
 }

@@ -14,6 +14,7 @@ use chrono::{Duration as Span, NaiveDateTime};
 
 use crate::catalogue::REFUND_APPLY;
 use crate::execute::{Database, Dialect, ExecError, Param, ResultSet, Statement};
+use crate::ledger::StatedTable;
 
 pub use crate::clock::now;
 
@@ -454,18 +455,10 @@ impl<'a> Outbox<'a> {
 
     /// How many rows are in each state (for `/metrics`).
     pub async fn count_by_state(&self) -> Result<Vec<(State, i64)>, ExecError> {
-        let sets = self
-            .db
-            .query(vec![Statement::new(
-                "SELECT state, COUNT(*) FROM hisgw_outbox GROUP BY state",
-                Vec::new(),
-            )])
-            .await?;
-        Ok(sets
-            .iter()
-            .flatten()
-            .flat_map(|s| s.rows.iter())
-            .filter_map(|r| Some((r[0].text().parse().ok()?, r[1].int())))
+        let counts = crate::ledger::count_by_state(self.db, StatedTable::Outbox).await?;
+        Ok(counts
+            .into_iter()
+            .filter_map(|(state, n)| Some((state.parse().ok()?, n)))
             .collect())
     }
 

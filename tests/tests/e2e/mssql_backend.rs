@@ -275,6 +275,17 @@ async fn exhausted_pool_answers_busy_within_the_checkout_timeout() {
     };
     let admin = lock_row(&db).await;
     let pool = Arc::new(db.pool(1, 400));
+    // Making the pool's one connection (TLS, login) may take longer than
+    // the checkout timeout on a loaded test server: wait until it is there.
+    for attempt in 1.. {
+        match pool.query(stmt("SELECT 1 AS x", &[])).await {
+            Ok(_) => break,
+            Err(ExecError::Busy(_)) if attempt < 50 => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            Err(e) => panic!("the pool does not connect: {e}"),
+        }
+    }
     let holder = {
         let pool = pool.clone();
         tokio::spawn(async move { pool.query(stmt(WAIT_FOR_LOCK, &[])).await })

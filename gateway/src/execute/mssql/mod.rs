@@ -41,9 +41,9 @@ pub type TdsClient = Client<Compat<TcpStream>>;
 pub struct TdsConnection {
     client: TdsClient,
     broken: bool,
-    /// Its database allows snapshot isolation (multi-statement reads see
-    /// one state).
-    snapshot: bool,
+    /// Whether its database allows snapshot isolation (multi-statement
+    /// reads see one state), once a read of several statements has asked.
+    snapshot: Option<bool>,
 }
 
 /// The bb8 manager: connects with a timeout and checks health with `SELECT 1`.
@@ -51,8 +51,6 @@ pub struct TdsManager {
     config: Config,
     connect_timeout: Duration,
     last_error: LastError,
-    /// Said once per pool: how a read of several statements is isolated.
-    told_isolation: AtomicBool,
 }
 
 impl bb8::ManageConnection for TdsManager {
@@ -60,12 +58,7 @@ impl bb8::ManageConnection for TdsManager {
     type Error = ExecError;
 
     async fn connect(&self) -> Result<TdsConnection, ExecError> {
-        let connected = async {
-            let mut client = connect(self.config.clone()).await?;
-            let snapshot = allows_snapshot(&mut client).await;
-            Ok::<_, ExecError>((client, snapshot))
-        };
-        let (client, snapshot) = tokio::time::timeout(self.connect_timeout, connected)
+        let client = tokio::time::timeout(self.connect_timeout, connect(self.config.clone()))
             .await
             .map_err(|_| {
                 ExecError::Unavailable(format!(
@@ -75,19 +68,10 @@ impl bb8::ManageConnection for TdsManager {
             })??;
         // Connected: an older failure no longer explains a wait.
         *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        if !self.told_isolation.swap(true, Ordering::Relaxed) {
-            if snapshot {
-                tracing::info!(
-                    "HIS database allows snapshot isolation: a call's reads see one state"
-                );
-            } else {
-                tracing::info!("HIS database does not allow snapshot isolation (ALLOW_SNAPSHOT_ISOLATION OFF): each statement of a call sees what was committed when it started");
-            }
-        }
         Ok(TdsConnection {
             client,
             broken: false,
-            snapshot,
+            snapshot: None,
         })
     }
 
@@ -110,22 +94,6 @@ impl bb8::ManageConnection for TdsManager {
     fn has_broken(&self, conn: &mut TdsConnection) -> bool {
         conn.broken
     }
-}
-
-/// Whether the connection's database allows SNAPSHOT transactions. A
-/// server that cannot say is taken as not allowing them.
-async fn allows_snapshot(client: &mut TdsClient) -> bool {
-    let asked = async {
-        let row = client
-            .simple_query(
-                "SELECT CAST(snapshot_isolation_state AS INT) FROM sys.databases WHERE name = DB_NAME()",
-            )
-            .await?
-            .into_row()
-            .await?;
-        Ok::<_, tiberius::error::Error>(row.and_then(|r| r.get::<i32, _>(0)))
-    };
-    matches!(asked.await, Ok(Some(1)))
 }
 
 /// Opens one connection, following a named instance through the SQL Browser
@@ -156,6 +124,8 @@ pub struct MssqlDatabase {
     /// Why the last connection attempt failed, and when: a checkout that
     /// times out says so instead of only "busy".
     last_error: LastError,
+    /// Said once per pool: how a read of several statements is isolated.
+    told_isolation: Arc<AtomicBool>,
 }
 
 /// The pool's last connection error (bb8 hands these to an error sink, not
@@ -196,7 +166,6 @@ impl MssqlDatabase {
             config: options.config.clone(),
             connect_timeout: options.connect_timeout,
             last_error: last_error.clone(),
-            told_isolation: AtomicBool::new(false),
         };
         let pool = bb8::Pool::builder()
             .max_size(options.max_size)
@@ -214,6 +183,7 @@ impl MssqlDatabase {
             checkout_timeout: options.checkout_timeout,
             query_timeout: options.query_timeout,
             waiting: AtomicUsize::new(0),
+            told_isolation: Arc::default(),
         }
     }
 
@@ -256,8 +226,15 @@ impl MssqlDatabase {
     ) -> Result<V, Failure> {
         let mut conn = self.checkout().await.map_err(Failure::Failed)?;
         conn.broken = true;
-        let snapshot = conn.snapshot;
-        let mut session = TdsSession::new(&mut conn.client, snapshot, self.query_timeout);
+        let TdsConnection {
+            client, snapshot, ..
+        } = &mut *conn;
+        let mut session = TdsSession::new(
+            client,
+            snapshot,
+            self.told_isolation.clone(),
+            self.query_timeout,
+        );
         let result = drive(&mut session).await;
         let lost = session.lost;
         conn.broken = lost;

@@ -11,6 +11,8 @@
 //! Every statement has the query timeout; a statement past it leaves the
 //! connection in an unknown state, so the connection is given up.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
@@ -32,8 +34,10 @@ enum Open {
 
 pub(crate) struct TdsSession<'c> {
     client: &'c mut TdsClient,
-    /// The database allows snapshot isolation.
-    snapshot: bool,
+    /// Whether the connection's database allows snapshot isolation, once asked.
+    snapshot: &'c mut Option<bool>,
+    /// Whether the pool has said in the log which isolation its reads get.
+    told: Arc<AtomicBool>,
     query_timeout: Duration,
     /// What this session has open on the server.
     open: Open,
@@ -42,10 +46,16 @@ pub(crate) struct TdsSession<'c> {
 }
 
 impl<'c> TdsSession<'c> {
-    pub(super) fn new(client: &'c mut TdsClient, snapshot: bool, query_timeout: Duration) -> Self {
+    pub(super) fn new(
+        client: &'c mut TdsClient,
+        snapshot: &'c mut Option<bool>,
+        told: Arc<AtomicBool>,
+        query_timeout: Duration,
+    ) -> Self {
         TdsSession {
             client,
             snapshot,
+            told,
             query_timeout,
             open: Open::Nothing,
             lost: false,
@@ -65,6 +75,40 @@ impl<'c> TdsSession<'c> {
         self.note(result)
     }
 
+    /// Whether the database allows SNAPSHOT transactions, asked once per
+    /// connection (a server that cannot say is taken as not allowing them).
+    async fn allows_snapshot(&mut self) -> bool {
+        if let Some(known) = *self.snapshot {
+            return known;
+        }
+        let asked = async {
+            let row = self
+                .client
+                .simple_query(
+                    "SELECT CAST(snapshot_isolation_state AS INT) FROM sys.databases WHERE name = DB_NAME()",
+                )
+                .await?
+                .into_row()
+                .await?;
+            Ok::<_, tiberius::error::Error>(row.and_then(|r| r.get::<i32, _>(0)))
+        };
+        let allowed = matches!(
+            tokio::time::timeout(self.query_timeout, asked).await,
+            Ok(Ok(Some(1)))
+        );
+        *self.snapshot = Some(allowed);
+        if !self.told.swap(true, Ordering::Relaxed) {
+            if allowed {
+                tracing::info!(
+                    "HIS database allows snapshot isolation: a call's reads see one state"
+                );
+            } else {
+                tracing::info!("HIS database does not allow snapshot isolation (ALLOW_SNAPSHOT_ISOLATION OFF): each statement of a call sees what was committed when it started");
+            }
+        }
+        allowed
+    }
+
     fn note<V>(&mut self, result: Result<V, Failure>) -> Result<V, Failure> {
         if matches!(result, Err(Failure::Lost(_))) {
             self.lost = true;
@@ -75,7 +119,7 @@ impl<'c> TdsSession<'c> {
 
 impl Session for TdsSession<'_> {
     async fn begin_read(&mut self, statements: usize) -> Result<(), Failure> {
-        if statements > 1 && self.snapshot {
+        if statements > 1 && self.allows_snapshot().await {
             self.batch("SET TRANSACTION ISOLATION LEVEL SNAPSHOT; BEGIN TRANSACTION;")
                 .await?;
             self.open = Open::Read;
