@@ -119,12 +119,48 @@ impl Application {
         self.gateway.clone()
     }
 
-    /// Serves until the process is told to stop (Ctrl-C / SIGTERM).
-    /// Dropping the returned future stops the outbound workers too.
+    /// Serves until the process is told to stop (Ctrl-C, SIGTERM): then both
+    /// listeners stop taking calls, the calls under way finish, and the
+    /// outbound workers and the reloader end. Dropping the returned future
+    /// stops the workers too.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _workers = self.workers;
         let _reloader = self.reloader;
+        let (server, admin) = (self.server.handle(), self.admin.handle());
+        // One handler for the process: a server that handled signals itself
+        // could miss one another server took, and keep the process running.
+        let stop = tokio::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping: calls under way finish first");
+            futures_util::future::join(server.stop(true), admin.stop(true)).await;
+        });
         let (server, admin) = futures_util::future::join(self.server, self.admin).await;
+        stop.abort();
         server.and(admin)
+    }
+}
+
+/// Waits for the process to be told to stop: SIGTERM (service managers) or
+/// Ctrl-C / SIGINT.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the gateway");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -22,6 +22,11 @@ pub use methods::{
 pub mod field {
     /// The platform's order number of a payment (and of its refund).
     pub const TRADE_NO: &str = "tradeNo";
+    /// The same in the pushes that spell fields in snake case.
+    pub const TRADE_NO_SNAKE: &str = "trade_no";
+    /// A request's date range (3.1, 3.2, 7.x): the end never before the start.
+    pub const START_DATE: &str = "startDate";
+    pub const END_DATE: &str = "endDate";
     pub const PAY_TYPE: &str = "payType";
     pub const PAYED_TIME: &str = "payedTime";
     /// The §17 signature.
@@ -56,6 +61,9 @@ pub mod field {
     /// Every constant above, for the test that each names a field.
     pub const ALL: &[&str] = &[
         TRADE_NO,
+        TRADE_NO_SNAKE,
+        START_DATE,
+        END_DATE,
         PAY_TYPE,
         PAYED_TIME,
         SIGN,

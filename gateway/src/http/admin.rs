@@ -60,6 +60,8 @@ pub fn serve(
             .route("/admin/{hospital}/outbox", web::get().to(list))
     })
     .workers(1)
+    // Stopping on a signal is `Application`'s, for both listeners at once.
+    .disable_signals()
     .listen(listener)?
     .run())
 }

@@ -55,6 +55,8 @@ pub fn serve(
     if let Some(n) = workers {
         server = server.workers(n);
     }
+    // Stopping on a signal is `Application`'s, for both listeners at once.
+    server = server.disable_signals();
     let server = match tls {
         Some(config) => server.listen_rustls_0_23(listener, config)?,
         None => server.listen(listener)?,

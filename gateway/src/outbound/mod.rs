@@ -179,7 +179,7 @@ impl<'a> Platform<'a> {
             let trade_no = item
                 .payload
                 .iter()
-                .find(|(k, _)| k == field::TRADE_NO || k == "trade_no")
+                .find(|(k, _)| k == field::TRADE_NO || k == field::TRADE_NO_SNAKE)
                 .map(|(_, v)| v.clone());
             audit.record(crate::audit::Record {
                 request_id: format!("outbox-{}-{attempt}", item.id),

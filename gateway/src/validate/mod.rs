@@ -7,7 +7,7 @@
 
 use chrono::{Months, NaiveDate, NaiveDateTime};
 
-use crate::catalogue::{DefaultRule, Field, FieldType, Method};
+use crate::catalogue::{field, DefaultRule, Field, FieldType, Method};
 use crate::decode::RawRequest;
 use crate::money;
 
@@ -141,12 +141,12 @@ fn check_ranges(fields: &[Field], values: &[Option<String>]) -> Result<(), Valid
             .position(|f| f.name == name && f.ty == FieldType::Date)
             .and_then(|i| values[i].as_deref())
     };
-    if let (Some(start), Some(end)) = (find("startDate"), find("endDate")) {
+    if let (Some(start), Some(end)) = (find(field::START_DATE), find(field::END_DATE)) {
         // Both are normalised yyyy-MM-dd, so text order is date order.
         if end < start {
             return Err(ValidationError::Range {
-                start: "startDate",
-                end: "endDate",
+                start: field::START_DATE,
+                end: field::END_DATE,
             });
         }
     }

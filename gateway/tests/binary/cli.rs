@@ -2,16 +2,15 @@
 
 use std::path::Path;
 
-use crate::repo;
+use std::time::Duration;
+
+use crate::{output_within, repo};
 use std::process::{Command, Output};
 
 fn hisgw(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hisgw"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("hisgw runs")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hisgw"));
+    command.args(args).current_dir(dir).env("RUST_LOG", "warn");
+    output_within(&mut command, Duration::from_secs(120))
 }
 
 fn stdout(o: &Output) -> String {

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::repo;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crate::exited_within;
 
 /// A running `hisgw serve`.
 struct Gateway {
@@ -37,9 +39,23 @@ impl Gateway {
             .stdout(Stdio::null())
             .spawn()
             .expect("hisgw starts");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        // Its log, read on a thread of its own so the child never blocks on a
+        // full pipe, and so waiting for it is bounded.
+        let (lines, log) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
         let port = loop {
-            let line = lines.next().expect("hisgw exited before serving").unwrap();
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = log.recv_timeout(left) else {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("hisgw did not serve within 60 s (or exited first)");
+            };
             // Plain (`port=N`) or JSON (`"port":N`) log lines.
             let after = line
                 .split("port=")
@@ -50,32 +66,39 @@ impl Gateway {
                 break digits.parse::<u16>().unwrap();
             }
         };
-        // Keep reading so the child never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
         Gateway {
             child,
             url: format!("http://127.0.0.1:{port}/api/demo/prePayExpense"),
         }
     }
 
-    /// Asks it to stop (SIGTERM) as a service manager would, and waits.
+    /// Asks it to stop (SIGTERM) as a service manager would, and waits for
+    /// it to exit — at most 30 s: one that does not stop fails the test.
     fn stop(mut self) {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        let _ = self.child.wait();
+        if exited_within(&mut self.child, STOP_WAIT).is_none() {
+            panic!("hisgw was still running {STOP_WAIT:?} after SIGTERM");
+        }
     }
 
     fn kill(mut self) {
         self.child.kill().unwrap(); // SIGKILL on Unix
-        self.child.wait().unwrap();
+        assert!(
+            exited_within(&mut self.child, STOP_WAIT).is_some(),
+            "hisgw still running after SIGKILL"
+        );
     }
 }
+
+/// How long a stopped gateway may take to exit.
+const STOP_WAIT: Duration = Duration::from_secs(30);
 
 impl Drop for Gateway {
     fn drop(&mut self) {
         let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = exited_within(&mut self.child, STOP_WAIT);
     }
 }
 
