@@ -496,3 +496,27 @@ async fn a_real_soap_client_works_from_the_wsdl() {
         assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
     }
 }
+
+#[tokio::test]
+async fn a_gzip_compressed_body_is_decompressed_first() {
+    use std::io::Write;
+    let app = hisgw_e2e::spawn_app().await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(request_xml(&[("patientCard", "100034567")]).as_bytes())
+        .unwrap();
+    let answer = app
+        .send(
+            app.client
+                .post(format!("{}/api/demo/queryPatientInfo", app.address))
+                .header("Content-Type", "application/xml")
+                .header("Content-Encoding", "gzip")
+                .body(gz.finish().unwrap()),
+        )
+        .await;
+    answer.assert_success();
+    assert!(
+        answer.text("realName").is_some_and(|n| !n.is_empty()),
+        "{}",
+        answer.body
+    );
+}
