@@ -21,6 +21,11 @@ static SWEPT: AtomicBool = AtomicBool::new(false);
 /// One CREATE or DROP DATABASE at a time: a server may refuse concurrent
 /// catalog changes (Babelfish: "tuple concurrently updated").
 static CATALOG: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// How many tests use the test server at once (`HISGW_TEST_MSSQL_PARALLEL`,
+/// default 2): a test server on a developer's machine slows to timeouts
+/// under more, while the SQLite tests run many at a time.
+static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
 /// How long dropping a test database may take.
 const DROP_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -54,6 +59,8 @@ pub fn client_config(url: &str, database: &str) -> tiberius::Config {
 pub struct ScratchDatabase {
     pub url: String,
     pub name: String,
+    /// The test's turn on the server, given back after the drop.
+    _turn: tokio::sync::SemaphorePermit<'static>,
 }
 
 impl ScratchDatabase {
@@ -61,6 +68,17 @@ impl ScratchDatabase {
     /// so) when no test server is set.
     pub async fn create() -> Option<ScratchDatabase> {
         let url = url()?;
+        let slots = SLOTS.get_or_init(|| {
+            let n = std::env::var("HISGW_TEST_MSSQL_PARALLEL")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(2);
+            tokio::sync::Semaphore::new(n)
+        });
+        let turn = slots
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
         let name = format!(
             "hisgw_test_{}_{}_{}",
             std::process::id(),
@@ -81,7 +99,11 @@ impl ScratchDatabase {
             assert!(attempt < 5, "CREATE DATABASE {name}: {e}");
             tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
         }
-        Some(ScratchDatabase { url, name })
+        Some(ScratchDatabase {
+            url,
+            name,
+            _turn: turn,
+        })
     }
 
     /// The connection string of this database.
