@@ -1,11 +1,12 @@
-//! `hisgw check`: validates every hospital's mappings against the catalogue
-//! and, with `--live`, describes and runs each read mapping against its
-//! database with the spec's own example values.
+//! `hisgw check`: validates every hospital's mappings against the catalogue,
+//! proves them on their databases (every statement compiled, nothing run:
+//! `proof`) and, with `--live`, runs each read mapping with the spec's own
+//! example values.
 //!
 //! This module owns the report hospital IT reads after an edit. It must
-//! never run a write or payment mapping: those are only described. (With
-//! `--live` the databases are opened as `serve` opens them, so a SQLite
-//! demo is created and rolled to today.)
+//! never run a write or payment mapping: those are compiled only. The
+//! databases are opened as `serve` opens them, so a SQLite demo is created
+//! and rolled to today.
 
 use std::fmt;
 
@@ -13,11 +14,12 @@ use chrono::{Duration, NaiveDate};
 
 use crate::catalogue::{self, field, FieldType, Kind, Method};
 use crate::decode::RawRequest;
-use crate::hospitals::Hospital;
+use crate::execute::{Dialect, StartScripts};
+use crate::hospitals::{self, Hospital};
 use crate::mapping::{self, HospitalMapping, MethodPlan, SectionPlan};
 use crate::pipeline::{CallError, Gateway};
+use crate::proof;
 use crate::settings::Settings;
-use crate::shape::Part;
 use crate::validate::{parse_date, parse_datetime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,19 +67,30 @@ impl Report {
     }
 }
 
-/// Checks the mapping files; with `live`, also the databases.
+/// Checks the mapping files and proves each hospital's mapping on its
+/// database (every statement compiled, nothing run); with `live`, also runs
+/// each read with the spec's example values.
 pub async fn check(settings: &Settings, live: bool) -> Report {
     let mut report = Report::default();
-    let (hospitals, errors) =
-        mapping::load_all(&settings.mappings_dir, settings.hospitals.as_deref());
+    let (loaded, errors) =
+        mapping::load_each(&settings.mappings_dir, settings.hospitals.as_deref());
     for e in &errors {
         report.push(Level::Error, e.to_string());
     }
-    for h in &hospitals {
-        check_coverage(h, &mut report);
+    for loaded in loaded {
+        for e in &loaded.errors {
+            report.push(Level::Error, e.to_string());
+        }
+        // A mapping with errors is still proved as far as it loaded.
+        if let Some(h) = &loaded.mapping {
+            if loaded.errors.is_empty() {
+                check_coverage(h, &mut report);
+            }
+            prove(settings, h, &mut report).await;
+        }
     }
     if live {
-        if !errors.is_empty() {
+        if report.errors() > 0 {
             report.push(
                 Level::Note,
                 "live checks skipped: fix the errors above first",
@@ -87,6 +100,46 @@ pub async fn check(settings: &Settings, live: bool) -> Report {
         }
     }
     report
+}
+
+/// Opens the hospital's database as `serve` does and compiles every
+/// statement there; says plainly what it could not check.
+async fn prove(settings: &Settings, h: &HospitalMapping, report: &mut Report) {
+    let sections: usize = h
+        .methods
+        .values()
+        .filter(|p| !p.builtin)
+        .map(|p| p.sections.len())
+        .sum::<usize>()
+        + h.sources.len();
+    let not_reached = |e: &dyn fmt::Display| {
+        format!(
+            "hospital {}: database not reached ({e}): its {sections} statement section(s) were NOT compiled — only the files were checked",
+            h.id
+        )
+    };
+    let db = match hospitals::open(h, &settings.data_dir, StartScripts::Run).await {
+        Ok(db) => db,
+        Err(e) => return report.push(Level::Warning, not_reached(&e)),
+    };
+    match proof::prove(h, &db).await {
+        Ok(proof) => {
+            for e in proof.errors {
+                report.push(Level::Error, e.to_string());
+            }
+            for e in proof.unproven {
+                report.push(Level::Warning, e.to_string());
+            }
+            report.push(
+                Level::Note,
+                format!(
+                    "hospital {}: {} of {sections} statement section(s) compiled on its database",
+                    h.id, proof.compiled
+                ),
+            );
+        }
+        Err(e) => report.push(Level::Warning, not_reached(&e)),
+    }
 }
 
 fn check_coverage(h: &HospitalMapping, report: &mut Report) {
@@ -126,60 +179,23 @@ async fn check_live(settings: &Settings, report: &mut Report) {
         plans.sort_by_key(|p| p.method.section);
         for plan in plans {
             let method = plan.method;
-            let reads = matches!(method.kind, Kind::Read | Kind::Reconciliation);
-            // Describing never executes: it is all a write mapping gets.
-            let mut described = Vec::with_capacity(plan.sections.len());
-            for section in &plan.sections {
-                let at = format!("{}:{}", plan.file.display(), section.line);
-                match hospital
-                    .db
-                    .describe(section.sql.clone(), section.fields.len())
-                    .await
-                {
-                    Ok(d) => {
+            if hospital.db.dialect() == Dialect::Mssql {
+                for section in &plan.sections {
+                    let at = format!("{}:{}", plan.file.display(), section.line);
+                    if let Ok(d) = hospital
+                        .db
+                        .describe(section.sql.clone(), section.fields.len())
+                        .await
+                    {
                         check_parameter_types(method, section, &d.parameter_types, &at, report);
-                        described.push(Some(d.columns));
-                    }
-                    Err(e) => {
-                        let how = if reads {
-                            "checked by running the spec example"
-                        } else {
-                            "not checked"
-                        };
-                        report.push(
-                            Level::Note,
-                            format!(
-                                "{at}: section `{}` could not be described ({e}); {how}",
-                                section.name
-                            ),
-                        );
-                        described.push(None);
                     }
                 }
             }
-            if !reads {
-                for (section, columns) in plan.sections.iter().zip(&described) {
-                    // A batch that starts with SET or DECLARE may describe as
-                    // nothing on some servers: that says nothing about its SELECT.
-                    if let Some(columns) = columns.as_ref().filter(|c| !c.is_empty()) {
-                        let at = format!("{}:{}", plan.file.display(), section.line);
-                        check_columns(
-                            method,
-                            section.parts[0],
-                            &section.name,
-                            columns,
-                            &at,
-                            report,
-                        );
-                    }
-                }
-                report.push(
-                    Level::Note,
-                    format!("{}: described only (it writes)", plan.file.display()),
-                );
+            // Writes are compiled at load; running one is `hisgw try`'s job.
+            if !matches!(method.kind, Kind::Read | Kind::Reconciliation) {
                 continue;
             }
-            check_result_sets(hospital, plan, &described, today, report).await;
+            check_result_sets(hospital, plan, today, report).await;
             let sample = sample_request(method, today);
             match gateway
                 .call(&hospital.mapping.id, method.name, &sample)
@@ -299,13 +315,10 @@ fn check_parameter_types(
 
 /// Runs the spec example's statements directly and checks what each
 /// section really returns: as many result sets as parts it names (a stored
-/// procedure may return more or fewer), each with the part's required
-/// fields. Where a statement returns nothing to look at, its description
-/// stands in for its first result set.
+/// procedure may return more or fewer), each by the column rule.
 async fn check_result_sets(
     hospital: &Hospital,
     plan: &MethodPlan,
-    described: &[Option<Vec<String>>],
     today: NaiveDate,
     report: &mut Report,
 ) {
@@ -328,21 +341,10 @@ async fn check_result_sets(
             return report.push(Level::Error, format!("{}: {e}", plan.file.display()));
         }
     };
-    for ((section, results), described) in plan.sections.iter().zip(&sets).zip(described) {
+    for (section, results) in plan.sections.iter().zip(&sets) {
         let at = format!("{}:{}", plan.file.display(), section.line);
         let names: Vec<&str> = section.name.split(", ").collect();
-        if results.is_empty() {
-            if let Some(columns) = described {
-                check_columns(
-                    plan.method,
-                    section.parts[0],
-                    names[0],
-                    columns,
-                    &at,
-                    report,
-                );
-            }
-        } else if results.len() != section.parts.len() {
+        if !results.is_empty() && results.len() != section.parts.len() {
             report.push(
                 Level::Error,
                 format!(
@@ -354,60 +356,10 @@ async fn check_result_sets(
             );
         }
         for (k, (part, set)) in section.parts.iter().zip(results).enumerate() {
-            check_columns(
-                plan.method,
-                *part,
-                names.get(k).copied().unwrap_or_default(),
-                &set.columns,
-                &at,
-                report,
-            );
-        }
-    }
-}
-
-/// Required fields the section does not return are errors; columns that are
-/// no field of the part (typos) are warnings.
-fn check_columns(
-    method: &Method,
-    part: Part,
-    name: &str,
-    columns: &[String],
-    at: &str,
-    report: &mut Report,
-) {
-    let fields: &[catalogue::Field] = match part {
-        Part::Header => method.response.fields,
-        Part::List(depth) => {
-            let mut list = method.response.list;
-            for _ in 0..depth {
-                list = list.and_then(|l| l.child);
+            let name = names.get(k).copied().unwrap_or_default();
+            for fault in proof::column_faults(plan.method, *part, name, &set.columns) {
+                report.push(Level::Error, format!("{at}: {}", fault.message));
             }
-            list.map(|l| l.fields).unwrap_or_default()
-        }
-    };
-    let has = |n: &str| columns.iter().any(|c| c.eq_ignore_ascii_case(n));
-    for f in fields.iter().filter(|f| f.required && !has(f.name)) {
-        report.push(
-            Level::Error,
-            format!(
-                "{at}: section `{name}` does not return required field {} ({})",
-                f.name, f.doc
-            ),
-        );
-    }
-    for c in columns {
-        let known = fields.iter().any(|f| f.name.eq_ignore_ascii_case(c))
-            || c.eq_ignore_ascii_case("result")
-            || c.eq_ignore_ascii_case("message");
-        if !known {
-            report.push(
-                Level::Warning,
-                format!(
-                    "{at}: column {c} is not a field of {} `{name}` and is not sent",
-                    method.name
-                ),
-            );
         }
     }
 }

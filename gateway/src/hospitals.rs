@@ -10,12 +10,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::execute::{self, Database, Dialect, ExecError, StartScripts};
 use crate::ledger;
 use crate::limits::Limits;
 use crate::mapping::{self, HospitalMapping, MappingError, MethodPlan};
+use crate::proof;
 
 /// One hospital as served: its mapping, its pool, its run-time state.
 pub struct Hospital {
@@ -23,6 +25,10 @@ pub struct Hospital {
     pub db: Arc<Database>,
     /// Each mapped method's limits and cache, by the catalogue's name.
     limits: HashMap<&'static str, Arc<Limits>>,
+    /// Whether its mapping compiled on its database. A hospital first loaded
+    /// while its database did not answer is served unproven (its calls
+    /// answer "unavailable" meanwhile) and proved once the database answers.
+    proven: AtomicBool,
 }
 
 impl Hospital {
@@ -37,7 +43,13 @@ impl Hospital {
             mapping,
             db,
             limits,
+            proven: AtomicBool::new(true),
         }
+    }
+
+    /// Whether its mapping has been proved on its database.
+    pub fn proven(&self) -> bool {
+        self.proven.load(Ordering::Relaxed)
     }
 
     pub fn id(&self) -> &str {
@@ -63,20 +75,31 @@ pub struct Source {
     pub data_dir: PathBuf,
 }
 
+/// Why one hospital is not served (at start) or keeps its working set (on
+/// a reload).
 #[derive(Debug, thiserror::Error)]
-pub enum StartError {
+pub enum HospitalError {
     #[error("{}", join_errors(.0))]
     Mapping(Vec<MappingError>),
     // Not a `source`: the message already carries it, and `{:#}` would
     // print it twice.
-    #[error("hospital {hospital}: {error}")]
-    Database { hospital: String, error: ExecError },
-    #[error("hospital {hospital}: the payment ledger in its database is at version {found}, this gateway needs {needed}: run `hisgw migrate --hospital {hospital}`")]
+    #[error("{0}")]
+    Database(ExecError),
+    #[error("the payment ledger in its database is at version {found}, this gateway needs {needed}: run `hisgw migrate --hospital {hospital}`")]
     Ledger {
         hospital: String,
         found: u32,
         needed: u32,
     },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The mappings folder itself cannot be read or holds no hospital.
+    #[error("{}", join_errors(.0))]
+    Mappings(Vec<MappingError>),
+    #[error("no hospital can be served:\n{}", join_refused(.0))]
+    NoneServed(Vec<(String, HospitalError)>),
 }
 
 fn join_errors(errors: &[MappingError]) -> String {
@@ -88,20 +111,62 @@ fn join_errors(errors: &[MappingError]) -> String {
     )
 }
 
+fn join_refused(refused: &[(String, HospitalError)]) -> String {
+    let lines: Vec<String> = refused
+        .iter()
+        .map(|(id, e)| format!("hospital {id}: {e}"))
+        .collect();
+    lines.join("\n")
+}
+
 type Set = Arc<HashMap<String, Arc<Hospital>>>;
+
+/// The hospitals whose last load failed, and why.
+pub type Refused = Vec<(String, Arc<HospitalError>)>;
+
+/// What a reload did.
+#[derive(Debug)]
+pub struct Reloaded {
+    /// Hospitals served now.
+    pub served: usize,
+    /// Hospitals whose new mapping was refused: each keeps its working set
+    /// (or stays unserved).
+    pub refused: Refused,
+}
 
 /// The served set of hospitals.
 pub struct Hospitals {
     set: RwLock<Set>,
+    refused: RwLock<Arc<Refused>>,
     source: Source,
 }
 
 impl Hospitals {
-    /// Loads the mappings and opens every hospital's database.
+    /// Loads the mappings, opens every hospital's database and proves each
+    /// mapping on it. A hospital with any fault is not served (every fault
+    /// is logged); the others are. Fails when none can be served.
     pub async fn load(source: Source) -> Result<Hospitals, StartError> {
-        let set = load_set(&source, &HashMap::new()).await?;
+        let (set, refused) = load_set(&source, &HashMap::new()).await?;
+        if set.is_empty() {
+            let refused = refused
+                .into_iter()
+                .map(|(id, e)| {
+                    (
+                        id,
+                        Arc::try_unwrap(e).unwrap_or_else(|e| {
+                            HospitalError::Database(ExecError::Unavailable(e.to_string()))
+                        }),
+                    )
+                })
+                .collect();
+            return Err(StartError::NoneServed(refused));
+        }
+        for (id, error) in &refused {
+            tracing::error!(hospital = %id, error = %error, "hospital NOT served: fix its mapping (a reload retries it)");
+        }
         Ok(Hospitals {
             set: RwLock::new(Arc::new(set)),
+            refused: RwLock::new(Arc::new(refused)),
             source,
         })
     }
@@ -121,14 +186,61 @@ impl Hospitals {
         all
     }
 
-    /// Loads the mappings again and, if every file is good, serves the new
-    /// set; otherwise keeps the working one and returns the errors.
-    pub async fn reload(&self) -> Result<usize, StartError> {
+    /// The hospitals whose last load was refused, and why.
+    pub fn refused(&self) -> Arc<Refused> {
+        self.refused
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Loads the mappings again. A hospital whose new mapping loads and
+    /// proves replaces its working set; one with any fault keeps it (or,
+    /// never loaded, stays unserved). A hospital whose folder is gone is
+    /// no longer served.
+    pub async fn reload(&self) -> Result<Reloaded, StartError> {
         let current = self.set();
-        let fresh = load_set(&self.source, &current).await?;
-        let n = fresh.len();
+        let (mut fresh, refused) = load_set(&self.source, &current).await?;
+        for (id, _) in &refused {
+            if let Some(working) = current.get(id) {
+                fresh.insert(id.clone(), working.clone());
+            }
+        }
+        let served = fresh.len();
         *self.set.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
-        Ok(n)
+        *self.refused.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(refused.clone());
+        Ok(Reloaded { served, refused })
+    }
+
+    /// Proves the hospitals served unproven whose database answers now; one
+    /// whose mapping turns out faulty is no longer served (logged, and kept
+    /// among the refused). Returns whether any is still unproven.
+    pub async fn prove_pending(&self) -> bool {
+        let mut pending = false;
+        for hospital in self.all().into_iter().filter(|h| !h.proven()) {
+            let proof = match proof::prove(&hospital.mapping, &hospital.db).await {
+                Ok(proof) => proof,
+                Err(_) => {
+                    pending = true;
+                    continue;
+                }
+            };
+            log_unproven(hospital.id(), &proof);
+            if proof.errors.is_empty() {
+                hospital.proven.store(true, Ordering::Relaxed);
+                tracing::info!(hospital = %hospital.id(), "database answers: mapping proved");
+                continue;
+            }
+            let error = HospitalError::Mapping(proof.errors);
+            tracing::error!(hospital = %hospital.id(), error = %error, "hospital NOT served any more: its mapping does not compile on its database");
+            let mut set = (*self.set()).clone();
+            set.remove(hospital.id());
+            *self.set.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(set);
+            let mut refused = (*self.refused()).clone();
+            refused.push((hospital.id().to_string(), Arc::new(error)));
+            *self.refused.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(refused);
+        }
+        pending
     }
 
     /// Where the set is loaded from (a reload watches these files).
@@ -137,36 +249,81 @@ impl Hospitals {
     }
 }
 
-/// Loads every hospital; reuses the pool of a hospital in `current` whose
-/// database settings are the same.
+/// Loads every hospital on its own; reuses the pool of a hospital in
+/// `current` whose database settings are the same. Returns the hospitals
+/// that loaded and proved, and why each other one did not.
 async fn load_set(
     source: &Source,
     current: &HashMap<String, Arc<Hospital>>,
-) -> Result<HashMap<String, Arc<Hospital>>, StartError> {
-    let (mappings, errors) = mapping::load_all(&source.mappings_dir, source.only.as_deref());
+) -> Result<(HashMap<String, Arc<Hospital>>, Refused), StartError> {
+    let (loaded, errors) = mapping::load_each(&source.mappings_dir, source.only.as_deref());
     if !errors.is_empty() {
-        return Err(StartError::Mapping(errors));
+        return Err(StartError::Mappings(errors));
     }
     let mut hospitals = HashMap::new();
-    for mapping in mappings {
-        let same = current
-            .get(&mapping.id)
-            .filter(|old| old.mapping.database == mapping.database);
-        let db = match same {
-            Some(old) => old.db.clone(),
-            None => Arc::new(
-                open(&mapping, &source.data_dir, StartScripts::Run)
-                    .await
-                    .map_err(|error| StartError::Database {
-                        hospital: mapping.id.clone(),
-                        error,
-                    })?,
-            ),
+    let mut refused = Vec::new();
+    for loaded in loaded {
+        let id = loaded.id;
+        let outcome = match loaded.mapping {
+            Some(mapping) => load_one(mapping, loaded.errors, source, current.get(&id)).await,
+            None => Err(HospitalError::Mapping(loaded.errors)),
         };
-        check_ledger(&mapping, &db).await?;
-        hospitals.insert(mapping.id.clone(), Arc::new(Hospital::new(mapping, db)));
+        match outcome {
+            Ok(hospital) => {
+                hospitals.insert(id, Arc::new(hospital));
+            }
+            Err(e) => refused.push((id, Arc::new(e))),
+        }
     }
-    Ok(hospitals)
+    Ok((hospitals, refused))
+}
+
+/// Opens (or keeps) one hospital's database, proves its mapping there and
+/// checks its ledger. A mapping that loaded with `errors` is still proved,
+/// so that every fault is reported at once, and then refused.
+async fn load_one(
+    mapping: HospitalMapping,
+    mut errors: Vec<MappingError>,
+    source: &Source,
+    working: Option<&Arc<Hospital>>,
+) -> Result<Hospital, HospitalError> {
+    let same = working.filter(|old| old.mapping.database == mapping.database);
+    let db = match same {
+        Some(old) => old.db.clone(),
+        None => Arc::new(
+            open(&mapping, &source.data_dir, StartScripts::Run)
+                .await
+                .map_err(HospitalError::Database)?,
+        ),
+    };
+    let proven = match proof::prove(&mapping, &db).await {
+        Ok(proof) => {
+            log_unproven(&mapping.id, &proof);
+            errors.extend(proof.errors);
+            true
+        }
+        // A working set is never replaced by an unproven one; a hospital
+        // never served before is served, and proved when the database answers.
+        Err(e) if working.is_none() && errors.is_empty() => {
+            tracing::warn!(hospital = %mapping.id, error = %e, "database not reached: the mapping is served unproven (its calls answer \"unavailable\") and is proved as soon as the database answers");
+            false
+        }
+        Err(e) => return Err(HospitalError::Database(e)),
+    };
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Err(HospitalError::Mapping(errors));
+    }
+    check_ledger(&mapping, &db).await?;
+    let hospital = Hospital::new(mapping, db);
+    hospital.proven.store(proven, Ordering::Relaxed);
+    Ok(hospital)
+}
+
+fn log_unproven(id: &str, proof: &proof::Proof) {
+    for unproven in &proof.unproven {
+        tracing::warn!(hospital = %id, "not compiled: {unproven}");
+    }
 }
 
 /// Opens a hospital's database as its `[database]` says.
@@ -181,21 +338,18 @@ pub async fn open(
 /// Brings a hospital's ledger up to date (SQLite: the gateway owns the
 /// file) or checks that `hisgw migrate` has (SQL Server: hospital IT
 /// decides when the HIS database changes).
-async fn check_ledger(mapping: &HospitalMapping, db: &Database) -> Result<(), StartError> {
+async fn check_ledger(mapping: &HospitalMapping, db: &Database) -> Result<(), HospitalError> {
     if !mapping.keeps_ledger() {
         return Ok(());
     }
-    let db_error = |error| StartError::Database {
-        hospital: mapping.id.clone(),
-        error,
-    };
+    let db_error = HospitalError::Database;
     let dialect = mapping.dialect();
     if dialect == Dialect::Sqlite {
         ledger::migrate(db, dialect).await.map_err(db_error)?;
     }
     let found = ledger::version(db, dialect).await.map_err(db_error)?;
     if found < ledger::LATEST {
-        return Err(StartError::Ledger {
+        return Err(HospitalError::Ledger {
             hospital: mapping.id.clone(),
             found,
             needed: ledger::LATEST,

@@ -22,6 +22,7 @@ pub mod outbound;
 pub mod payments;
 pub mod pipeline;
 pub mod platform;
+pub mod proof;
 pub mod reload;
 pub mod settings;
 pub mod shape;

@@ -133,10 +133,16 @@ fn database_message(method: &str, source: &ExecError) -> String {
 }
 
 fn shape_message(method: &str, source: &ShapeError) -> String {
-    format!(
-        "HIS返回数据格式错误 ({method}: field {} is not {})",
-        source.field, source.expected
-    )
+    match source {
+        ShapeError::Value {
+            field, expected, ..
+        } => {
+            format!("HIS返回数据格式错误 ({method}: field {field} is not {expected})")
+        }
+        ShapeError::Missing { field } => {
+            format!("HIS映射缺少必填字段 ({method}: the mapping returns no column {field})")
+        }
+    }
 }
 
 /// How long a call waits for its turn under a method's cap on calls at once.

@@ -3,7 +3,8 @@
 //! hospital's mappings again. The new set is used only if all of it loads;
 //! a broken edit is logged (file and line, as `hisgw check` shows it) and
 //! the working set keeps serving. Calls under way finish on the set they
-//! started with.
+//! started with. A hospital served unproven (its database did not answer
+//! when it loaded) is proved as soon as its database answers.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -11,6 +12,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::pipeline::Gateway;
+
+/// How often a hospital served unproven (its database did not answer at
+/// load) is tried again.
+const PROVE_PENDING_EVERY: Duration = Duration::from_secs(15);
 
 /// The reload task; dropping this stops it.
 pub struct Reloader(Option<tokio::task::JoinHandle<()>>);
@@ -27,18 +32,33 @@ pub fn spawn(gateway: Arc<Gateway>) -> Reloader {
     Reloader(Some(tokio::spawn(async move {
         let mut seen = fingerprint(&gateway);
         let mut hangup = hangups();
+        let mut last_proof = tokio::time::Instant::now();
         loop {
             let asked = tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(2)) => false,
                 _ = next_hangup(&mut hangup) => true,
             };
+            if last_proof.elapsed() >= PROVE_PENDING_EVERY {
+                gateway.hospitals().prove_pending().await;
+                last_proof = tokio::time::Instant::now();
+            }
             let now = fingerprint(&gateway);
             if !asked && now == seen {
                 continue;
             }
             seen = now;
             match gateway.hospitals().reload().await {
-                Ok(n) => tracing::info!(hospitals = n, signal = asked, "mappings reloaded"),
+                Ok(reloaded) => {
+                    for (id, error) in &reloaded.refused {
+                        tracing::error!(hospital = %id, error = %error, "mappings of this hospital NOT reloaded: its working set (if any) keeps serving");
+                    }
+                    tracing::info!(
+                        hospitals = reloaded.served,
+                        refused = reloaded.refused.len(),
+                        signal = asked,
+                        "mappings reloaded"
+                    )
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "mappings NOT reloaded: the working set keeps serving")
                 }

@@ -175,6 +175,29 @@ pub async fn spawn_demo_with(
     Some(start(data_dir, Some(mappings), db).await)
 }
 
+/// A mappings folder under `root` whose `demo` hospital has its own copies
+/// of the demo's files (so a test can edit them), scripts by absolute path.
+pub fn editable_demo(root: &std::path::Path) -> PathBuf {
+    let repo = mssql::repo();
+    let from = repo.join("mappings/demo");
+    let to = root.join("mappings/demo");
+    std::fs::create_dir_all(to.join("push")).unwrap();
+    for dir in ["", "push"] {
+        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "sql") {
+                std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let sql = repo.join("sql/demo-his/sqlite");
+    let toml = std::fs::read_to_string(from.join("hospital.toml"))
+        .unwrap()
+        .replace("../../sql/demo-his/sqlite", &sql.display().to_string());
+    std::fs::write(to.join("hospital.toml"), toml).unwrap();
+    root.join("mappings")
+}
+
 /// A mappings folder under `root` whose `demo` is the bundled demo (SQL
 /// files through `sql_dir`, scripts by absolute path).
 pub fn sqlite_demo_mappings(root: &std::path::Path) -> PathBuf {

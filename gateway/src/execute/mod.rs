@@ -9,12 +9,14 @@
 //! interface spec, XML or HTTP: it runs SQL text with bound parameters and
 //! nothing else. Request values reach SQL only as bound parameters.
 
+pub mod compile;
 pub mod config;
 mod decimal_functions;
 pub mod mssql;
 mod open;
 mod session;
 pub mod sqlite;
+mod sqlite_compile;
 
 #[cfg(test)]
 mod conformance;
@@ -26,6 +28,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
+pub use compile::{CompileError, Compiled, Position};
 pub use config::{DatabaseConfig, Encrypt, MssqlConfig, SqliteConfig};
 pub use open::{create_database, open, StartScripts};
 

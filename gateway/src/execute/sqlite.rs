@@ -234,6 +234,12 @@ impl SqliteDatabase {
         .await
     }
 
+    /// Compiles a section without running it (see `execute::compile`).
+    pub async fn compile(&self, sql: Arc<str>) -> Result<super::Compiled, super::CompileError> {
+        self.run(move |worker| Ok(super::sqlite_compile::compile(&worker.conn, &sql)))
+            .await?
+    }
+
     /// Runs `job` with the worker's connection (for tests that step in
     /// between the statements of a transaction).
     #[cfg(test)]

@@ -300,6 +300,7 @@ pub fn load_method(
             parts: chosen.into_iter().map(|(p, _)| p).collect(),
             name,
             line: section.line,
+            origin: sql::Origin::trimmed(&section.sql, section.body_line),
             sql: Arc::from(section.sql.trim()),
             fields,
             placeholders: {

@@ -44,6 +44,8 @@ pub const DEFAULT_EMPTY_MESSAGE: &str = "未查询到相关记录";
 pub struct MappingError {
     pub file: PathBuf,
     pub line: Option<usize>,
+    /// 1-based, in characters (a file may hold Chinese comments).
+    pub column: Option<usize>,
     pub message: String,
 }
 
@@ -52,16 +54,31 @@ impl MappingError {
         MappingError {
             file: file.to_path_buf(),
             line,
+            column: None,
             message: message.into(),
+        }
+    }
+
+    /// A problem at a line and column.
+    pub fn at(file: &Path, (line, column): (usize, usize), message: impl Into<String>) -> Self {
+        MappingError {
+            column: Some(column),
+            ..MappingError::new(file, Some(line), message)
         }
     }
 }
 
 impl fmt::Display for MappingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(
+                f,
+                "{}:{line}:{column}: {}",
+                self.file.display(),
+                self.message
+            ),
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            _ => write!(f, "{}: {}", self.file.display(), self.message),
         }
     }
 }
@@ -78,6 +95,8 @@ pub struct SectionPlan {
     pub name: String,
     /// Line of the section in the file, for messages.
     pub line: usize,
+    /// Where `sql` starts in the file.
+    pub origin: sql::Origin,
     /// SQL in the hospital's dialect, placeholders numbered.
     pub sql: Arc<str>,
     /// For placeholder n (1-based), the index of its request field at n-1.
@@ -199,7 +218,33 @@ pub fn load_all(
     mappings_dir: &Path,
     only: Option<&[String]>,
 ) -> (Vec<HospitalMapping>, Vec<MappingError>) {
+    let (each, mut errors) = load_each(mappings_dir, only);
     let mut hospitals = Vec::new();
+    for mut loaded in each {
+        match loaded.mapping {
+            Some(h) if loaded.errors.is_empty() => hospitals.push(h),
+            _ => errors.append(&mut loaded.errors),
+        }
+    }
+    (hospitals, errors)
+}
+
+/// One hospital folder as loaded.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The folder name.
+    pub id: String,
+    /// The mapping, or as much of it as loaded: the methods whose files had
+    /// no error (none when hospital.toml itself is broken). It serves only
+    /// when `errors` is empty; a part is still worth proving, so that every
+    /// fault is reported at once.
+    pub mapping: Option<HospitalMapping>,
+    pub errors: Vec<MappingError>,
+}
+
+/// Loads each hospital folder on its own (a broken one does not stop the
+/// others); the second list holds problems of the mappings folder itself.
+pub fn load_each(mappings_dir: &Path, only: Option<&[String]>) -> (Vec<Loaded>, Vec<MappingError>) {
     let mut errors = Vec::new();
     let dirs: Vec<PathBuf> = match only {
         Some(ids) => ids.iter().map(|id| mappings_dir.join(id)).collect(),
@@ -229,13 +274,22 @@ pub fn load_all(
             "no hospital folders (a folder with a hospital.toml) found",
         ));
     }
-    for dir in dirs {
-        match load_hospital(&dir) {
-            Ok(h) => hospitals.push(h),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    (hospitals, errors)
+    let loaded = dirs
+        .into_iter()
+        .map(|dir| {
+            let id = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let (mapping, errors) = load_hospital_parts(&dir);
+            Loaded {
+                id,
+                mapping,
+                errors,
+            }
+        })
+        .collect();
+    (loaded, errors)
 }
 
 /// The problems of one hospital.toml, each placed at a line.
@@ -257,14 +311,22 @@ impl TomlErrors<'_> {
 
 /// Loads one hospital folder.
 pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
+    match load_hospital_parts(dir) {
+        (Some(mapping), errors) if errors.is_empty() => Ok(mapping),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Loads one hospital folder: as much of its mapping as loaded, and every error.
+fn load_hospital_parts(dir: &Path) -> (Option<HospitalMapping>, Vec<MappingError>) {
     let toml_path = dir.join("hospital.toml");
-    let text = std::fs::read_to_string(&toml_path).map_err(|e| {
-        vec![MappingError::new(
-            &toml_path,
-            None,
-            format!("cannot read: {e}"),
-        )]
-    })?;
+    let text = match std::fs::read_to_string(&toml_path) {
+        Ok(text) => text,
+        Err(e) => {
+            let error = MappingError::new(&toml_path, None, format!("cannot read: {e}"));
+            return (None, vec![error]);
+        }
+    };
     let mut toml = TomlErrors {
         path: toml_path.clone(),
         text: &text,
@@ -342,27 +404,23 @@ pub fn load_hospital(dir: &Path) -> Result<HospitalMapping, Vec<MappingError>> {
 
     let mut errors = toml.errors;
     errors.append(&mut sql_errors);
-    match parsed {
-        Some(file) if errors.is_empty() => Ok(HospitalMapping {
-            id: file.id.into_inner(),
-            name: file.name,
-            dir: dir.to_path_buf(),
-            database: file.database.into_inner(),
-            methods,
-            sign_key,
-            soap: file.soap,
-            response_encoding: file.options.response_encoding,
-            platform: file.platform,
-            push: file.push,
-            reconcile: file.reconcile,
-            sources,
-            access,
-        }),
-        _ => {
-            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-            Err(errors)
-        }
-    }
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let mapping = parsed.map(|file| HospitalMapping {
+        id: file.id.into_inner(),
+        name: file.name,
+        dir: dir.to_path_buf(),
+        database: file.database.into_inner(),
+        methods,
+        sign_key,
+        soap: file.soap,
+        response_encoding: file.options.response_encoding,
+        platform: file.platform,
+        push: file.push,
+        reconcile: file.reconcile,
+        sources,
+        access,
+    });
+    (mapping, errors)
 }
 
 /// The §17 key from `[sign]`; a mapped method that carries a sign without

@@ -3,7 +3,7 @@
 //! String literals, quoted identifiers and comments are left alone, so a
 //! `':00'` inside quotes is never mistaken for a parameter.
 
-use crate::execute::{Dialect, Placeholder};
+use crate::execute::{Dialect, Placeholder, Position};
 
 /// One section of a file, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub struct RawSection {
     pub names: Vec<String>,
     /// 1-based line of the section line (or 1).
     pub line: usize,
+    /// 1-based line of the first line of `sql`.
+    pub body_line: usize,
     /// SQL with placeholders rendered for the dialect.
     pub sql: String,
     /// Distinct parameter names, in placeholder order (`?1` is `params[0]`),
@@ -103,6 +105,7 @@ pub fn parse(
             Ok((sql, params, has_sql, placeholders)) => sections.push(RawSection {
                 names,
                 line,
+                body_line: first_line,
                 sql,
                 params,
                 has_sql,
@@ -187,6 +190,190 @@ pub fn render_params(
         }
     }
     Ok((section.sql, section.placeholders))
+}
+
+/// Where a statement's SQL text starts in its mapping file: the line and
+/// column (1-based, in characters) of its first character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Origin {
+    /// The origin of `sql` once its leading blanks are trimmed, for SQL that
+    /// started at `line`, column 1.
+    pub fn trimmed(sql: &str, line: usize) -> Origin {
+        let lead = &sql[..sql.len() - sql.trim_start().len()];
+        let after = lead.rsplit('\n').next().unwrap_or_default();
+        Origin {
+            line: line + lead.matches('\n').count(),
+            column: after.chars().count() + 1,
+        }
+    }
+}
+
+/// The file line and column of a fault a database reported in rendered SQL
+/// (`sql`, starting at `origin`). `written[n]` is how many characters the
+/// n-th parameter's name took in the file (`:name`), since a placeholder
+/// (`?3`, `@P3`) is another length. Without a position, or to narrow a
+/// statement or line down, `name` (a table, column or procedure the message
+/// is about) is looked for outside comments and literals.
+pub fn locate(
+    sql: &str,
+    placeholders: &[Placeholder],
+    written: &dyn Fn(usize) -> usize,
+    origin: Origin,
+    at: Position,
+    name: Option<&str>,
+) -> (usize, usize) {
+    let line_start = |line: usize| -> usize {
+        if line <= 1 {
+            return 0;
+        }
+        sql.match_indices('\n')
+            .nth(line - 2)
+            .map_or(sql.len(), |(i, _)| i + 1)
+    };
+    let find = |from: usize, to: usize| name.and_then(|n| find_name(sql, n, from, to));
+    let offset = match at {
+        Position::Offset(o) => o.min(sql.len()),
+        Position::Statement(start) => {
+            find(start, statement_end(sql, start)).unwrap_or_else(|| first_code(sql, start))
+        }
+        Position::Line { line, column } => {
+            let start = line_start(line);
+            let end = sql[start..].find('\n').map_or(sql.len(), |i| start + i);
+            match column {
+                Some(c) => {
+                    // Columns count characters of the rendered line.
+                    let rendered = &sql[start..end];
+                    start
+                        + rendered
+                            .char_indices()
+                            .nth(c.saturating_sub(1))
+                            .map_or(rendered.len(), |(i, _)| i)
+                }
+                None => find(start, end).unwrap_or_else(|| first_code(sql, start)),
+            }
+        }
+        Position::Unknown => find(0, sql.len()).unwrap_or_else(|| first_code(sql, 0)),
+    };
+    file_position(sql, placeholders, written, origin, offset)
+}
+
+/// The file position of byte `offset` of rendered SQL.
+fn file_position(
+    sql: &str,
+    placeholders: &[Placeholder],
+    written: &dyn Fn(usize) -> usize,
+    origin: Origin,
+    offset: usize,
+) -> (usize, usize) {
+    let offset = (0..=offset.min(sql.len()))
+        .rev()
+        .find(|&o| sql.is_char_boundary(o))
+        .unwrap_or(0);
+    let before = &sql[..offset];
+    let line_begin = before.rfind('\n').map_or(0, |i| i + 1);
+    let lines = before.matches('\n').count();
+    // Placeholders on this line before the fault were written as `:name`.
+    let mut column = sql[line_begin..offset].chars().count();
+    for p in placeholders
+        .iter()
+        .filter(|p| p.start >= line_begin && p.start < offset)
+    {
+        let rendered = sql[p.start..p.end.min(offset)].chars().count();
+        let original = if p.end <= offset { written(p.param) } else { 0 };
+        column = column + original - rendered;
+    }
+    let column = column + 1 + if lines == 0 { origin.column - 1 } else { 0 };
+    (origin.line + lines, column)
+}
+
+/// The first byte at or after `from` that is neither blank nor comment.
+fn first_code(sql: &str, from: usize) -> usize {
+    let mut i = from.min(sql.len());
+    loop {
+        let rest = &sql[i..];
+        let trimmed = rest.trim_start();
+        i += rest.len() - trimmed.len();
+        if trimmed.starts_with("--") {
+            i += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else if trimmed.starts_with("/*") {
+            i += trimmed.find("*/").map_or(trimmed.len(), |e| e + 2);
+        } else {
+            return i;
+        }
+    }
+}
+
+/// Where the statement starting at `start` ends: its `;` outside literals
+/// and comments, or the end of the text.
+fn statement_end(sql: &str, start: usize) -> usize {
+    code_spans(sql)
+        .into_iter()
+        .filter(|r| r.end > start)
+        .find_map(|r| {
+            let from = r.start.max(start);
+            sql[from..r.end].find(';').map(|i| from + i + 1)
+        })
+        .unwrap_or(sql.len())
+}
+
+/// The first whole-word, case-insensitive occurrence of `name` (or, for
+/// `schema.table.col`, of its last part) in code between `from` and `to`.
+fn find_name(sql: &str, name: &str, from: usize, to: usize) -> Option<usize> {
+    let spans = code_spans(sql);
+    let candidates = [Some(name), name.rsplit('.').next().filter(|n| *n != name)];
+    candidates.into_iter().flatten().find_map(|needle| {
+        let needle = needle.trim_matches(|c| c == '[' || c == ']');
+        if needle.is_empty() {
+            return None;
+        }
+        let lower = sql.to_ascii_lowercase();
+        let needle = needle.to_ascii_lowercase();
+        lower.match_indices(&needle).map(|(i, _)| i).find(|&i| {
+            let end = i + needle.len();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            i >= from
+                && end <= to
+                && !word(sql[..i].chars().next_back())
+                && !word(sql[end..].chars().next())
+                && spans.iter().any(|r| r.start <= i && end <= r.end)
+        })
+    })
+}
+
+/// The byte ranges of code: outside comments and string literals (quoted
+/// identifiers count as code).
+fn code_spans(sql: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = sql.as_bytes();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let skip_to = match bytes[i] {
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                Some(sql[i..].find('\n').map_or(bytes.len(), |n| i + n))
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                Some(sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 4 + n))
+            }
+            b'\'' => Some(sql[i + 1..].find('\'').map_or(bytes.len(), |n| i + 2 + n)),
+            _ => None,
+        };
+        match skip_to {
+            Some(end) => {
+                spans.push(start..i);
+                start = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    spans.push(start..bytes.len());
+    spans
 }
 
 fn is_name(s: &str) -> bool {
@@ -415,5 +602,61 @@ mod tests {
         assert!(errors[0].message.contains("@sectoin"));
         assert_eq!(errors[1].line, 3);
         assert!(errors[1].message.contains("unterminated"));
+    }
+
+    #[test]
+    fn faults_are_placed_at_file_line_and_column() {
+        // A section whose body starts on line 5, with a Chinese comment and
+        // a parameter before the fault on its line.
+        let text = "-- 说明：挂号\n-- @section header\n\n  \nSELECT a -- 注释 nosuch\nFROM t WHERE c = :patientCard AND zz = 1;\nSELECT 1 FROM nosuch";
+        let (s, _) = parse(text, Dialect::Sqlite, &[]).unwrap();
+        let section = &s[1];
+        assert_eq!(section.body_line, 3);
+        let sql = section.sql.trim();
+        let origin = Origin::trimmed(&section.sql, section.body_line);
+        assert_eq!(origin, Origin { line: 5, column: 1 });
+        let lead = section.sql.len() - section.sql.trim_start().len();
+        let placeholders: Vec<Placeholder> = section
+            .placeholders
+            .iter()
+            .map(|p| Placeholder {
+                start: p.start - lead,
+                end: p.end - lead,
+                ..*p
+            })
+            .collect();
+        let written = |_: usize| ":patientCard".len();
+        let zz = sql.find("zz").unwrap();
+        let at = |position, name| locate(sql, &placeholders, &written, origin, position, name);
+        assert_eq!(at(Position::Offset(zz), None), (6, 35));
+        assert_eq!(at(Position::Statement(0), Some("zz")), (6, 35));
+        // The comment's "nosuch" is not the table.
+        let second = sql.find("SELECT 1").unwrap();
+        assert_eq!(
+            at(Position::Statement(second), Some("main.nosuch")),
+            (7, 15)
+        );
+        assert_eq!(at(Position::Unknown, Some("nosuch")), (7, 15));
+        assert_eq!(
+            at(
+                Position::Line {
+                    line: 2,
+                    column: None
+                },
+                Some("zz")
+            ),
+            (6, 35)
+        );
+        assert_eq!(
+            at(
+                Position::Line {
+                    line: 3,
+                    column: Some(3)
+                },
+                None
+            ),
+            (7, 3)
+        );
+        assert_eq!(at(Position::Statement(0), Some("missing")), (5, 1));
     }
 }

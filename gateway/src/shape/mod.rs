@@ -104,11 +104,25 @@ pub struct WhenEmpty<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the HIS returned {value:?} for {field}, which is not {expected}")]
-pub struct ShapeError {
-    pub field: &'static str,
-    pub value: String,
-    pub expected: &'static str,
+pub enum ShapeError {
+    #[error("the HIS returned {value:?} for {field}, which is not {expected}")]
+    Value {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// The rule `hisgw check` applies before a mapping serves, kept at run
+    /// time for what could not be compiled (a stored procedure's sets).
+    #[error("the mapping returns no column {field}, a required field: select it (NULL AS {field} when the HIS has nothing for it)")]
+    Missing { field: &'static str },
+}
+
+impl ShapeError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            ShapeError::Value { field, .. } | ShapeError::Missing { field } => field,
+        }
+    }
 }
 
 /// Builds the reply of `method` from its mapping's rows.
@@ -284,22 +298,27 @@ fn column_indexes(fields: &[Field], set: &ResultSet) -> Vec<Option<usize>> {
     fields.iter().map(|f| set.column(f.name)).collect()
 }
 
-/// A column the mapping selected is always sent (empty when NULL); a field
-/// it does not select is sent empty when required and left out otherwise.
+/// A column the mapping selected is always sent (empty when NULL); an
+/// optional field it does not select is left out, and a required one is
+/// the mapping's fault.
 fn shape_row_with(
     fields: &'static [Field],
     columns: &[Option<usize>],
     row: &[Value],
 ) -> Result<Vec<(&'static str, String)>, ShapeError> {
     let mut out = Vec::with_capacity(fields.len());
+    let mut missing = None;
     for (field, column) in fields.iter().zip(columns) {
         match column.and_then(|i| row.get(i)) {
             Some(value) => out.push((field.name, format_value(field, value)?)),
-            None if field.required => out.push((field.name, String::new())),
+            None if field.required => missing = missing.or(Some(field.name)),
             None => {}
         }
     }
-    Ok(out)
+    match missing {
+        Some(field) => Err(ShapeError::Missing { field }),
+        None => Ok(out),
+    }
 }
 
 fn text_column(set: &ResultSet, row: &[Value], name: &str) -> Option<String> {
@@ -317,7 +336,7 @@ fn text_column(set: &ResultSet, row: &[Value], name: &str) -> Option<String> {
 
 /// Formats a database value as the wire text of `field`.
 pub fn format_value(field: &'static Field, value: &Value) -> Result<String, ShapeError> {
-    let bad = |value: String, expected| ShapeError {
+    let bad = |value: String, expected| ShapeError::Value {
         field: field.name,
         value: value.chars().take(64).collect(),
         expected,

@@ -112,16 +112,36 @@ fn result_and_message_columns_set_the_outcome() {
 }
 
 #[test]
-fn required_fields_not_selected_are_empty_optional_ones_absent() {
+fn a_required_field_not_selected_is_the_mappings_fault_optional_ones_are_absent() {
     let m = find_inbound("findAllDepartments").unwrap();
-    let rows = Rows {
+    let rows = |columns: &[&str], row: Vec<Value>| Rows {
         header: None,
-        lists: vec![Some(set(
-            &["departmentName", "supperCode"],
-            vec![vec![t("牙科"), Value::Null]],
-        ))],
+        lists: vec![Some(set(columns, vec![row]))],
     };
-    let reply = shape(m, rows, &EMPTY).unwrap();
+    let e = shape(
+        m,
+        rows(
+            &["departmentName", "supperCode"],
+            vec![t("牙科"), Value::Null],
+        ),
+        &EMPTY,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        ShapeError::Missing {
+            field: "departmentCode"
+        }
+    );
+    let reply = shape(
+        m,
+        rows(
+            &["departmentName", "departmentCode", "supperCode"],
+            vec![t("牙科"), Value::Null, Value::Null],
+        ),
+        &EMPTY,
+    )
+    .unwrap();
     let xml = encode_xml(&reply);
     assert!(xml.contains("<departmentName>牙科</departmentName><departmentCode></departmentCode><supperCode></supperCode>"), "{xml}");
     assert!(!xml.contains("departmentLogo"), "{xml}");
@@ -147,6 +167,9 @@ fn nested_list_joins_children_on_the_key_in_one_pass() {
             vec![t("P9"), t("1"), Value::Int(1), t("orphan")],
         ],
     );
+    let list = m.response.list.unwrap();
+    let parents = with_required(list.fields, parents);
+    let children = with_required(list.child.unwrap().fields, children);
     let reply = shape(
         m,
         Rows {
@@ -185,6 +208,19 @@ fn nested_list_joins_children_on_the_key_in_one_pass() {
     assert_eq!(fee(&list.rows[2], "orderFee"), "5.50");
 }
 
+/// The set with a NULL column for each required field it lacks.
+fn with_required(fields: &[crate::catalogue::Field], mut set: ResultSet) -> ResultSet {
+    for f in fields.iter().filter(|f| f.required) {
+        if set.column(f.name).is_none() {
+            set.columns.push(f.name.to_string());
+            for row in &mut set.rows {
+                row.push(Value::Null);
+            }
+        }
+    }
+    set
+}
+
 #[test]
 fn a_value_of_the_wrong_type_names_the_field() {
     let m = find_inbound("queryPatientInfo").unwrap();
@@ -196,7 +232,7 @@ fn a_value_of_the_wrong_type_names_the_field() {
         lists: vec![],
     };
     let e = shape(m, rows, &EMPTY).unwrap_err();
-    assert_eq!(e.field, "birthday");
+    assert_eq!(e.field(), "birthday");
     let rows = Rows {
         header: Some(set(
             &["realName", "eCardBalance"],
@@ -204,7 +240,7 @@ fn a_value_of_the_wrong_type_names_the_field() {
         )),
         lists: vec![],
     };
-    assert_eq!(shape(m, rows, &EMPTY).unwrap_err().field, "eCardBalance");
+    assert_eq!(shape(m, rows, &EMPTY).unwrap_err().field(), "eCardBalance");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod mssql_offline;
 mod outbound;
 mod payments;
 mod platform_standin;
+mod proof;
 mod pushes;
 mod read_methods;
 mod reload;

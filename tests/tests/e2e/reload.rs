@@ -1,31 +1,9 @@
 //! Hot reload: a changed mapping is served without a restart; a broken edit
 //! never replaces the working set.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// A hospital folder with its own copies of the demo's files (so the test
-/// can edit them), scripts by absolute path.
-fn editable_demo(root: &Path) -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let from = repo.join("mappings/demo");
-    let to = root.join("mappings/demo");
-    std::fs::create_dir_all(to.join("push")).unwrap();
-    for dir in ["", "push"] {
-        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "sql") {
-                std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
-            }
-        }
-    }
-    let sql = repo.join("sql/demo-his/sqlite");
-    let toml = std::fs::read_to_string(from.join("hospital.toml"))
-        .unwrap()
-        .replace("../../sql/demo-his/sqlite", &sql.display().to_string());
-    std::fs::write(to.join("hospital.toml"), toml).unwrap();
-    root.join("mappings")
-}
+use hisgw_e2e::editable_demo;
 
 #[tokio::test]
 async fn an_edit_is_served_and_a_broken_edit_never_replaces_the_working_set() {

@@ -9,6 +9,7 @@
 //! tiberius from the column's collation. Transactions follow the one
 //! sequence of `execute::session`, carried out by `session::TdsSession`.
 
+mod compile;
 mod options;
 mod scripts;
 mod session;

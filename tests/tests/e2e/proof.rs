@@ -1,0 +1,292 @@
+//! Proving a mapping before it serves: every statement compiled against the
+//! hospital's database, each fault placed at file:line:column — in `check`,
+//! at start (a faulty hospital is not served, the others are) and before a
+//! reload (a faulty set never replaces the working one).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hisgw::check::{check, Level};
+use hisgw::hospitals::Source;
+use hisgw::pipeline::Gateway;
+use hisgw_e2e::{editable_demo, test_settings};
+
+/// Replaces the first `from` in `file` with `to`; returns where the fault
+/// lies as `file:line:column`, `at` characters into `to`.
+fn break_file(file: &Path, from: &str, to: &str, at: usize) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let i = text
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} in {}", file.display()));
+    std::fs::write(
+        file,
+        format!("{}{to}{}", &text[..i], &text[i + from.len()..]),
+    )
+    .unwrap();
+    let before = &text[..i];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap().chars().count() + 1 + at;
+    format!("{}:{line}:{column}", file.display())
+}
+
+fn errors(report: &hisgw::check::Report) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.level == Level::Error)
+        .map(|f| f.text.clone())
+        .collect()
+}
+
+fn has(errors: &[String], at: &str, words: &str) -> bool {
+    errors
+        .iter()
+        .any(|e| e.starts_with(&format!("{at}: ")) && e.contains(words))
+}
+
+#[tokio::test]
+async fn check_places_every_fault_of_reads_writes_and_payments_at_file_line_and_column() {
+    let root = tempfile::tempdir().unwrap();
+    let mappings = editable_demo(root.path());
+    let demo = mappings.join("demo");
+    let alias = break_file(
+        &demo.join("findAllDepartments.sql"),
+        "AS departmentName",
+        "AS departmentNmae",
+        3,
+    );
+    let syntax = break_file(&demo.join("queryPatientInfo.sql"), "SELECT", "SELEC", 0);
+    let table = break_file(
+        &demo.join("insertRegister.sql"),
+        "FROM schedule_slot sl",
+        "FROM schedule_slots sl",
+        5,
+    );
+    let payment = break_file(
+        &demo.join("payRegister.sql"),
+        "LEFT JOIN outp_register r",
+        "LEFT JOIN outp_registr r",
+        10,
+    );
+    let column = break_file(
+        &demo.join("cancelRegister.sql"),
+        "r.register_id",
+        "r.register_idd",
+        0,
+    );
+    let parameter = break_file(
+        &demo.join("checkECard.sql"),
+        ":patientCard",
+        ":patientCrad",
+        0,
+    );
+    let data = tempfile::tempdir().unwrap();
+    let report = check(
+        &test_settings(data.path().to_path_buf(), Some(mappings)),
+        false,
+    )
+    .await;
+    let errors = errors(&report);
+    assert!(
+        has(
+            &errors,
+            &alias,
+            "column departmentNmae is not a field of findAllDepartments"
+        ) && has(&errors, &alias, "did you mean departmentName?"),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("findAllDepartments.sql")
+                && e.contains("required field departmentName")),
+        "{errors:#?}"
+    );
+    assert!(has(&errors, &syntax, "syntax error"), "{errors:#?}");
+    assert!(
+        has(
+            &errors,
+            &table,
+            "statement 4: no such table: schedule_slots"
+        ),
+        "{errors:#?}"
+    );
+    assert!(
+        has(&errors, &payment, "no such table: outp_registr"),
+        "{errors:#?}"
+    );
+    assert!(has(&errors, &column, "no such column"), "{errors:#?}");
+    // A parameter that names no request field is a load error (line only);
+    // the rest of the hospital is still proved.
+    let parameter_line = parameter.rsplit_once(':').unwrap().0;
+    assert!(
+        has(
+            &errors,
+            parameter_line,
+            ":patientCrad is not a request field"
+        ),
+        "{errors:#?}"
+    );
+    assert_eq!(errors.len(), 7, "{errors:#?}");
+}
+
+#[tokio::test]
+async fn a_reload_whose_sql_does_not_compile_never_replaces_the_working_set() {
+    let root = tempfile::tempdir().unwrap();
+    let mappings = editable_demo(root.path());
+    let app = hisgw_e2e::spawn_app_with(Some(mappings.clone())).await;
+    let departments = || app.call("findAllDepartments", &[]);
+    let unknown = || app.call("queryPatientInfo", &[("patientCard", "NO-SUCH-CARD")]);
+    let before = departments().await;
+    before.assert_success();
+
+    // SQL that loads (it parses, its parameters are fields) but names a
+    // table the HIS does not have, and in the same edit a new message.
+    let sql_path = mappings.join("demo/findAllDepartments.sql");
+    let good = std::fs::read_to_string(&sql_path).unwrap();
+    break_file(&sql_path, "FROM ", "FROM no_such_", 0);
+    let toml_path = mappings.join("demo/hospital.toml");
+    let toml = std::fs::read_to_string(&toml_path).unwrap();
+    std::fs::write(
+        &toml_path,
+        toml.replacen(
+            "empty_message = \"就诊卡号不存在\"",
+            "empty_message = \"查无此卡\"",
+            1,
+        ),
+    )
+    .unwrap();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after = departments().await;
+    after.assert_success();
+    assert_eq!(after.rows(), before.rows(), "the working mapping answers");
+    assert_eq!(
+        unknown().await.message(),
+        "就诊卡号不存在",
+        "nothing of the refused set is served"
+    );
+
+    // Fixed: the whole new set is served.
+    std::fs::write(&sql_path, good).unwrap();
+    let mut message = String::new();
+    for _ in 0..40 {
+        message = unknown().await.message();
+        if message == "查无此卡" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(message, "查无此卡");
+}
+
+/// A second hospital `bad` next to `demo`: the demo's files with `fault`
+/// applied to one of them.
+fn with_faulty_twin(root: &Path, file: &str, from: &str, to: &str) -> (PathBuf, String) {
+    let mappings = editable_demo(root);
+    let bad = mappings.join("bad");
+    std::fs::create_dir_all(bad.join("push")).unwrap();
+    for dir in ["", "push"] {
+        for entry in std::fs::read_dir(mappings.join("demo").join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, bad.join(dir).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let toml = std::fs::read_to_string(bad.join("hospital.toml"))
+        .unwrap()
+        .replacen("id = \"demo\"", "id = \"bad\"", 1)
+        .replacen("demo-his.sqlite", "bad-his.sqlite", 1);
+    std::fs::write(bad.join("hospital.toml"), toml).unwrap();
+    let at = break_file(&bad.join(file), from, to, 0);
+    (mappings, at)
+}
+
+#[tokio::test]
+async fn at_start_a_faulty_hospital_is_not_served_and_the_others_are() {
+    let root = tempfile::tempdir().unwrap();
+    let (mappings, at) = with_faulty_twin(root.path(), "findAllDoctors.sql", "SELECT", "SELEC");
+    let app = hisgw_e2e::spawn_app_with(Some(mappings.clone())).await;
+    app.call("findAllDepartments", &[]).await.assert_success();
+    let refused = app.post("bad", "findAllDepartments", "<request/>").await;
+    assert_eq!(refused.result(), "error", "{}", refused.body);
+
+    // With only the faulty one, nothing can be served: start fails and
+    // names the fault.
+    let data = tempfile::tempdir().unwrap();
+    let source = Source {
+        mappings_dir: mappings,
+        only: Some(vec!["bad".into()]),
+        data_dir: data.path().to_path_buf(),
+    };
+    let error = match Gateway::start(source).await {
+        Ok(_) => panic!("a faulty hospital alone must not start"),
+        Err(e) => e.to_string(),
+    };
+    assert!(error.contains("no hospital can be served"), "{error}");
+    assert!(error.contains(&format!("{at}: ")), "{error}");
+}
+
+#[tokio::test]
+async fn the_demo_proves_on_sql_server_and_a_fault_there_is_placed() {
+    let Some(db) = hisgw_e2e::mssql::TestDatabase::create().await else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let mappings = db.write_demo_mappings(root.path());
+    let settings = test_settings(root.path().join("data"), Some(mappings.clone()));
+    let report = check(&settings, false).await;
+    assert_eq!(
+        errors(&report),
+        Vec::<String>::new(),
+        "{:#?}",
+        report.findings
+    );
+
+    // Its own copy of the SQL files, one read broken.
+    let sql = root.path().join("sql");
+    std::fs::create_dir_all(&sql).unwrap();
+    let demo = hisgw_e2e::mssql::repo().join("mappings/demo");
+    for entry in std::fs::read_dir(&demo).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sql") {
+            std::fs::copy(&path, sql.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let toml_path = mappings.join("demo/hospital.toml");
+    let toml = std::fs::read_to_string(&toml_path)
+        .unwrap()
+        .replace(&demo.display().to_string(), &sql.display().to_string());
+    std::fs::write(&toml_path, toml).unwrap();
+    let read = break_file(&sql.join("findAllDoctors.sql"), "FROM ", "FROM no_such_", 5);
+    // A column inside IF … BEGIN … END of a write, and a table of a payment.
+    let write = break_file(
+        &sql.join("insertRegister.mssql.sql"),
+        "UPDATE dbo.schedule_slot",
+        "UPDATE dbo.schedule_slots",
+        0,
+    );
+    let payment = break_file(
+        &sql.join("payRegister.mssql.sql"),
+        "LEFT JOIN dbo.outp_register r",
+        "LEFT JOIN dbo.outp_registr r",
+        0,
+    );
+    let report = check(&settings, false).await;
+    let errors = errors(&report);
+    for (at, name) in [
+        (&read, "no_such_"),
+        (&write, "schedule_slots"),
+        (&payment, "outp_registr"),
+    ] {
+        // The line of the fault (the column, where the server names it).
+        let line = at.rsplit_once(':').unwrap().0;
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with(&format!("{line}:")) && e.contains(name)),
+            "{name} at {line}: {errors:#?}"
+        );
+    }
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+}
