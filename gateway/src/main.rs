@@ -6,7 +6,9 @@ mod commands;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use commands::{audit, call, check, logging, migrate, outbox, reconcile, refund, serve, sql, wsdl};
+use commands::{
+    audit, call, check, logging, migrate, outbox, reconcile, refund, serve, spec, sql, wsdl,
+};
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +51,9 @@ enum Command {
     Audit(audit::Args),
     /// Answer one call in-process and print the response XML.
     Call(call::Args),
+    /// Print the field reference: each method's request and response fields
+    /// with type, required or conditional, and mapping section.
+    Spec(spec::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,5 +96,6 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Reconcile(args) => reconcile::run(args).await,
         Command::Audit(args) => audit::run(args).await,
         Command::Call(args) => call::run(args).await,
+        Command::Spec(args) => spec::run(args).await,
     }
 }

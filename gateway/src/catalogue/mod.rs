@@ -13,6 +13,7 @@
 //! gateway: it is plain data.
 
 mod methods;
+pub mod reference;
 
 pub use methods::{
     CHECK_ACCOUNT, GET_CHEC_LEDGER_DETAIL, METHODS, QUERY_REFUND_STATUS, REFUND_APPLY,
@@ -369,6 +370,11 @@ pub fn outbound() -> impl Iterator<Item = &'static Method> {
 /// are not consistent about it).
 pub fn find_inbound(name: &str) -> Option<&'static Method> {
     inbound().find(|m| m.name.eq_ignore_ascii_case(name))
+}
+
+/// Any method by its name or a push's dataType, ignoring ASCII case.
+pub fn find_any(name: &str) -> Option<&'static Method> {
+    find_inbound(name).or_else(|| outbound().find(|m| m.key().eq_ignore_ascii_case(name)))
 }
 
 /// The outbound method of a key (a method name, or a push's dataType).

@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod reconcile;
 pub mod refund;
 pub mod serve;
+pub mod spec;
 pub mod sql;
 pub mod wsdl;
 

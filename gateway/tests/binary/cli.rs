@@ -1,4 +1,4 @@
-//! The `hisgw` binary as hospital IT uses it: `check` and `call`.
+//! The `hisgw` binary as hospital IT uses it: `check`, `call` and `spec`.
 
 use std::path::Path;
 
@@ -201,4 +201,19 @@ fn wsdl_prints_the_demo_service() {
         text.contains("<wsdl:operation name=\"CallServer\""),
         "{text}"
     );
+}
+
+#[test]
+fn spec_prints_a_methods_fields_and_refuses_an_unknown_one() {
+    let out = hisgw(&["spec", "queryschedule"], &repo());
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.starts_with("## 3.1 querySchedule"), "{text}");
+    assert!(
+        text.contains("| doctorCode | text | if 专家 | `content` |"),
+        "{text}"
+    );
+    let out = hisgw(&["spec", "queryScedule"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("queryScedule is no method"));
 }
