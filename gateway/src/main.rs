@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    audit, call, check, logging, migrate, outbox, reconcile, refund, serve, spec, sql, wsdl,
+    audit, call, check, logging, migrate, outbox, reconcile, refund, serve, spec, sql, try_call,
+    wsdl,
 };
 
 #[derive(Parser)]
@@ -51,6 +52,11 @@ enum Command {
     Audit(audit::Args),
     /// Answer one call in-process and print the response XML.
     Call(call::Args),
+    /// Run any method on the hospital's database — reads, writes, payments
+    /// through the ledger — and roll it back (unless --commit); print the
+    /// response, each statement's duration and rows, and per table the rows
+    /// changed.
+    Try(try_call::Args),
     /// Print the field reference: each method's request and response fields
     /// with type, required or conditional, and mapping section.
     Spec(spec::Args),
@@ -97,5 +103,6 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit::run(args).await,
         Command::Call(args) => call::run(args).await,
         Command::Spec(args) => spec::run(args).await,
+        Command::Try(args) => try_call::run(args).await,
     }
 }

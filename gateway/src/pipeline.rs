@@ -8,6 +8,7 @@
 //! encode what it returns. It must never parse transports, write wire
 //! formats, or open databases itself.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use chrono::NaiveDate;
 use crate::audit::{Audit, Record};
 use crate::catalogue::{self, field, Kind, Method};
 use crate::decode::{DecodeError, RawRequest};
+use crate::execute::rehearsal::{rehearse, Rehearsal, Step, TableChanges};
 use crate::execute::ExecError;
 use crate::hospitals::{Hospital, Hospitals, Source, StartError};
 use crate::limits::Limited;
@@ -145,6 +147,19 @@ fn shape_message(method: &str, source: &ShapeError) -> String {
     }
 }
 
+/// What a rehearsed call answered, and what it did on the database.
+#[derive(Debug)]
+pub struct Rehearsed {
+    pub reply: Reply,
+    /// Each statement as it ran, in order.
+    pub steps: Vec<Step>,
+    /// Per table, the rows inserted, updated and deleted (`None` where the
+    /// backend cannot tell: SQL Server).
+    pub tables: Option<BTreeMap<String, TableChanges>>,
+    /// Whether its transactions committed.
+    pub committed: bool,
+}
+
 /// How long a call waits for its turn under a method's cap on calls at once.
 const TURN_WAIT: Duration = Duration::from_secs(5);
 
@@ -203,8 +218,51 @@ impl Gateway {
                 hospital: hospital.mapping.id.clone(),
                 method: method.name,
             })?;
-        self.answer(&hospital, plan, request, crate::clock::today())
+        self.answer(&hospital, plan, request, crate::clock::today(), true)
             .await
+    }
+
+    /// Answers one call as `call` does — reads, writes, payments through the
+    /// ledger, never from a read cache — in one transaction on one
+    /// connection that is rolled back unless `commit`; says what each
+    /// statement did (`hisgw try`, the admin listener).
+    pub async fn rehearse(
+        &self,
+        hospital: &str,
+        method: &str,
+        request: &RawRequest,
+        commit: bool,
+    ) -> Rehearsed {
+        let rehearsal = Rehearsal::new(commit);
+        let call = async {
+            let (hospital, method) = self.route(hospital, method)?;
+            let plan = hospital
+                .mapping
+                .plan(method)
+                .ok_or_else(|| CallError::NotMapped {
+                    hospital: hospital.mapping.id.clone(),
+                    method: method.name,
+                })?;
+            self.answer(&hospital, plan, request, crate::clock::today(), false)
+                .await
+        };
+        // Boxed: a payment's future is large, and a caller may hold this one
+        // on a small stack (a test thread).
+        let answered = rehearse(rehearsal.clone(), Box::pin(call)).await;
+        let ended = rehearsal.finish().await;
+        let reply = match (answered, ended) {
+            (_, Err(e)) => Reply::error(format!(
+                "the rehearsal's transaction could not be ended ({e}); nothing was kept"
+            )),
+            (Ok(reply), Ok(())) => reply,
+            (Err(e), Ok(())) => e.to_reply().1,
+        };
+        Rehearsed {
+            reply,
+            steps: rehearsal.steps(),
+            tables: rehearsal.tables(),
+            committed: commit,
+        }
     }
 
     fn route(
@@ -226,6 +284,7 @@ impl Gateway {
         plan: &MethodPlan,
         request: &RawRequest,
         today: NaiveDate,
+        cached: bool,
     ) -> Result<Reply, CallError> {
         let method = plan.method;
         let limits = hospital.limits(plan);
@@ -249,7 +308,11 @@ impl Gateway {
                         .await
                         .map_err(|l| limited(method, l))?
                 };
-                limits.cached(|| cache_key(method, &params), read).await
+                if cached {
+                    limits.cached(|| cache_key(method, &params), read).await
+                } else {
+                    read.await
+                }
             }
         }
     }

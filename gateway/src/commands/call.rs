@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use hisgw::decode::RawRequest;
 
 #[derive(clap::Args)]
@@ -17,13 +16,7 @@ pub struct Args {
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let s = args.target.common.settings()?;
-    let mut pairs = Vec::new();
-    for f in &args.fields {
-        let (k, v) = f
-            .split_once('=')
-            .with_context(|| format!("field {f:?} is not name=value"))?;
-        pairs.push((k.to_string(), v.to_string()));
-    }
+    let pairs = super::name_values(&args.fields)?;
     if hisgw::catalogue::find_inbound(&args.method).is_none() {
         anyhow::bail!("unknown method {:?}", args.method);
     }

@@ -13,6 +13,7 @@ pub mod refund;
 pub mod serve;
 pub mod spec;
 pub mod sql;
+pub mod try_call;
 pub mod wsdl;
 
 use std::path::PathBuf;
@@ -54,6 +55,18 @@ impl Common {
         }
         Ok(s)
     }
+}
+
+/// Request fields given as `name=value` on the command line.
+pub fn name_values(fields: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    fields
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .with_context(|| format!("field {f:?} is not name=value"))
+        })
+        .collect()
 }
 
 /// One hospital's mapping, loaded and checked.

@@ -399,11 +399,15 @@ impl<S: Session, F: AsyncFnOnce()> Session for Interleaved<'_, S, F> {
         }
         result
     }
-    async fn savepoint(&mut self) -> Result<(), Failure> {
-        self.inner.savepoint().await
+    async fn savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.inner.savepoint(name).await
     }
-    async fn undo_to_savepoint(&mut self) -> Result<(), Failure> {
-        self.inner.undo_to_savepoint().await
+    async fn undo_to_savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.inner.undo_to_savepoint(name).await
+    }
+
+    async fn release_savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.inner.release_savepoint(name).await
     }
     async fn commit(&mut self) -> Result<(), Failure> {
         self.inner.commit().await
@@ -446,12 +450,12 @@ async fn reads_see_one_state(backend: Backend) {
             let statements = read();
             db.with_worker(move |worker| {
                 let other = rusqlite::Connection::open(&path).unwrap();
-                let mut session = SqliteSession::new(worker);
+                let mut session = SqliteSession::new(worker, None);
                 let mut interleaved = Interleaved {
                     inner: &mut session,
                     after_first: Some(async || other.execute_batch(commit_four).unwrap()),
                 };
-                super::sqlite::at_once(driver::read(&mut interleaved, &statements))
+                super::sqlite::at_once(driver::read(&mut interleaved, &statements, None))
             })
             .await
             .unwrap()
@@ -468,7 +472,7 @@ async fn reads_see_one_state(backend: Backend) {
                             .unwrap()
                     }),
                 };
-                driver::read(&mut interleaved, &statements).await
+                driver::read(&mut interleaved, &statements, None).await
             })
             .await
             .unwrap()

@@ -14,6 +14,7 @@ pub mod config;
 mod decimal_functions;
 pub mod mssql;
 mod open;
+pub mod rehearsal;
 mod session;
 pub mod sqlite;
 mod sqlite_compile;

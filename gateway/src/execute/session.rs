@@ -16,6 +16,9 @@
 //! its worker thread, where every step completes at once; SQL Server over
 //! the network).
 
+use std::time::Instant;
+
+use super::rehearsal::Rehearsal;
 use super::{Decision, ExecError, ResultSet, Settle, Statement, WriteTx, Written};
 
 /// Why a step failed.
@@ -47,23 +50,128 @@ pub(crate) trait Session {
     /// Runs the `index`-th statement of its step and reads all it returns.
     async fn run(&mut self, statement: &Statement, index: usize)
         -> Result<Vec<ResultSet>, Failure>;
-    async fn savepoint(&mut self) -> Result<(), Failure>;
-    async fn undo_to_savepoint(&mut self) -> Result<(), Failure>;
+    async fn savepoint(&mut self, name: &str) -> Result<(), Failure>;
+    async fn undo_to_savepoint(&mut self, name: &str) -> Result<(), Failure>;
+    /// Forgets a savepoint, keeping what was done since (SQL Server keeps
+    /// savepoints until the transaction ends: nothing to do there).
+    async fn release_savepoint(&mut self, name: &str) -> Result<(), Failure>;
     async fn commit(&mut self) -> Result<(), Failure>;
     /// Rolls back whatever is open; a no-op when nothing is.
     async fn rollback(&mut self) -> Result<(), Failure>;
+    /// Rows changed on this connection so far, where the backend can tell
+    /// (for a rehearsal's trace).
+    fn changes(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// The savepoint after a write's claim, before its work.
+const WORK: &str = "hisgw_work";
+/// The savepoint a rehearsed transaction begins with.
+const CALL: &str = "hisgw_call";
+
+/// A transaction inside a rehearsal's one open transaction: beginning it
+/// takes a savepoint, committing releases it (what it did stays, for the
+/// next call of the rehearsal to see) and rolling back undoes to it. The
+/// rehearsal ends the open transaction itself.
+pub(crate) struct Nested<'s, S> {
+    inner: &'s mut S,
+    open: bool,
+}
+
+impl<'s, S: Session> Nested<'s, S> {
+    pub(crate) fn new(inner: &'s mut S) -> Self {
+        Nested { inner, open: false }
+    }
+}
+
+impl<S: Session> Session for Nested<'_, S> {
+    async fn begin_read(&mut self, _statements: usize) -> Result<(), Failure> {
+        self.begin_write().await
+    }
+
+    async fn begin_write(&mut self) -> Result<(), Failure> {
+        self.inner.savepoint(CALL).await?;
+        self.open = true;
+        Ok(())
+    }
+
+    async fn run(
+        &mut self,
+        statement: &Statement,
+        index: usize,
+    ) -> Result<Vec<ResultSet>, Failure> {
+        self.inner.run(statement, index).await
+    }
+
+    async fn savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.inner.savepoint(name).await
+    }
+
+    async fn undo_to_savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.inner.undo_to_savepoint(name).await
+    }
+
+    async fn release_savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.inner.release_savepoint(name).await
+    }
+
+    async fn commit(&mut self) -> Result<(), Failure> {
+        if std::mem::replace(&mut self.open, false) {
+            self.inner.release_savepoint(CALL).await?;
+        }
+        Ok(())
+    }
+
+    async fn rollback(&mut self) -> Result<(), Failure> {
+        if std::mem::replace(&mut self.open, false) {
+            self.inner.undo_to_savepoint(CALL).await?;
+            self.inner.release_savepoint(CALL).await?;
+        }
+        Ok(())
+    }
+
+    fn changes(&self) -> Option<u64> {
+        self.inner.changes()
+    }
+}
+
+/// Runs one statement, traced when the transaction is rehearsed.
+async fn step(
+    session: &mut impl Session,
+    statement: &Statement,
+    index: usize,
+    rehearsal: Option<&Rehearsal>,
+) -> Result<Vec<ResultSet>, Failure> {
+    let Some(rehearsal) = rehearsal else {
+        return session.run(statement, index).await;
+    };
+    let before = session.changes();
+    let started = Instant::now();
+    let result = session.run(statement, index).await;
+    let changed = session
+        .changes()
+        .zip(before)
+        .map(|(after, before)| after.saturating_sub(before));
+    let outcome = match &result {
+        Ok(sets) => Ok(&sets[..]),
+        Err(Failure::Duplicate(e) | Failure::Failed(e) | Failure::Lost(e)) => Err(e.to_string()),
+    };
+    rehearsal.record(statement, started.elapsed(), outcome, changed);
+    result
 }
 
 /// Runs read statements in one read transaction.
 pub(crate) async fn read(
     session: &mut impl Session,
     statements: &[Statement],
+    rehearsal: Option<&Rehearsal>,
 ) -> Result<Vec<Vec<ResultSet>>, Failure> {
     let reads = async {
         session.begin_read(statements.len()).await?;
         let mut sets = Vec::with_capacity(statements.len());
         for (i, statement) in statements.iter().enumerate() {
-            sets.push(session.run(statement, i).await?);
+            sets.push(step(session, statement, i, rehearsal).await?);
         }
         session.commit().await?;
         Ok(sets)
@@ -78,6 +186,7 @@ pub(crate) async fn read(
 pub(crate) async fn write<R, T>(
     session: &mut impl Session,
     tx: WriteTx<R, T>,
+    rehearsal: Option<&Rehearsal>,
 ) -> Result<Result<Written<R>, T>, Failure> {
     let WriteTx {
         claim,
@@ -87,7 +196,7 @@ pub(crate) async fn write<R, T>(
     let steps = async {
         session.begin_write().await?;
         if let Some((statement, taken)) = claim {
-            match session.run(&statement, 0).await {
+            match step(session, &statement, 0, rehearsal).await {
                 Ok(_) => {}
                 // The database made the claim wait for the transaction that
                 // holds the key to end: that one has committed it by now.
@@ -95,16 +204,16 @@ pub(crate) async fn write<R, T>(
                 Err(e) => return Err(e),
             }
         }
-        session.savepoint().await?;
+        session.savepoint(WORK).await?;
         let mut sets = Vec::with_capacity(work.len());
         for (i, statement) in work.iter().enumerate() {
-            sets.push(session.run(statement, i).await?);
+            sets.push(step(session, statement, i, rehearsal).await?);
         }
         let Decision { settle, answer } = decide(sets);
         let (record, ending) = match settle {
             Settle::Commit(record) => (record, super::Ending::Committed),
             Settle::UndoWork(record) => {
-                session.undo_to_savepoint().await?;
+                session.undo_to_savepoint(WORK).await?;
                 (record, super::Ending::WorkUndone)
             }
             Settle::Abort => {
@@ -116,7 +225,7 @@ pub(crate) async fn write<R, T>(
             }
         };
         for (i, statement) in record.iter().enumerate() {
-            session.run(statement, i).await?;
+            step(session, statement, i, rehearsal).await?;
         }
         session.commit().await?;
         Ok(Ok(Written { answer, ending }))

@@ -20,7 +20,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
-use super::session::{self, Failure, Session};
+use super::rehearsal::{self, Change, Pinned, Rehearsal};
+use super::session::{self, Failure, Nested, Session};
 use super::{
     decimal_functions, Description, ExecError, Param, PoolStats, ResultSet, Statement, Value,
     WriteTx, Written,
@@ -68,6 +69,9 @@ pub struct SqliteDatabase {
     write_turn: Arc<std::sync::Mutex<()>>,
     size: usize,
     busy: Arc<std::sync::atomic::AtomicUsize>,
+    /// For a rehearsal's own connection.
+    path: PathBuf,
+    query_timeout: Duration,
 }
 
 /// A job's turn: taken up by a worker, or given up by its caller — never both.
@@ -127,6 +131,8 @@ impl SqliteDatabase {
             write_turn: Arc::default(),
             size,
             busy: Arc::default(),
+            path: options.path.clone(),
+            query_timeout: options.query_timeout,
         })
     }
 
@@ -193,9 +199,14 @@ impl SqliteDatabase {
         &self,
         statements: Vec<Statement>,
     ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        let rehearsal = rehearsal::current();
         self.run(move |worker| {
-            let mut session = SqliteSession::new(worker);
-            at_once(session::read(&mut session, &statements))
+            let mut session = SqliteSession::new(worker, rehearsal.clone());
+            at_once(session::read(
+                &mut session,
+                &statements,
+                rehearsal.as_deref(),
+            ))
         })
         .await
     }
@@ -206,10 +217,19 @@ impl SqliteDatabase {
         T: Send + 'static,
     {
         let turn = self.write_turn.clone();
+        if let Some(rehearsal) = rehearsal::current() {
+            return self
+                .rehearsed(rehearsal, move |worker, rehearsal| {
+                    let mut session = SqliteSession::new(worker, Some(rehearsal.clone()));
+                    let mut nested = Nested::new(&mut session);
+                    at_once(session::write(&mut nested, tx, Some(&rehearsal)))
+                })
+                .await;
+        }
         self.run(move |worker| {
             let _turn = turn.lock().unwrap_or_else(|e| e.into_inner());
-            let mut session = SqliteSession::new(worker);
-            at_once(session::write(&mut session, tx))
+            let mut session = SqliteSession::new(worker, None);
+            at_once(session::write(&mut session, tx, None))
         })
         .await
     }
@@ -234,6 +254,38 @@ impl SqliteDatabase {
         .await
     }
 
+    /// Runs `job` on the rehearsal's own connection to this database: opened
+    /// at its first use with the rehearsal's one transaction begun (BEGIN
+    /// IMMEDIATE: the write lock is held until the rehearsal ends).
+    async fn rehearsed<V: Send + 'static>(
+        &self,
+        rehearsal: Arc<Rehearsal>,
+        job: impl FnOnce(&mut Worker, Arc<Rehearsal>) -> Result<V, ExecError> + Send + 'static,
+    ) -> Result<V, ExecError> {
+        let (path, timeout) = (self.path.clone(), self.query_timeout);
+        let open = async move {
+            let worker = blocking(move || {
+                let conn = open_connection(&path)?;
+                conn.execute_batch("BEGIN IMMEDIATE")
+                    .map_err(|e| sql_error(0, e))?;
+                Worker::new(conn, timeout).map_err(|e| sql_error(0, e))
+            })
+            .await?;
+            Ok(Pinned::Sqlite(Arc::new(std::sync::Mutex::new(worker))))
+        };
+        let Pinned::Sqlite(worker) = rehearsal.pinned(self as *const Self as usize, open).await?
+        else {
+            return Err(ExecError::Unavailable(
+                "a rehearsal mixed up its connections".into(),
+            ));
+        };
+        blocking(move || {
+            let mut worker = worker.lock().unwrap_or_else(|e| e.into_inner());
+            job(&mut worker, rehearsal)
+        })
+        .await
+    }
+
     /// Compiles a section without running it (see `execute::compile`).
     pub async fn compile(&self, sql: Arc<str>) -> Result<super::Compiled, super::CompileError> {
         self.run(move |worker| Ok(super::sqlite_compile::compile(&worker.conn, &sql)))
@@ -249,6 +301,33 @@ impl SqliteDatabase {
     ) -> Result<T, ExecError> {
         self.run(job).await
     }
+}
+
+/// Runs blocking SQLite work off the async threads.
+async fn blocking<V: Send + 'static>(
+    job: impl FnOnce() -> Result<V, ExecError> + Send + 'static,
+) -> Result<V, ExecError> {
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| ExecError::Unavailable(format!("a SQLite job stopped: {e}")))?
+}
+
+/// Ends a rehearsal's transaction on its own connection, which is then closed.
+pub(crate) async fn end_pinned(
+    worker: Arc<std::sync::Mutex<Worker>>,
+    commit: bool,
+) -> Result<(), ExecError> {
+    blocking(move || {
+        let worker = worker.lock().unwrap_or_else(|e| e.into_inner());
+        if worker.conn.is_autocommit() {
+            return Ok(());
+        }
+        worker
+            .conn
+            .execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })
+            .map_err(|e| sql_error(0, e))
+    })
+    .await
 }
 
 /// Completes a driver whose every step is synchronous. SQLite's session
@@ -317,11 +396,36 @@ impl Deadline {
 /// completes without waiting.
 pub(crate) struct SqliteSession<'w> {
     worker: &'w mut Worker,
+    /// A rehearsal counts every row change per table while the session lasts.
+    counting: bool,
 }
 
 impl<'w> SqliteSession<'w> {
-    pub(crate) fn new(worker: &'w mut Worker) -> Self {
-        SqliteSession { worker }
+    pub(crate) fn new(worker: &'w mut Worker, rehearsal: Option<Arc<Rehearsal>>) -> Self {
+        let mut counting = false;
+        if let Some(rehearsal) = rehearsal {
+            let counts = rehearsal.clone();
+            counting = worker
+                .conn
+                .update_hook(Some(move |action, db: &str, table: &str, _rowid| {
+                    // The connection's temp tables are the mapping's scratch state.
+                    if db == "temp" {
+                        return;
+                    }
+                    let change = match action {
+                        rusqlite::hooks::Action::SQLITE_INSERT => Change::Insert,
+                        rusqlite::hooks::Action::SQLITE_UPDATE => Change::Update,
+                        rusqlite::hooks::Action::SQLITE_DELETE => Change::Delete,
+                        _ => return,
+                    };
+                    counts.count(table, change);
+                }))
+                .is_ok();
+            if counting {
+                rehearsal.counting();
+            }
+        }
+        SqliteSession { worker, counting }
     }
 
     /// Runs SQL without parameters or results, within the query timeout.
@@ -334,7 +438,22 @@ impl<'w> SqliteSession<'w> {
     }
 }
 
+impl Drop for SqliteSession<'_> {
+    fn drop(&mut self) {
+        if self.counting {
+            let _ = self
+                .worker
+                .conn
+                .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>);
+        }
+    }
+}
+
 impl Session for SqliteSession<'_> {
+    fn changes(&self) -> Option<u64> {
+        Some(self.worker.conn.total_changes())
+    }
+
     async fn begin_read(&mut self, _statements: usize) -> Result<(), Failure> {
         // A deferred transaction: in WAL mode its first read fixes the
         // state every later statement sees, and writers go on meanwhile.
@@ -360,12 +479,16 @@ impl Session for SqliteSession<'_> {
         result.map_err(|e| failure(index, timeout, e))
     }
 
-    async fn savepoint(&mut self) -> Result<(), Failure> {
-        self.batch("SAVEPOINT hisgw_work")
+    async fn savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.batch(&format!("SAVEPOINT {name}"))
     }
 
-    async fn undo_to_savepoint(&mut self) -> Result<(), Failure> {
-        self.batch("ROLLBACK TO hisgw_work")
+    async fn undo_to_savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.batch(&format!("ROLLBACK TO {name}"))
+    }
+
+    async fn release_savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.batch(&format!("RELEASE {name}"))
     }
 
     async fn commit(&mut self) -> Result<(), Failure> {

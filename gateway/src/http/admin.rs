@@ -6,6 +6,9 @@
 //!   reverse (true for 冲正) — answers the refund's state as JSON;
 //! - `GET /admin/{hospital}/refund/{hisId}`: that refund's state;
 //! - `GET /admin/{hospital}/outbox?state=pending|dead|failed|sent`;
+//! - `POST /admin/{hospital}/try` with `{"method", "fields": {…}, "commit"}`:
+//!   runs the method as `hisgw try` does (rolled back unless `commit` is
+//!   true) and answers the response, each statement and the rows changed;
 //! - `GET /healthz`: each hospital's database answers (503 when one does not);
 //! - `GET /metrics`: Prometheus text — calls, latency, pools, outbox, ledger.
 
@@ -58,6 +61,7 @@ pub fn serve(
                 web::get().to(refund_state),
             )
             .route("/admin/{hospital}/outbox", web::get().to(list))
+            .route("/admin/{hospital}/try", web::post().to(try_call))
     })
     .workers(1)
     // Stopping on a signal is `Application`'s, for both listeners at once.
@@ -147,6 +151,45 @@ async fn refund_state(
         Ok(None) => error(404, format!("no refund {his_id}")),
         Err(e) => error(503, e),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TryBody {
+    method: String,
+    #[serde(default)]
+    fields: std::collections::BTreeMap<String, String>,
+    /// Keep what the call does (default: roll it back).
+    #[serde(default)]
+    commit: bool,
+}
+
+async fn try_call(
+    path: web::Path<String>,
+    body: web::Json<TryBody>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    if gateway.hospital(&path).is_none() {
+        return error(404, format!("unknown hospital {:?}", path.as_str()));
+    }
+    let TryBody {
+        method,
+        fields,
+        commit,
+    } = body.into_inner();
+    if commit {
+        tracing::warn!(hospital = %path, method = %method, "try with commit: the call's changes are kept");
+    }
+    let request = crate::decode::RawRequest::new(fields.into_iter().collect());
+    let r = gateway.rehearse(&path, &method, &request, commit).await;
+    HttpResponse::Ok().json(serde_json::json!({
+        "result": r.reply.result,
+        "message": r.reply.message,
+        "response": crate::encode::encode_xml(&r.reply),
+        "committed": r.committed,
+        "steps": r.steps,
+        "tables": r.tables,
+    }))
 }
 
 #[derive(Deserialize)]

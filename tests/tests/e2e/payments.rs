@@ -211,6 +211,25 @@ async fn his_bookings(app: &TestApp, trade_no: &str) -> i64 {
 }
 
 on_both_backends! {
+    async fn a_rehearsed_payment_goes_through_the_ledger_and_books_nothing(app) {
+        let request = pay_register_request(&app, 31, "EH-TRY-1").await;
+        let raw = hisgw::decode::RawRequest::new(request.clone());
+        let rehearsed = app.gateway.rehearse("demo", "payRegister", &raw, false).await;
+        assert!(rehearsed.reply.is_success(), "{:?}", rehearsed.reply);
+        assert!(!rehearsed.committed);
+        assert!(rehearsed.steps.len() >= 2, "the claim and the mapping: {:?}", rehearsed.steps);
+        if let Some(tables) = &rehearsed.tables {
+            assert_eq!(tables["hisgw_payment"].inserted, 1, "{tables:?}");
+            assert_eq!(tables["pay_ledger"].inserted, 1, "{tables:?}");
+        }
+        assert_eq!(ledger_rows(&app, "EH-TRY-1").await, 0);
+        assert_eq!(his_bookings(&app, "EH-TRY-1").await, 0);
+        // The real notification books it now, once.
+        call_owned(&app, "payRegister", &request).await.assert_success();
+        assert_eq!(ledger_rows(&app, "EH-TRY-1").await, 1);
+        assert_eq!(his_bookings(&app, "EH-TRY-1").await, 1);
+    }
+
     async fn fifty_identical_notifications_book_once_per_payment_method(app) {
         let requests = vec![
             ("payRegister", pay_register_request(&app, 11, "EH-REG-1").await),

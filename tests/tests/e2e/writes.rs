@@ -36,6 +36,19 @@ fn register_request(card: &str, name: &str, id: &str) -> Vec<(String, String)> {
     .collect()
 }
 
+/// `POST /admin/demo/try` with `body`, as the console will call it.
+async fn admin_try(app: &TestApp, body: serde_json::Value) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("{}/admin/demo/try", app.admin_address))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 on_both_backends! {
     async fn an_online_card_is_made_once_per_identity(app) {
         let id = id_number(7);
@@ -131,5 +144,39 @@ on_both_backends! {
         let pairs: Vec<(&str, &str)> = nowhere.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(app.call("insertRegister", &pairs).await.result(), "no_scheduling");
         assert_eq!(remaining(&app, "r001").await, before);
+    }
+
+    async fn try_runs_a_registration_to_its_end_and_leaves_the_database_as_it_was(app) {
+        let before = remaining(&app, "r001").await;
+        let fields: serde_json::Map<String, serde_json::Value> =
+            register_request("100034567", "张三", "430702200611148766")
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect();
+        let request = serde_json::json!({ "method": "insertRegister", "fields": fields });
+        let first = admin_try(&app, request.clone()).await;
+        assert_eq!(first["result"], "success", "{first:#}");
+        assert_eq!(first["committed"], false);
+        assert!(first["response"].as_str().unwrap().contains("<registerId>GH"), "{first:#}");
+        let steps = first["steps"].as_array().unwrap();
+        assert!(!steps.is_empty() && steps[0]["micros"].as_u64().is_some(), "{first:#}");
+        if app.gateway.hospital("demo").unwrap().db.dialect() == hisgw::execute::Dialect::Sqlite {
+            assert_eq!(first["tables"]["outp_register"]["inserted"], 1, "{first:#}");
+            assert_eq!(first["tables"]["schedule_slot"]["updated"], 1, "{first:#}");
+        } else {
+            assert!(first["tables"].is_null(), "{first:#}");
+        }
+        // Nothing was kept: the same slot and the same number again.
+        let second = admin_try(&app, request.clone()).await;
+        assert_eq!(second["response"], first["response"]);
+        assert_eq!(remaining(&app, "r001").await, before);
+
+        // With commit, it is kept, as a call would keep it.
+        let mut commit = request.clone();
+        commit["commit"] = true.into();
+        let kept = admin_try(&app, commit).await;
+        assert_eq!(kept["result"], "success", "{kept:#}");
+        assert_eq!(kept["committed"], true);
+        assert_eq!(remaining(&app, "r001").await, before - 1);
     }
 }

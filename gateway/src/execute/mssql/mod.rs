@@ -33,10 +33,56 @@ pub use options::MssqlOptions;
 pub use scripts::{ado_database, create_database, run_batches, split_batches};
 
 use self::session::TdsSession;
-use super::session::{self as driver, Failure};
+use super::rehearsal::{self, Pinned, Rehearsal};
+use super::session::{self as driver, Failure, Nested};
 use super::{Description, ExecError, PoolStats, ResultSet, Statement, WriteTx, Written};
 
 pub type TdsClient = Client<Compat<TcpStream>>;
+
+/// The connection a rehearsal holds, with its one transaction open.
+pub struct PinnedTds {
+    conn: bb8::PooledConnection<'static, TdsManager>,
+    told: Arc<AtomicBool>,
+    query_timeout: Duration,
+    /// A step failed at the connection level: the transaction is gone.
+    lost: bool,
+}
+
+/// Ends a rehearsal's transaction; the connection goes back to the pool
+/// only when that succeeded.
+pub(crate) async fn end_pinned(
+    pinned: Arc<tokio::sync::Mutex<PinnedTds>>,
+    commit: bool,
+) -> Result<(), ExecError> {
+    let mut pinned = pinned.lock().await;
+    if pinned.lost {
+        return Ok(());
+    }
+    let timeout = pinned.query_timeout;
+    let sql = if commit {
+        "COMMIT TRANSACTION;"
+    } else {
+        "IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;"
+    };
+    let end = async {
+        pinned
+            .conn
+            .client
+            .simple_query(sql)
+            .await?
+            .into_results()
+            .await
+    };
+    tokio::time::timeout(timeout, end)
+        .await
+        .map_err(|_| ExecError::Timeout(timeout))?
+        .map_err(|e| ExecError::Sql {
+            statement: 0,
+            message: e.to_string(),
+        })?;
+    pinned.conn.broken = false;
+    Ok(())
+}
 
 /// A pooled connection; `broken` makes the pool discard it on return.
 pub struct TdsConnection {
@@ -242,6 +288,71 @@ impl MssqlDatabase {
         result
     }
 
+    /// Runs `drive` on the rehearsal's own connection to this database, as a
+    /// transaction nested in the rehearsal's one transaction (begun with the
+    /// connection at its first use). A connection lost there ends the
+    /// rehearsal's transaction: every later call of it fails.
+    async fn rehearsed<V>(
+        &self,
+        rehearsal: &Rehearsal,
+        drive: impl AsyncFnOnce(&mut Nested<'_, TdsSession<'_>>) -> Result<V, Failure>,
+    ) -> Result<V, ExecError> {
+        let open = async {
+            let mut conn = self.pool.get_owned().await.map_err(|e| match e {
+                bb8::RunError::TimedOut => ExecError::Busy(self.checkout_timeout),
+                bb8::RunError::User(e) => e,
+            })?;
+            // Never lent out again unless the rehearsal ends it cleanly.
+            conn.broken = true;
+            let begin = async {
+                conn.client
+                    .simple_query("SET XACT_ABORT ON; BEGIN TRANSACTION;")
+                    .await?
+                    .into_results()
+                    .await
+            };
+            tokio::time::timeout(self.query_timeout, begin)
+                .await
+                .map_err(|_| ExecError::Timeout(self.query_timeout))?
+                .map_err(|e| ExecError::Unavailable(e.to_string()))?;
+            Ok(Pinned::Mssql(Arc::new(tokio::sync::Mutex::new(
+                PinnedTds {
+                    conn,
+                    told: self.told_isolation.clone(),
+                    query_timeout: self.query_timeout,
+                    lost: false,
+                },
+            ))))
+        };
+        let Pinned::Mssql(pinned) = rehearsal.pinned(self as *const Self as usize, open).await?
+        else {
+            return Err(ExecError::Unavailable(
+                "a rehearsal mixed up its connections".into(),
+            ));
+        };
+        let mut pinned = pinned.lock().await;
+        if pinned.lost {
+            return Err(ExecError::Unavailable(
+                "the rehearsal's connection was lost: its transaction has ended".into(),
+            ));
+        }
+        let PinnedTds {
+            conn,
+            told,
+            query_timeout,
+            ..
+        } = &mut *pinned;
+        let TdsConnection {
+            client, snapshot, ..
+        } = &mut **conn;
+        let mut session = TdsSession::new(client, snapshot, told.clone(), *query_timeout);
+        let mut nested = Nested::new(&mut session);
+        let result = drive(&mut nested).await;
+        let lost = session.lost;
+        pinned.lost |= lost;
+        result.map_err(Failure::into_error)
+    }
+
     /// Runs `drive` on a checked-out connection (for tests that step in
     /// between the statements of a transaction).
     #[cfg(test)]
@@ -256,9 +367,18 @@ impl MssqlDatabase {
         &self,
         statements: Vec<Statement>,
     ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        if let Some(rehearsal) = rehearsal::current() {
+            // Boxed, as the other branch: these futures are large.
+            return Box::pin(self.rehearsed(&rehearsal, async |session| {
+                driver::read(session, &statements, Some(&rehearsal)).await
+            }))
+            .await;
+        }
         let read = async || {
-            self.on_connection(async |session| driver::read(session, &statements).await)
-                .await
+            Box::pin(
+                self.on_connection(async |session| driver::read(session, &statements, None).await),
+            )
+            .await
         };
         match read().await {
             Ok(sets) => Ok(sets),
@@ -276,7 +396,14 @@ impl MssqlDatabase {
         R: Send + 'static,
         T: Send + 'static,
     {
-        self.on_connection(async |session| driver::write(session, tx).await)
+        if let Some(rehearsal) = rehearsal::current() {
+            // Boxed, as the other branch: these futures are large.
+            return Box::pin(self.rehearsed(&rehearsal, async |session| {
+                driver::write(session, tx, Some(&rehearsal)).await
+            }))
+            .await;
+        }
+        Box::pin(self.on_connection(async |session| driver::write(session, tx, None).await))
             .await
             .map_err(Failure::into_error)
     }

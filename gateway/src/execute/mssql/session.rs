@@ -152,12 +152,16 @@ impl Session for TdsSession<'_> {
         self.note(result)
     }
 
-    async fn savepoint(&mut self) -> Result<(), Failure> {
-        self.batch("SAVE TRANSACTION hisgw_work;").await
+    async fn savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.batch(&format!("SAVE TRANSACTION {name};")).await
     }
 
-    async fn undo_to_savepoint(&mut self) -> Result<(), Failure> {
-        self.batch("ROLLBACK TRANSACTION hisgw_work;").await
+    async fn undo_to_savepoint(&mut self, name: &str) -> Result<(), Failure> {
+        self.batch(&format!("ROLLBACK TRANSACTION {name};")).await
+    }
+
+    async fn release_savepoint(&mut self, _name: &str) -> Result<(), Failure> {
+        Ok(())
     }
 
     async fn commit(&mut self) -> Result<(), Failure> {
