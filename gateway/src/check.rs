@@ -1,7 +1,8 @@
 //! `hisgw check`: validates every hospital's mappings against the catalogue,
 //! proves them on their databases (every statement compiled, nothing run:
-//! `proof`) and, with `--live`, runs each read mapping with the spec's own
-//! example values.
+//! `proof`) and, with `--live`, runs each read mapping with the request the
+//! hospital's own mapping tests make of it (the spec's example values where
+//! it has none: they exist in no real HIS).
 //!
 //! This module owns the report hospital IT reads after an edit. It must
 //! never run a write or payment mapping: those are compiled only. The
@@ -17,6 +18,7 @@ use crate::decode::RawRequest;
 use crate::execute::{Dialect, StartScripts};
 use crate::hospitals::{self, Hospital};
 use crate::mapping::{self, HospitalMapping, MethodPlan, SectionPlan};
+use crate::mapping_tests;
 use crate::pipeline::{CallError, Gateway};
 use crate::proof;
 use crate::settings::Settings;
@@ -69,7 +71,7 @@ impl Report {
 
 /// Checks the mapping files and proves each hospital's mapping on its
 /// database (every statement compiled, nothing run); with `live`, also runs
-/// each read with the spec's example values.
+/// each read with the hospital's own test request (or the spec's example).
 pub async fn check(settings: &Settings, live: bool) -> Report {
     let mut report = Report::default();
     let (loaded, errors) =
@@ -175,6 +177,9 @@ async fn check_live(settings: &Settings, report: &mut Report) {
     for hospital in gateway.hospitals().all() {
         let hospital = &*hospital;
         check_sources(hospital, report).await;
+        // The hospital's own identities (its mapping tests) where it has
+        // them; the spec's examples exist in no real HIS.
+        let (cases, _) = mapping_tests::load(&hospital.mapping);
         let mut plans: Vec<_> = hospital.mapping.methods.values().collect();
         plans.sort_by_key(|p| p.method.section);
         for plan in plans {
@@ -195,22 +200,26 @@ async fn check_live(settings: &Settings, report: &mut Report) {
             if !matches!(method.kind, Kind::Read | Kind::Reconciliation) {
                 continue;
             }
-            check_result_sets(hospital, plan, today, report).await;
-            let sample = sample_request(method, today);
+            let (sample, whose) =
+                match mapping_tests::own_request(&hospital.mapping, &cases, method.name) {
+                    Some(request) => (request, "the hospital's test request"),
+                    None => (sample_request(method, today), "spec example"),
+                };
+            check_result_sets(hospital, plan, &sample, today, report).await;
             match gateway
                 .call(&hospital.mapping.id, method.name, &sample)
                 .await
             {
                 Ok(reply) if reply.is_success() => report.push(
                     Level::Note,
-                    format!("{}: spec example answered success", plan.file.display()),
+                    format!("{}: {whose} answered success", plan.file.display()),
                 ),
                 // The ledger knows only the orders booked here: an unknown
                 // example order is the right answer, not a mapping problem.
                 Ok(reply) if plan.builtin => report.push(
                     Level::Note,
                     format!(
-                        "{}: spec example answered {} from the ledger: {}",
+                        "{}: {whose} answered {} from the ledger: {}",
                         plan.file.display(),
                         reply.result,
                         reply.message
@@ -219,7 +228,7 @@ async fn check_live(settings: &Settings, report: &mut Report) {
                 Ok(reply) => report.push(
                     Level::Warning,
                     format!(
-                        "{}: spec example answered {}: {}",
+                        "{}: {whose} answered {}: {}",
                         plan.file.display(),
                         reply.result,
                         reply.message
@@ -313,28 +322,28 @@ fn check_parameter_types(
     }
 }
 
-/// Runs the spec example's statements directly and checks what each
+/// Runs the request's statements directly and checks what each
 /// section really returns: as many result sets as parts it names (a stored
 /// procedure may return more or fewer), each by the column rule.
 async fn check_result_sets(
     hospital: &Hospital,
     plan: &MethodPlan,
+    request: &RawRequest,
     today: NaiveDate,
     report: &mut Report,
 ) {
-    let params =
-        match crate::validate::validate(plan.method, &sample_request(plan.method, today), today) {
-            Ok(params) => params,
-            Err(e) => {
-                return report.push(
-                    Level::Note,
-                    format!(
-                        "{}: not run: the spec example is not a valid request ({e})",
-                        plan.file.display()
-                    ),
-                );
-            }
-        };
+    let params = match crate::validate::validate(plan.method, request, today) {
+        Ok(params) => params,
+        Err(e) => {
+            return report.push(
+                Level::Note,
+                format!(
+                    "{}: not run: the request is not valid ({e})",
+                    plan.file.display()
+                ),
+            );
+        }
+    };
     let sets = match hospital.db.query(plan.statements(&params)).await {
         Ok(sets) => sets,
         Err(e) => {

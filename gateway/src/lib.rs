@@ -15,6 +15,7 @@ pub mod http;
 pub mod ledger;
 pub mod limits;
 pub mod mapping;
+pub mod mapping_tests;
 pub mod mask;
 pub mod metrics;
 pub mod money;

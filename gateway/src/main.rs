@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    audit, call, check, logging, migrate, outbox, reconcile, refund, serve, spec, sql, try_call,
-    wsdl,
+    audit, call, check, logging, migrate, outbox, reconcile, refund, serve, spec, sql, test,
+    try_call, wsdl,
 };
 
 #[derive(Parser)]
@@ -57,6 +57,9 @@ enum Command {
     /// response, each statement's duration and rows, and per table the rows
     /// changed.
     Try(try_call::Args),
+    /// Run each hospital's mapping tests (tests/*.toml) against its own
+    /// database, every file rolled back; exit status 1 when any fails.
+    Test(test::Args),
     /// Print the field reference: each method's request and response fields
     /// with type, required or conditional, and mapping section.
     Spec(spec::Args),
@@ -104,5 +107,6 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Call(args) => call::run(args).await,
         Command::Spec(args) => spec::run(args).await,
         Command::Try(args) => try_call::run(args).await,
+        Command::Test(args) => test::run(args).await,
     }
 }

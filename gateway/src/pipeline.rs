@@ -222,6 +222,26 @@ impl Gateway {
             .await
     }
 
+    /// Answers one call as `call` does, but never from a read cache (a
+    /// rehearsal must see what the database says now).
+    pub async fn call_fresh(
+        &self,
+        hospital: &str,
+        method: &str,
+        request: &RawRequest,
+    ) -> Result<Reply, CallError> {
+        let (hospital, method) = self.route(hospital, method)?;
+        let plan = hospital
+            .mapping
+            .plan(method)
+            .ok_or_else(|| CallError::NotMapped {
+                hospital: hospital.mapping.id.clone(),
+                method: method.name,
+            })?;
+        self.answer(&hospital, plan, request, crate::clock::today(), false)
+            .await
+    }
+
     /// Answers one call as `call` does — reads, writes, payments through the
     /// ledger, never from a read cache — in one transaction on one
     /// connection that is rolled back unless `commit`; says what each
@@ -234,18 +254,7 @@ impl Gateway {
         commit: bool,
     ) -> Rehearsed {
         let rehearsal = Rehearsal::new(commit);
-        let call = async {
-            let (hospital, method) = self.route(hospital, method)?;
-            let plan = hospital
-                .mapping
-                .plan(method)
-                .ok_or_else(|| CallError::NotMapped {
-                    hospital: hospital.mapping.id.clone(),
-                    method: method.name,
-                })?;
-            self.answer(&hospital, plan, request, crate::clock::today(), false)
-                .await
-        };
+        let call = self.call_fresh(hospital, method, request);
         // Boxed: a payment's future is large, and a caller may hold this one
         // on a small stack (a test thread).
         let answered = rehearse(rehearsal.clone(), Box::pin(call)).await;

@@ -11,8 +11,9 @@
 
 use std::path::Path;
 
-use crate::catalogue::{field, Field, Method};
+use crate::catalogue::{self, field, Field, Method};
 use crate::execute::{CompileError, Compiled, Database, Dialect, ExecError, Placeholder};
+use crate::mapping::include::LineMap;
 use crate::mapping::sql::{locate, Origin};
 use crate::mapping::{HospitalMapping, MappingError, MethodPlan, SectionPlan, SourcePlan};
 use crate::shape::Part;
@@ -44,6 +45,7 @@ pub async fn prove(mapping: &HospitalMapping, db: &Database) -> Result<Proof, Ex
             };
             let text = Text {
                 file: &plan.file,
+                lines: &plan.lines,
                 sql: &section.sql,
                 placeholders: &section.placeholders,
                 origin: section.origin,
@@ -91,8 +93,10 @@ async fn prove_source(
     proof: &mut Proof,
 ) -> Result<(), ExecError> {
     let written = |_: usize| ":watermark".len();
+    let no_includes = LineMap::default();
     let text = Text {
         file: &source.file,
+        lines: &no_includes,
         sql: &source.sql,
         placeholders: &source.placeholders,
         origin: Origin { line: 1, column: 1 },
@@ -141,6 +145,8 @@ async fn prove_source(
 /// One compiled text and how to place a fault in its file.
 struct Text<'a> {
     file: &'a Path,
+    /// Where its lines came from (a method's included fragments).
+    lines: &'a LineMap,
     sql: &'a str,
     placeholders: &'a [Placeholder],
     origin: Origin,
@@ -149,15 +155,29 @@ struct Text<'a> {
 }
 
 impl Text<'_> {
-    fn place(&self, at: crate::execute::Position, name: Option<&str>) -> (usize, usize) {
-        locate(
+    /// A fault at a position of the compiled SQL, placed in its file.
+    fn error_at(
+        &self,
+        at: crate::execute::Position,
+        name: Option<&str>,
+        message: String,
+    ) -> MappingError {
+        let (line, column) = locate(
             self.sql,
             self.placeholders,
             self.written,
             self.origin,
             at,
             name,
-        )
+        );
+        let (file, line) = self.lines.place(self.file, line);
+        MappingError::at(&file, (line, column), message)
+    }
+
+    /// A fault of a line of the file.
+    fn error_on(&self, line: usize, message: String) -> MappingError {
+        self.lines
+            .relocate(MappingError::new(self.file, Some(line), message))
     }
 
     /// Records a compile's fault; the compiled result when there is none.
@@ -179,19 +199,17 @@ impl Text<'_> {
                 name,
             }) => {
                 let statement = statement.map_or(String::new(), |n| format!(", statement {n}"));
-                proof.errors.push(MappingError::at(
-                    self.file,
-                    self.place(at, name.as_deref()),
+                proof.errors.push(self.error_at(
+                    at,
+                    name.as_deref(),
                     format!("{}{statement}: {message}", self.what),
                 ));
                 Ok(None)
             }
             Err(CompileError::Unsupported(why)) => {
-                proof.unproven.push(MappingError::new(
-                    self.file,
-                    Some(line),
-                    format!("{}: {why}", self.what),
-                ));
+                proof
+                    .unproven
+                    .push(self.error_on(line, format!("{}: {why}", self.what)));
                 Ok(None)
             }
             Err(CompileError::Database(e)) => Err(e),
@@ -209,9 +227,8 @@ fn check_result_sets(
     errors: &mut Vec<MappingError>,
 ) {
     if sets.len() != section.parts.len() {
-        errors.push(MappingError::new(
-            text.file,
-            Some(section.line),
+        errors.push(text.error_on(
+            section.line,
             format!(
                 "section `{}` names {} part(s) but its statements return {} result set(s) (every SELECT that is not the answer must write into a table or variable)",
                 section.name,
@@ -264,12 +281,8 @@ fn check_columns(
 ) {
     for fault in column_faults(method, part, name, columns) {
         errors.push(match &fault.column {
-            Some(c) => MappingError::at(
-                text.file,
-                text.place(crate::execute::Position::Unknown, Some(c)),
-                fault.message,
-            ),
-            None => MappingError::new(text.file, Some(line), fault.message),
+            Some(c) => text.error_at(crate::execute::Position::Unknown, Some(c), fault.message),
+            None => text.error_on(line, fault.message),
         });
     }
 }
@@ -300,7 +313,7 @@ pub fn column_faults(
         if known {
             continue;
         }
-        let hint = match closest(c, fields.iter().map(|f| f.name)) {
+        let hint = match catalogue::closest(c, fields.iter().map(|f| f.name)) {
             Some(near) => format!("did you mean {near}?"),
             None => format!(
                 "its fields are {}",
@@ -328,49 +341,23 @@ pub fn column_faults(
     faults
 }
 
-/// The field name closest to a misspelled column, if one is close enough
-/// to be what was meant.
-fn closest<'a>(column: &str, fields: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let column = column.to_ascii_lowercase();
-    fields
-        .map(|f| (distance(&column, &f.to_ascii_lowercase()), f))
-        .filter(|(d, f)| *d <= (f.len() / 4).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, f)| f)
-}
-
-/// Levenshtein distance.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitute.min(previous + 1).min(row[j] + 1);
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_closest_field_is_suggested_only_when_close() {
-        let fields = ["departmentName", "departmentCode", "address"];
-        assert_eq!(
-            closest("departmentNmae", fields.into_iter()),
-            Some("departmentName")
-        );
-        assert_eq!(
-            closest("DEPARTMENTCOD", fields.into_iter()),
-            Some("departmentCode")
-        );
-        assert_eq!(closest("patientName", fields.into_iter()), None);
-        assert_eq!(distance("kitten", "sitting"), 3);
+    fn a_misspelled_column_and_a_missing_required_field_are_both_faults() {
+        let m = catalogue::find_inbound("findAllDepartments").unwrap();
+        let columns = [
+            "departmentNmae".to_string(),
+            "DEPARTMENTCODE".into(),
+            "result".into(),
+        ];
+        let faults = column_faults(m, Part::List(0), "content", &columns);
+        assert_eq!(faults.len(), 2, "{faults:#?}");
+        assert_eq!(faults[0].column.as_deref(), Some("departmentNmae"));
+        assert!(faults[0].message.ends_with("did you mean departmentName?"));
+        assert_eq!(faults[1].column, None);
+        assert!(faults[1].message.contains("required field departmentName"));
     }
 }

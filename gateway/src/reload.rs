@@ -98,7 +98,8 @@ async fn next_hangup(_: &mut Hangups) {
 }
 
 /// Names, sizes and times of the files a reload reads: every file in the
-/// folders of the hospitals' mapping and SQL files, and the hospital folders.
+/// folders of the hospitals' mapping and SQL files, their shared fragments,
+/// and the hospital folders.
 fn fingerprint(gateway: &Gateway) -> BTreeSet<(PathBuf, u64, Option<SystemTime>)> {
     let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let source = gateway.hospitals().source();
@@ -113,6 +114,7 @@ fn fingerprint(gateway: &Gateway) -> BTreeSet<(PathBuf, u64, Option<SystemTime>)
     }
     for h in gateway.hospitals().all() {
         dirs.insert(h.mapping.dir.clone());
+        dirs.insert(h.mapping.sql_dir.join("shared"));
         for plan in h.mapping.methods.values() {
             if let Some(parent) = plan.file.parent().filter(|p| p.is_dir()) {
                 dirs.insert(parent.to_path_buf());

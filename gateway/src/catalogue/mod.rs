@@ -387,10 +387,52 @@ pub fn ledger_answered() -> impl Iterator<Item = &'static Method> {
     inbound().filter(|m| m.ledger.is_some())
 }
 
+/// The name among `candidates` closest to a misspelled `name` (ignoring
+/// ASCII case), if one is close enough to be what was meant.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_ascii_lowercase();
+    candidates
+        .map(|c| (distance(&name, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len() / 4).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitute.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn the_closest_field_is_suggested_only_when_close() {
+        let fields = ["departmentName", "departmentCode", "address"];
+        assert_eq!(
+            closest("departmentNmae", fields.into_iter()),
+            Some("departmentName")
+        );
+        assert_eq!(
+            closest("DEPARTMENTCOD", fields.into_iter()),
+            Some("departmentCode")
+        );
+        assert_eq!(closest("patientName", fields.into_iter()), None);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
 
     #[test]
     fn counts_match_the_spec_index() {

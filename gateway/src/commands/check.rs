@@ -7,7 +7,8 @@ use std::process::ExitCode;
 pub struct Args {
     #[command(flatten)]
     pub common: super::Common,
-    /// Also describe and run each read mapping against its database.
+    /// Also run each read mapping on its database, with the request the
+    /// hospital's mapping tests make of it (else the spec's example).
     #[arg(long)]
     pub live: bool,
 }

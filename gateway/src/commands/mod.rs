@@ -13,6 +13,7 @@ pub mod refund;
 pub mod serve;
 pub mod spec;
 pub mod sql;
+pub mod test;
 pub mod try_call;
 pub mod wsdl;
 

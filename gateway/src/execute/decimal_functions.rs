@@ -112,5 +112,14 @@ mod tests {
         assert!(conn
             .query_row("SELECT dec_add('abc', '1')", [], |r| r.get::<_, String>(0))
             .is_err());
+        // The mapping guide's forms for money kept in fen.
+        let fen: (String, String) = conn
+            .query_row(
+                "SELECT dec_sub(dec_mul('18.00', '100'), 1800), dec_mul(1805, '0.01')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(fen, ("0".into(), "18.05".into()));
     }
 }

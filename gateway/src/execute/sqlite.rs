@@ -199,14 +199,18 @@ impl SqliteDatabase {
         &self,
         statements: Vec<Statement>,
     ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
-        let rehearsal = rehearsal::current();
+        if let Some(rehearsal) = rehearsal::current() {
+            return self
+                .rehearsed(rehearsal, move |worker, rehearsal| {
+                    let mut session = SqliteSession::new(worker, Some(rehearsal.clone()));
+                    let mut nested = Nested::new(&mut session);
+                    at_once(session::read(&mut nested, &statements, Some(&rehearsal)))
+                })
+                .await;
+        }
         self.run(move |worker| {
-            let mut session = SqliteSession::new(worker, rehearsal.clone());
-            at_once(session::read(
-                &mut session,
-                &statements,
-                rehearsal.as_deref(),
-            ))
+            let mut session = SqliteSession::new(worker, None);
+            at_once(session::read(&mut session, &statements, None))
         })
         .await
     }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::file::{EmptyResult, HospitalFile, MethodOptions};
-use super::{sql, MappingError, MethodPlan, SectionPlan, TomlErrors, DEFAULT_EMPTY_MESSAGE};
+use super::{
+    include, sql, MappingError, MethodPlan, SectionPlan, TomlErrors, DEFAULT_EMPTY_MESSAGE,
+};
 use crate::catalogue::{self, Kind, Method};
 use crate::execute::{Dialect, Placeholder};
 use crate::shape::Part;
@@ -24,13 +26,7 @@ pub(super) fn load_all(
     toml: &mut TomlErrors<'_>,
     errors: &mut Vec<MappingError>,
 ) -> HashMap<&'static str, MethodPlan> {
-    let files = match sql_files(sql_dir, dialect) {
-        Ok(files) => files,
-        Err(e) => {
-            errors.push(e);
-            Vec::new()
-        }
-    };
+    let files = sql_files(sql_dir, dialect, errors);
     let no_options = std::collections::BTreeMap::new();
     let method_options = parsed.map_or(&no_options, |f| &f.methods);
     for key in method_options.keys() {
@@ -79,14 +75,22 @@ pub(super) fn load_all(
                 continue;
             }
         };
-        match load_method(method, &path, &text, dialect, varchar) {
+        let expanded = match include::expand(&text, &path, &sql_dir.join("shared"), dialect) {
+            Ok(expanded) => expanded,
+            Err(mut e) => {
+                errors.append(&mut e);
+                continue;
+            }
+        };
+        match load_method(method, &path, &expanded.text, dialect, varchar) {
             Ok(sections) => {
                 let mut plan = method_plan(method, false, path, sections, options.empty_result);
                 plan.empty_message = empty_message_of(&options, None);
                 plan.limits = options.limits();
+                plan.lines = Arc::new(expanded.lines);
                 methods.insert(method.name, plan);
             }
-            Err(mut e) => errors.append(&mut e),
+            Err(e) => errors.extend(e.into_iter().map(|e| expanded.lines.relocate(e))),
         }
     }
 
@@ -137,6 +141,7 @@ fn method_plan(
         empty_message: DEFAULT_EMPTY_MESSAGE.to_string(),
         builtin,
         limits: crate::limits::Settings::default(),
+        lines: Arc::default(),
     }
 }
 
@@ -145,18 +150,40 @@ fn method_plan(
 fn sql_files(
     dir: &Path,
     dialect: Dialect,
-) -> Result<Vec<(&'static Method, PathBuf)>, MappingError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| MappingError::new(dir, None, format!("cannot read folder: {e}")))?;
+    errors: &mut Vec<MappingError>,
+) -> Vec<(&'static Method, PathBuf)> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(MappingError::new(
+                dir,
+                None,
+                format!("cannot read folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
     let mut plain: HashMap<&'static str, (&'static Method, PathBuf)> = HashMap::new();
     let mut overrides: HashMap<&'static str, (&'static Method, PathBuf)> = HashMap::new();
-    let mut unknown = Vec::new();
+    let mut stray = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
         let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
         let Some(stem) = file_name.strip_suffix(".sql") else {
+            // `insertRegister.sql.txt`, `insertRegister.SQL`: meant as a
+            // method file, never read.
+            let first = file_name.split('.').next().unwrap_or_default();
+            if file_name.contains('.') && catalogue::find_inbound(first).is_some() {
+                stray.push((
+                    path.clone(),
+                    format!("is not read: a method file is named exactly {first}.sql"),
+                ));
+            }
             continue;
         };
         let (name, is_override) = match stem.split_once('.') {
@@ -173,20 +200,27 @@ fn sql_files(
             Some(m) => {
                 plain.insert(m.name, (m, path));
             }
-            None => unknown.push(path),
+            None => {
+                let hint = closest_method(name)
+                    .map_or(String::new(), |m| format!("; did you mean {m}.sql?"));
+                stray.push((path, format!("file name is not an inbound method of the spec (name files exactly as the method, e.g. findAllDepartments.sql){hint}")));
+            }
         }
     }
-    if let Some(path) = unknown.into_iter().next() {
-        return Err(MappingError::new(
-            &path,
-            None,
-            "file name is not an inbound method of the spec (name files exactly as the method, e.g. findAllDepartments.sql)",
-        ));
+    stray.sort();
+    for (path, message) in stray {
+        errors.push(MappingError::new(&path, None, message));
     }
     plain.extend(overrides);
     let mut files: Vec<_> = plain.into_values().collect();
     files.sort_by_key(|(m, _)| m.section);
-    Ok(files)
+    files
+}
+
+/// The inbound method whose name differs least from `name` (a typo), if
+/// one is close.
+fn closest_method(name: &str) -> Option<&'static str> {
+    catalogue::closest(name, catalogue::inbound().map(|m| m.name))
 }
 
 /// Reads one method's SQL file and checks its sections and parameters

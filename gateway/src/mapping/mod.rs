@@ -14,6 +14,7 @@
 //! state, or format responses. Request values are never spliced into SQL.
 
 mod file;
+pub mod include;
 mod methods;
 mod sources;
 pub mod sql;
@@ -121,6 +122,9 @@ pub struct MethodPlan {
     pub builtin: bool,
     /// The method's limits as `[methods.X]` sets them.
     pub limits: crate::limits::Settings,
+    /// Where each line of the file's text came from (its `-- @include`d
+    /// fragments), for placing a fault.
+    pub lines: Arc<include::LineMap>,
 }
 
 impl MethodPlan {
@@ -150,6 +154,8 @@ pub struct HospitalMapping {
     pub id: String,
     pub name: String,
     pub dir: PathBuf,
+    /// Where its SQL files are (`sql_dir`, or `dir`).
+    pub sql_dir: PathBuf,
     pub database: DatabaseConfig,
     /// Keyed by the catalogue's method name.
     pub methods: HashMap<&'static str, MethodPlan>,
@@ -188,6 +194,17 @@ impl SourcePlan {
 }
 
 impl HospitalMapping {
+    /// Where its mapping tests are: `tests/` in its folder, or next to its
+    /// SQL files.
+    pub fn tests_dir(&self) -> PathBuf {
+        let own = self.dir.join("tests");
+        if own.is_dir() {
+            own
+        } else {
+            self.sql_dir.join("tests")
+        }
+    }
+
     pub fn plan(&self, method: &Method) -> Option<&MethodPlan> {
         self.methods.get(method.name)
     }
@@ -409,6 +426,7 @@ fn load_hospital_parts(dir: &Path) -> (Option<HospitalMapping>, Vec<MappingError
         id: file.id.into_inner(),
         name: file.name,
         dir: dir.to_path_buf(),
+        sql_dir,
         database: file.database.into_inner(),
         methods,
         sign_key,

@@ -151,3 +151,78 @@ fn unknown_sql_file_names_are_errors_and_dialect_overrides_win() {
     assert!(d.sections[0].sql.contains("'sqlite'"));
     assert!(h.plan(find_inbound("findAllDoctors").unwrap()).is_none());
 }
+
+#[test]
+fn every_stray_file_is_reported_and_the_method_files_still_load() {
+    let root = hospital_dir(&[
+        ("hospital.toml", TOML),
+        (
+            "findAllDepartments.sql",
+            "SELECT name AS departmentName FROM dept\n",
+        ),
+        ("findAllDoctor.sql", "SELECT 1\n"),
+        ("queryPatientInfo.sql.txt", "SELECT 1\n"),
+        ("notes.txt", "not a method file and not meant as one"),
+    ]);
+    let dir = root.path().join("h1");
+    let (loaded, errors) = load_each(root.path(), None);
+    assert!(errors.is_empty(), "{errors:?}");
+    let loaded = &loaded[0];
+    let messages: Vec<String> = loaded.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].starts_with(&dir.join("findAllDoctor.sql").display().to_string()));
+    assert!(
+        messages[0].contains("did you mean findAllDoctors.sql?"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[1].contains("queryPatientInfo.sql.txt: is not read"),
+        "{messages:#?}"
+    );
+    // The rest is still loaded, to be proved: every fault at once.
+    let partial = loaded.mapping.as_ref().unwrap();
+    assert!(partial
+        .plan(find_inbound("findAllDepartments").unwrap())
+        .is_some());
+}
+
+#[test]
+fn an_included_fragment_loads_and_its_faults_name_the_fragment() {
+    let root = hospital_dir(&[
+        ("hospital.toml", TOML),
+        (
+            "queryPatientInfo.sql",
+            "-- 4.2\nSELECT p.name AS realName,\n-- @include sex\n       AS sex\nFROM patient p WHERE p.card = :patientCard\n",
+        ),
+    ]);
+    let dir = root.path().join("h1");
+    fs::create_dir(dir.join("shared")).unwrap();
+    fs::write(
+        dir.join("shared/sex.sql"),
+        "CASE p.sex WHEN '1' THEN '男' ELSE '女' END\n",
+    )
+    .unwrap();
+    let h = load_hospital(&dir).unwrap();
+    let plan = h.plan(find_inbound("queryPatientInfo").unwrap()).unwrap();
+    assert!(
+        plan.sections[0].sql.contains("THEN '男'"),
+        "{}",
+        plan.sections[0].sql
+    );
+    assert_eq!(
+        plan.lines.place(&plan.file, 3),
+        (dir.join("shared/sex.sql"), 1)
+    );
+
+    // A parameter the method does not have, written in the fragment.
+    fs::write(
+        dir.join("shared/sex.sql"),
+        "CASE :sexCode WHEN '1' THEN '男' END\n",
+    )
+    .unwrap();
+    let errors = load_hospital(&dir).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].file, dir.join("shared/sex.sql"));
+    assert_eq!(errors[0].line, Some(1));
+    assert!(errors[0].message.contains(":sexCode"), "{errors:?}");
+}

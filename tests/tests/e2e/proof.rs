@@ -290,3 +290,85 @@ async fn the_demo_proves_on_sql_server_and_a_fault_there_is_placed() {
     }
     assert_eq!(errors.len(), 3, "{errors:#?}");
 }
+
+hisgw_e2e::on_both_backends! {
+    async fn the_demo_mapping_tests_pass_and_change_nothing(app) {
+        let db = app.gateway.hospital("demo").unwrap().db.clone();
+        let count = |table: &'static str| {
+            let db = db.clone();
+            async move {
+                let sets = db
+                    .query(vec![hisgw::execute::Statement::new(
+                        format!("SELECT COUNT(*) FROM {table}"),
+                        vec![],
+                    )])
+                    .await
+                    .unwrap();
+                sets[0][0].rows[0][0].int()
+            }
+        };
+        let tables = ["outp_register", "pay_ledger", "hisgw_payment", "card"];
+        let mut before = Vec::new();
+        for t in tables {
+            before.push(count(t).await);
+        }
+        let (outcomes, errors) = hisgw::mapping_tests::run(&app.gateway, "demo").await;
+        assert!(errors.is_empty(), "{errors:#?}");
+        let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+        assert!(failed.is_empty(), "{failed:#?}");
+        // Every mapped method of the demo is covered by its suite.
+        let hospital = app.gateway.hospital("demo").unwrap();
+        let (cases, _) = hisgw::mapping_tests::load(&hospital.mapping);
+        for method in hospital.mapping.mapped() {
+            assert!(
+                cases.iter().any(|c| c.test.steps.iter().any(|s| s.method == method.name)),
+                "no test calls {}",
+                method.name
+            );
+        }
+        let mut after = Vec::new();
+        for t in tables {
+            after.push(count(t).await);
+        }
+        assert_eq!(before, after, "the tests left the database as it was");
+    }
+}
+
+#[tokio::test]
+async fn a_fault_in_a_shared_fragment_is_placed_in_the_fragment() {
+    let root = tempfile::tempdir().unwrap();
+    let mappings = editable_demo(root.path());
+    let demo = mappings.join("demo");
+    std::fs::create_dir_all(demo.join("shared")).unwrap();
+    // The department's name, kept in one fragment (with a misspelled column).
+    std::fs::write(
+        demo.join("shared/dept_name.sql"),
+        "-- the name as the platform shows it\nd.dept_nmae\n",
+    )
+    .unwrap();
+    let file = demo.join("findAllDepartments.sql");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen(
+            "SELECT d.dept_name   AS departmentName,",
+            "SELECT\n-- @include dept_name\n             AS departmentName,",
+            1,
+        ),
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let report = check(
+        &test_settings(data.path().to_path_buf(), Some(mappings)),
+        false,
+    )
+    .await;
+    let errors = errors(&report);
+    let at = format!("{}:2:", demo.join("shared/dept_name.sql").display());
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with(&at) && e.contains("dept_nmae")),
+        "{errors:#?}"
+    );
+}

@@ -1,0 +1,194 @@
+//! Shared fragments: a line `-- @include NAME` in a method file stands for
+//! the text of `shared/NAME.sql` next to the SQL files (or its dialect's
+//! override, `shared/NAME.mssql.sql`), so a code table, a common join or a
+//! booking used by several methods is written once. A fragment includes
+//! nothing itself and holds no `-- @section` lines; its `:name`
+//! parameters are those of the method that includes it.
+//!
+//! Every line of the expanded text keeps where it came from, so an error
+//! in a fragment names the fragment's file and line.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::MappingError;
+use crate::execute::Dialect;
+
+/// Where each line of an expanded method file came from; empty when the
+/// file includes nothing (every line is its own).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineMap {
+    origins: Vec<(Arc<Path>, usize)>,
+}
+
+impl LineMap {
+    /// The file and line of line `line` of the expanded text of `file`.
+    pub fn place(&self, file: &Path, line: usize) -> (PathBuf, usize) {
+        match self.origins.get(line.wrapping_sub(1)) {
+            Some((origin, at)) => (origin.to_path_buf(), *at),
+            None => (file.to_path_buf(), line),
+        }
+    }
+
+    /// The error moved to the fragment its line came from.
+    pub fn relocate(&self, mut error: MappingError) -> MappingError {
+        if let Some(line) = error.line {
+            let (file, line) = self.place(&error.file, line);
+            error.file = file;
+            error.line = Some(line);
+        }
+        error
+    }
+
+    /// The fragments the text includes.
+    pub fn fragments(&self, file: &Path) -> Vec<PathBuf> {
+        let mut seen: Vec<PathBuf> = Vec::new();
+        for (origin, _) in &self.origins {
+            if &**origin != file && !seen.iter().any(|s| s == &**origin) {
+                seen.push(origin.to_path_buf());
+            }
+        }
+        seen
+    }
+}
+
+/// A method file's text with its includes put in.
+#[derive(Debug)]
+pub struct Expanded {
+    pub text: String,
+    pub lines: LineMap,
+}
+
+/// Puts the fragments a method file includes into its text.
+pub fn expand(
+    text: &str,
+    file: &Path,
+    shared: &Path,
+    dialect: Dialect,
+) -> Result<Expanded, Vec<MappingError>> {
+    if !text.lines().any(|l| include_name(l).is_some()) {
+        return Ok(Expanded {
+            text: text.to_string(),
+            lines: LineMap::default(),
+        });
+    }
+    let own: Arc<Path> = Arc::from(file);
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut origins = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(name) = include_name(line) else {
+            out.push_str(line);
+            out.push('\n');
+            origins.push((own.clone(), i + 1));
+            continue;
+        };
+        let here = |message: String| MappingError::new(file, Some(i + 1), message);
+        let Some(name) = name.filter(|n| is_fragment_name(n)) else {
+            errors.push(here(
+                "expected `-- @include NAME` (a file shared/NAME.sql)".into(),
+            ));
+            continue;
+        };
+        let over = shared.join(format!("{name}.{}.sql", dialect.name()));
+        let path = if over.is_file() {
+            over
+        } else {
+            shared.join(format!("{name}.sql"))
+        };
+        let fragment = match std::fs::read_to_string(&path) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(here(format!("cannot include {}: {e}", path.display())));
+                continue;
+            }
+        };
+        let from: Arc<Path> = Arc::from(path.as_path());
+        for (j, fragment_line) in fragment.lines().enumerate() {
+            let nested = include_name(fragment_line).is_some();
+            if nested || is_section_line(fragment_line) {
+                let what = if nested {
+                    "a fragment includes nothing itself"
+                } else {
+                    "`-- @section` lines belong in the method file, not in a fragment"
+                };
+                errors.push(MappingError::new(&path, Some(j + 1), what));
+            }
+            out.push_str(fragment_line);
+            out.push('\n');
+            origins.push((from.clone(), j + 1));
+        }
+    }
+    if errors.is_empty() {
+        Ok(Expanded {
+            text: out,
+            lines: LineMap { origins },
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// `Some(Some(name))` for `-- @include name`, `Some(None)` for a bare
+/// `-- @include`; `None` for any other line.
+fn include_name(line: &str) -> Option<Option<&str>> {
+    let rest = line.trim_start().strip_prefix("--")?.trim_start();
+    let rest = rest.strip_prefix("@include")?;
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let name = rest.trim();
+    Some((!name.is_empty()).then_some(name))
+}
+
+fn is_section_line(line: &str) -> bool {
+    line.trim_start()
+        .strip_prefix("--")
+        .is_some_and(|r| r.trim_start().starts_with("@section"))
+}
+
+fn is_fragment_name(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fragment_is_put_in_and_its_lines_keep_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::write(
+            shared.join("sex.sql"),
+            "CASE p.sex\n  WHEN '1' THEN '男'\nEND",
+        )
+        .unwrap();
+        std::fs::write(
+            shared.join("sex.mssql.sql"),
+            "CASE p.sex WHEN '1' THEN N'男' END",
+        )
+        .unwrap();
+        let file = dir.path().join("queryPatientInfo.sql");
+        let text = "SELECT\n-- @include sex\n  AS sex\nFROM patient p";
+        let e = expand(text, &file, &shared, Dialect::Sqlite).unwrap();
+        assert_eq!(
+            e.text,
+            "SELECT\nCASE p.sex\n  WHEN '1' THEN '男'\nEND\n  AS sex\nFROM patient p\n"
+        );
+        assert_eq!(e.lines.place(&file, 3), (shared.join("sex.sql"), 2));
+        assert_eq!(e.lines.place(&file, 5), (file.clone(), 3));
+        let m = expand(text, &file, &shared, Dialect::Mssql).unwrap();
+        assert!(m.text.contains("N'男'"), "{}", m.text);
+
+        let missing = expand("-- @include nosuch\n", &file, &shared, Dialect::Sqlite).unwrap_err();
+        assert_eq!(missing[0].line, Some(1));
+        assert!(missing[0].message.contains("nosuch.sql"), "{missing:?}");
+        std::fs::write(shared.join("nested.sql"), "SELECT 1\n-- @include sex\n").unwrap();
+        let nested = expand("-- @include nested\n", &file, &shared, Dialect::Sqlite).unwrap_err();
+        assert_eq!(nested[0].file, shared.join("nested.sql"));
+        assert_eq!(nested[0].line, Some(2));
+    }
+}
