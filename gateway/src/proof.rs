@@ -93,10 +93,9 @@ async fn prove_source(
     proof: &mut Proof,
 ) -> Result<(), ExecError> {
     let written = |_: usize| ":watermark".len();
-    let no_includes = LineMap::default();
     let text = Text {
         file: &source.file,
-        lines: &no_includes,
+        lines: &source.lines,
         sql: &source.sql,
         placeholders: &source.placeholders,
         origin: Origin { line: 1, column: 1 },
@@ -170,8 +169,11 @@ impl Text<'_> {
             at,
             name,
         );
-        let (file, line) = self.lines.place(self.file, line);
-        MappingError::at(&file, (line, column), message)
+        let mut error = self
+            .lines
+            .relocate(MappingError::new(self.file, Some(line), message));
+        error.column = Some(column);
+        error
     }
 
     /// A fault of a line of the file.

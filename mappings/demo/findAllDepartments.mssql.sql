@@ -6,14 +6,8 @@
 -- departments, each parent followed by its children (sort_no). 医技
 -- departments (检验科, 放射科 ...) are not offered for registration.
 -- No parameters.
-SELECT d.dept_name   AS departmentName,
-       d.dept_code   AS departmentCode,
-       d.parent_code AS supperCode,
-       d.dept_level  AS departmentLevel,
-       d.logo_url    AS departmentLogo,
-       d.location    AS departmentAddress,
-       d.intro       AS departmentSummary,
-       d.feature     AS departmentFeature
+SELECT
+-- @include department_columns
 FROM dbo.dept_dict d
 WHERE d.valid_flag = '1'
   AND d.dept_type = N'门诊'

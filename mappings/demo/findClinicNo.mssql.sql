@@ -23,11 +23,7 @@ SELECT CASE
        c.card_no       AS patientCard,
        COALESCE((SELECT MAX(CAST(m.create_time AS date)) FROM dbo.rx_master m WHERE m.register_id = r.register_id),
                 r.visit_date) AS createDate,
-       d.dept_name     AS departmentName,
-       r.dept_code     AS departmentCode,
-       doc.doctor_name AS doctorName,
-       r.doctor_code   AS doctorCode,
-       r.clinic_no     AS clinicNo
+-- @include visit_columns
 FROM dbo.card c
 JOIN dbo.patient p ON p.patient_id = c.patient_id
 OUTER APPLY (

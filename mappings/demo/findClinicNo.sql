@@ -18,11 +18,7 @@ SELECT CASE
        c.card_no       AS patientCard,
        COALESCE((SELECT max(date(m.create_time)) FROM rx_master m WHERE m.register_id = r.register_id),
                 r.visit_date) AS createDate,
-       d.dept_name     AS departmentName,
-       r.dept_code     AS departmentCode,
-       doc.doctor_name AS doctorName,
-       r.doctor_code   AS doctorCode,
-       r.clinic_no     AS clinicNo
+-- @include visit_columns
 FROM card c
 JOIN patient p ON p.patient_id = c.patient_id
 LEFT JOIN outp_register r ON r.register_id = (

@@ -156,17 +156,9 @@ END;
 
 IF @result IS NULL
 BEGIN
-    UPDATE dbo.sys_sequence
-    SET cur_val = cur_val + 1
-    WHERE seq_name IN ('pay_seq', 'invoice_no');
-    SELECT @pay_seq = cur_val FROM dbo.sys_sequence WHERE seq_name = 'pay_seq';
-    SELECT @invoice_seq = cur_val FROM dbo.sys_sequence WHERE seq_name = 'invoice_no';
-    SET @his_pay_id = 'SF' + CONVERT(char(8), @payed, 112)
-                    + CASE WHEN @pay_seq < 1000000 THEN RIGHT('00000' + CAST(@pay_seq AS varchar(20)), 6)
-                           ELSE CAST(@pay_seq AS varchar(20)) END;
-    SET @invoice_no = 'MZ' + CONVERT(char(8), @payed, 112)
-                    + CASE WHEN @invoice_seq < 1000000 THEN RIGHT('00000' + CAST(@invoice_seq AS varchar(20)), 6)
-                           ELSE CAST(@invoice_seq AS varchar(20)) END;
+    -- The payment's numbers: SF… in the HIS's journal, invoice MZ….
+    DECLARE @pay_prefix char(2) = 'SF', @invoice_prefix char(2) = 'MZ';
+    -- @include next_pay_numbers
 
     -- Book: one conditional UPDATE of every listed prescription.
     UPDATE dbo.rx_master
@@ -186,16 +178,9 @@ IF @book = 1
     VALUES (@his_pay_id, '2',
             CASE WHEN LEN(@all) <= 100 THEN @all ELSE LEFT(@all, 96) + ',...' END,
             @patient_id, @amount,
-            CASE
-                WHEN :payType IS NULL THEN N'互联网'
-                WHEN LOWER(:payType) LIKE N'%medpay%' THEN N'医保'
-                WHEN LOWER(:payType) LIKE N'%wechat%' THEN N'微信'
-                WHEN LOWER(:payType) LIKE N'ali%' THEN N'支付宝'
-                WHEN LOWER(:payType) = N'unionpay' THEN N'银联'
-                WHEN LOWER(:payType) = N'ecardpay' THEN N'一卡通'
-                ELSE N'互联网'
-            END,
-            LEFT(:payType, 20), :tradeNo, '0', NULL, @invoice_no, @payed, N'睿博平台');
+            -- the HIS's word for how it was paid: shared/pay_way.mssql.sql
+-- @include pay_way
+            , LEFT(:payType, 20), :tradeNo, '0', NULL, @invoice_no, @payed, N'睿博平台');
 
 SELECT @result    AS result,
        @message   AS message,

@@ -182,16 +182,9 @@ WHERE result IS NULL;
 INSERT INTO pay_ledger (his_pay_id, biz_type, biz_no, patient_id, amount, pay_way, pay_type, trade_no,
                         channel, refund_id, invoice_no, payed_time, operator)
 SELECT b.his_pay_id, '2', b.rx_list, b.patient_id, b.amount,
-       CASE
-           WHEN :payType IS NULL THEN '互联网'
-           WHEN lower(:payType) LIKE '%medpay%' THEN '医保'
-           WHEN lower(:payType) LIKE '%wechat%' THEN '微信'
-           WHEN lower(:payType) LIKE 'ali%' THEN '支付宝'
-           WHEN lower(:payType) = 'unionpay' THEN '银联'
-           WHEN lower(:payType) = 'ecardpay' THEN '一卡通'
-           ELSE '互联网'
-       END,
-       :payType, :tradeNo, '0', NULL, b.invoice_no, :payedTime, '睿博平台'
+       -- the HIS's word for how it was paid: shared/pay_way.sql
+-- @include pay_way
+       , :payType, :tradeNo, '0', NULL, b.invoice_no, :payedTime, '睿博平台'
 FROM temp.hisgw_outpatient_pay b
 WHERE b.book = 1;
 

@@ -104,26 +104,13 @@ END;
 
 IF @book = 1
 BEGIN
-    UPDATE dbo.sys_sequence
-    SET cur_val = cur_val + 1
-    WHERE seq_name IN ('pay_seq', 'invoice_no');
-    SELECT @pay_seq = cur_val FROM dbo.sys_sequence WHERE seq_name = 'pay_seq';
-    SELECT @invoice_seq = cur_val FROM dbo.sys_sequence WHERE seq_name = 'invoice_no';
-    SET @his_pay_id = 'YJ' + CONVERT(char(8), @payed, 112)
-                    + CASE WHEN @pay_seq < 1000000 THEN RIGHT('00000' + CAST(@pay_seq AS varchar(20)), 6)
-                           ELSE CAST(@pay_seq AS varchar(20)) END;
-    SET @invoice_no = 'ZY' + CONVERT(char(8), @payed, 112)
-                    + CASE WHEN @invoice_seq < 1000000 THEN RIGHT('00000' + CAST(@invoice_seq AS varchar(20)), 6)
-                           ELSE CAST(@invoice_seq AS varchar(20)) END;
-    SET @pay_way = CASE
-                       WHEN :payType IS NULL THEN N'互联网'
-                       WHEN LOWER(:payType) LIKE N'%medpay%' THEN N'医保'
-                       WHEN LOWER(:payType) LIKE N'%wechat%' THEN N'微信'
-                       WHEN LOWER(:payType) LIKE N'ali%' THEN N'支付宝'
-                       WHEN LOWER(:payType) = N'unionpay' THEN N'银联'
-                       WHEN LOWER(:payType) = N'ecardpay' THEN N'一卡通'
-                       ELSE N'互联网'
-                   END;
+    -- The payment's numbers: YJ… in the HIS's journal, invoice ZY….
+    DECLARE @pay_prefix char(2) = 'YJ', @invoice_prefix char(2) = 'ZY';
+    -- @include next_pay_numbers
+    -- the HIS's word for how it was paid: shared/pay_way.mssql.sql
+    SET @pay_way =
+-- @include pay_way
+    ;
 
     INSERT INTO dbo.inp_prepay (inp_no, amount, pay_way, trade_no, receipt_no, pay_time, operator, status)
     VALUES (@inp_no, CAST(@amt AS decimal(12,2)), @pay_way, :tradeNo, @invoice_no, @payed, N'睿博平台', '1');

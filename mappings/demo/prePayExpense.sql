@@ -119,32 +119,18 @@ WHERE book = 1;
 
 INSERT INTO inp_prepay (inp_no, amount, pay_way, trade_no, receipt_no, pay_time, operator, status)
 SELECT b.inp_no, b.amount,
-       CASE
-           WHEN :payType IS NULL THEN '互联网'
-           WHEN lower(:payType) LIKE '%medpay%' THEN '医保'
-           WHEN lower(:payType) LIKE '%wechat%' THEN '微信'
-           WHEN lower(:payType) LIKE 'ali%' THEN '支付宝'
-           WHEN lower(:payType) = 'unionpay' THEN '银联'
-           WHEN lower(:payType) = 'ecardpay' THEN '一卡通'
-           ELSE '互联网'
-       END,
-       :tradeNo, b.invoice_no, :payedTime, '睿博平台', '1'
+       -- the HIS's word for how it was paid: shared/pay_way.sql
+-- @include pay_way
+       , :tradeNo, b.invoice_no, :payedTime, '睿博平台', '1'
 FROM temp.hisgw_prepay_expense b
 WHERE b.book = 1;
 
 INSERT INTO pay_ledger (his_pay_id, biz_type, biz_no, patient_id, amount, pay_way, pay_type, trade_no,
                         channel, refund_id, invoice_no, payed_time, operator)
 SELECT b.his_pay_id, '3', b.inp_no, b.patient_id, b.amount,
-       CASE
-           WHEN :payType IS NULL THEN '互联网'
-           WHEN lower(:payType) LIKE '%medpay%' THEN '医保'
-           WHEN lower(:payType) LIKE '%wechat%' THEN '微信'
-           WHEN lower(:payType) LIKE 'ali%' THEN '支付宝'
-           WHEN lower(:payType) = 'unionpay' THEN '银联'
-           WHEN lower(:payType) = 'ecardpay' THEN '一卡通'
-           ELSE '互联网'
-       END,
-       :payType, :tradeNo, '0', NULL, b.invoice_no, :payedTime, '睿博平台'
+       -- the HIS's word for how it was paid: shared/pay_way.sql
+-- @include pay_way
+       , :payType, :tradeNo, '0', NULL, b.invoice_no, :payedTime, '睿博平台'
 FROM temp.hisgw_prepay_expense b
 WHERE b.book = 1;
 

@@ -113,26 +113,13 @@ END;
 IF @book = 1
 BEGIN
     SELECT @balance = balance FROM dbo.ecard_account WHERE card_no = @card_no;
-    UPDATE dbo.sys_sequence
-    SET cur_val = cur_val + 1
-    WHERE seq_name IN ('pay_seq', 'invoice_no');
-    SELECT @pay_seq = cur_val FROM dbo.sys_sequence WHERE seq_name = 'pay_seq';
-    SELECT @invoice_seq = cur_val FROM dbo.sys_sequence WHERE seq_name = 'invoice_no';
-    SET @his_pay_id = 'CZ' + CONVERT(char(8), @payed, 112)
-                    + CASE WHEN @pay_seq < 1000000 THEN RIGHT('00000' + CAST(@pay_seq AS varchar(20)), 6)
-                           ELSE CAST(@pay_seq AS varchar(20)) END;
-    SET @invoice_no = 'YK' + CONVERT(char(8), @payed, 112)
-                    + CASE WHEN @invoice_seq < 1000000 THEN RIGHT('00000' + CAST(@invoice_seq AS varchar(20)), 6)
-                           ELSE CAST(@invoice_seq AS varchar(20)) END;
-    SET @pay_way = CASE
-                       WHEN :payType IS NULL THEN N'互联网'
-                       WHEN LOWER(:payType) LIKE N'%medpay%' THEN N'医保'
-                       WHEN LOWER(:payType) LIKE N'%wechat%' THEN N'微信'
-                       WHEN LOWER(:payType) LIKE N'ali%' THEN N'支付宝'
-                       WHEN LOWER(:payType) = N'unionpay' THEN N'银联'
-                       WHEN LOWER(:payType) = N'ecardpay' THEN N'一卡通'
-                       ELSE N'互联网'
-                   END;
+    -- The payment's numbers: CZ… in the HIS's journal, invoice YK….
+    DECLARE @pay_prefix char(2) = 'CZ', @invoice_prefix char(2) = 'YK';
+    -- @include next_pay_numbers
+    -- the HIS's word for how it was paid: shared/pay_way.mssql.sql
+    SET @pay_way =
+-- @include pay_way
+    ;
 
     INSERT INTO dbo.ecard_txn (card_no, txn_type, amount, balance_after, pay_way, trade_no, txn_time, remark)
     VALUES (@card_no, '1', CAST(@amt AS decimal(12,2)), @balance, @pay_way, :tradeNo, @payed, N'睿博平台充值');

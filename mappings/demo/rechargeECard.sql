@@ -130,16 +130,9 @@ WHERE book = 1;
 -- balance_after: the balance this top-up left (our write lock holds it).
 INSERT INTO ecard_txn (card_no, txn_type, amount, balance_after, pay_way, trade_no, txn_time, remark)
 SELECT b.card_no, '1', b.amount, e.balance,
-       CASE
-           WHEN :payType IS NULL THEN '互联网'
-           WHEN lower(:payType) LIKE '%medpay%' THEN '医保'
-           WHEN lower(:payType) LIKE '%wechat%' THEN '微信'
-           WHEN lower(:payType) LIKE 'ali%' THEN '支付宝'
-           WHEN lower(:payType) = 'unionpay' THEN '银联'
-           WHEN lower(:payType) = 'ecardpay' THEN '一卡通'
-           ELSE '互联网'
-       END,
-       :tradeNo, :payedTime, '睿博平台充值'
+       -- the HIS's word for how it was paid: shared/pay_way.sql
+-- @include pay_way
+       , :tradeNo, :payedTime, '睿博平台充值'
 FROM temp.hisgw_recharge_ecard b
 JOIN ecard_account e ON e.card_no = b.card_no
 WHERE b.book = 1;
@@ -147,16 +140,9 @@ WHERE b.book = 1;
 INSERT INTO pay_ledger (his_pay_id, biz_type, biz_no, patient_id, amount, pay_way, pay_type, trade_no,
                         channel, refund_id, invoice_no, payed_time, operator)
 SELECT b.his_pay_id, '4', b.card_no, b.patient_id, b.amount,
-       CASE
-           WHEN :payType IS NULL THEN '互联网'
-           WHEN lower(:payType) LIKE '%medpay%' THEN '医保'
-           WHEN lower(:payType) LIKE '%wechat%' THEN '微信'
-           WHEN lower(:payType) LIKE 'ali%' THEN '支付宝'
-           WHEN lower(:payType) = 'unionpay' THEN '银联'
-           WHEN lower(:payType) = 'ecardpay' THEN '一卡通'
-           ELSE '互联网'
-       END,
-       :payType, :tradeNo, '0', NULL, b.invoice_no, :payedTime, '睿博平台'
+       -- the HIS's word for how it was paid: shared/pay_way.sql
+-- @include pay_way
+       , :payType, :tradeNo, '0', NULL, b.invoice_no, :payedTime, '睿博平台'
 FROM temp.hisgw_recharge_ecard b
 WHERE b.book = 1;
 

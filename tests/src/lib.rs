@@ -181,11 +181,11 @@ pub fn editable_demo(root: &std::path::Path) -> PathBuf {
     let repo = mssql::repo();
     let from = repo.join("mappings/demo");
     let to = root.join("mappings/demo");
-    std::fs::create_dir_all(to.join("push")).unwrap();
-    for dir in ["", "push"] {
+    for dir in ["", "push", "shared", "tests"] {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
         for entry in std::fs::read_dir(from.join(dir)).unwrap() {
             let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "sql") {
+            if path.extension().is_some_and(|e| e == "sql" || e == "toml") {
                 std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
             }
         }

@@ -1,9 +1,9 @@
 //! Shared fragments: a line `-- @include NAME` in a method file stands for
 //! the text of `shared/NAME.sql` next to the SQL files (or its dialect's
 //! override, `shared/NAME.mssql.sql`), so a code table, a common join or a
-//! booking used by several methods is written once. A fragment includes
-//! nothing itself and holds no `-- @section` lines; its `:name`
-//! parameters are those of the method that includes it.
+//! booking used by several methods is written once. A fragment may include
+//! other fragments (never itself), holds no `-- @section` lines, and its
+//! `:name` parameters are those of the method that includes it.
 //!
 //! Every line of the expanded text keeps where it came from, so an error
 //! in a fragment names the fragment's file and line.
@@ -30,10 +30,14 @@ impl LineMap {
         }
     }
 
-    /// The error moved to the fragment its line came from.
+    /// The error moved to the fragment its line came from, saying which
+    /// method file included it (a fragment serves several).
     pub fn relocate(&self, mut error: MappingError) -> MappingError {
         if let Some(line) = error.line {
             let (file, line) = self.place(&error.file, line);
+            if file != error.file {
+                error.message = format!("{} (included by {})", error.message, error.file.display());
+            }
             error.file = file;
             error.line = Some(line);
         }
@@ -59,6 +63,9 @@ pub struct Expanded {
     pub lines: LineMap,
 }
 
+/// How deep fragments may include fragments.
+const MAX_DEPTH: usize = 4;
+
 /// Puts the fragments a method file includes into its text.
 pub fn expand(
     text: &str,
@@ -72,60 +79,91 @@ pub fn expand(
             lines: LineMap::default(),
         });
     }
-    let own: Arc<Path> = Arc::from(file);
-    let mut out = String::with_capacity(text.len() * 2);
-    let mut origins = Vec::new();
-    let mut errors = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let Some(name) = include_name(line) else {
-            out.push_str(line);
-            out.push('\n');
-            origins.push((own.clone(), i + 1));
-            continue;
-        };
-        let here = |message: String| MappingError::new(file, Some(i + 1), message);
-        let Some(name) = name.filter(|n| is_fragment_name(n)) else {
-            errors.push(here(
-                "expected `-- @include NAME` (a file shared/NAME.sql)".into(),
-            ));
-            continue;
-        };
-        let over = shared.join(format!("{name}.{}.sql", dialect.name()));
-        let path = if over.is_file() {
-            over
-        } else {
-            shared.join(format!("{name}.sql"))
-        };
-        let fragment = match std::fs::read_to_string(&path) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(here(format!("cannot include {}: {e}", path.display())));
-                continue;
-            }
-        };
-        let from: Arc<Path> = Arc::from(path.as_path());
-        for (j, fragment_line) in fragment.lines().enumerate() {
-            let nested = include_name(fragment_line).is_some();
-            if nested || is_section_line(fragment_line) {
-                let what = if nested {
-                    "a fragment includes nothing itself"
-                } else {
-                    "`-- @section` lines belong in the method file, not in a fragment"
-                };
-                errors.push(MappingError::new(&path, Some(j + 1), what));
-            }
-            out.push_str(fragment_line);
-            out.push('\n');
-            origins.push((from.clone(), j + 1));
-        }
-    }
-    if errors.is_empty() {
+    let mut out = Expansion::default();
+    out.put(text, Arc::from(file), shared, dialect, &mut Vec::new());
+    if out.errors.is_empty() {
         Ok(Expanded {
-            text: out,
-            lines: LineMap { origins },
+            text: out.text,
+            lines: LineMap {
+                origins: out.origins,
+            },
         })
     } else {
-        Err(errors)
+        Err(out.errors)
+    }
+}
+
+#[derive(Default)]
+struct Expansion {
+    text: String,
+    origins: Vec<(Arc<Path>, usize)>,
+    errors: Vec<MappingError>,
+}
+
+impl Expansion {
+    /// Appends `text` of `file`, its includes put in; `within` are the
+    /// fragments being put in around it (a fragment never includes itself).
+    fn put(
+        &mut self,
+        text: &str,
+        file: Arc<Path>,
+        shared: &Path,
+        dialect: Dialect,
+        within: &mut Vec<PathBuf>,
+    ) {
+        for (i, line) in text.lines().enumerate() {
+            let here = |message: String| MappingError::new(&file, Some(i + 1), message);
+            if !within.is_empty() && is_section_line(line) {
+                self.errors.push(here(
+                    "`-- @section` lines belong in the method file, not in a fragment".into(),
+                ));
+            }
+            let Some(name) = include_name(line) else {
+                self.text.push_str(line);
+                self.text.push('\n');
+                self.origins.push((file.clone(), i + 1));
+                continue;
+            };
+            let Some(name) = name.filter(|n| is_fragment_name(n)) else {
+                self.errors.push(here(
+                    "expected `-- @include NAME` (a file shared/NAME.sql)".into(),
+                ));
+                continue;
+            };
+            let over = shared.join(format!("{name}.{}.sql", dialect.name()));
+            let path = if over.is_file() {
+                over
+            } else {
+                shared.join(format!("{name}.sql"))
+            };
+            if within.contains(&path) {
+                self.errors
+                    .push(here(format!("{} includes itself", path.display())));
+                continue;
+            }
+            if within.len() >= MAX_DEPTH {
+                self.errors.push(here(format!(
+                    "fragments include fragments more than {MAX_DEPTH} deep"
+                )));
+                continue;
+            }
+            match std::fs::read_to_string(&path) {
+                Ok(fragment) => {
+                    within.push(path.clone());
+                    self.put(
+                        &fragment,
+                        Arc::from(path.as_path()),
+                        shared,
+                        dialect,
+                        within,
+                    );
+                    within.pop();
+                }
+                Err(e) => self
+                    .errors
+                    .push(here(format!("cannot include {}: {e}", path.display()))),
+            }
+        }
     }
 }
 
@@ -186,9 +224,17 @@ mod tests {
         let missing = expand("-- @include nosuch\n", &file, &shared, Dialect::Sqlite).unwrap_err();
         assert_eq!(missing[0].line, Some(1));
         assert!(missing[0].message.contains("nosuch.sql"), "{missing:?}");
-        std::fs::write(shared.join("nested.sql"), "SELECT 1\n-- @include sex\n").unwrap();
-        let nested = expand("-- @include nested\n", &file, &shared, Dialect::Sqlite).unwrap_err();
-        assert_eq!(nested[0].file, shared.join("nested.sql"));
-        assert_eq!(nested[0].line, Some(2));
+        std::fs::write(shared.join("nested.sql"), "SELECT 1,\n-- @include sex\n").unwrap();
+        let nested = expand("-- @include nested\n", &file, &shared, Dialect::Sqlite).unwrap();
+        assert_eq!(
+            nested.text,
+            "SELECT 1,\nCASE p.sex\n  WHEN '1' THEN '男'\nEND\n"
+        );
+        assert_eq!(nested.lines.place(&file, 3), (shared.join("sex.sql"), 2));
+        std::fs::write(shared.join("loop.sql"), "SELECT 1\n-- @include loop\n").unwrap();
+        let looped = expand("-- @include loop\n", &file, &shared, Dialect::Sqlite).unwrap_err();
+        assert_eq!(looped[0].file, shared.join("loop.sql"));
+        assert_eq!(looped[0].line, Some(2));
+        assert!(looped[0].message.contains("includes itself"), "{looped:?}");
     }
 }

@@ -180,6 +180,8 @@ pub struct SourcePlan {
     /// The source SQL, `:watermark` as placeholder 1.
     pub sql: Arc<str>,
     pub placeholders: Arc<[Placeholder]>,
+    /// Where each line of its text came from (included fragments).
+    pub lines: Arc<include::LineMap>,
 }
 
 impl SourcePlan {

@@ -1,10 +1,13 @@
 //! Event sources: the SQL that finds the HIS events each pushed dataType
 //! sends to the platform, `push/{dataType}.sql` (or its dialect override),
-//! with `:watermark` as its one parameter.
+//! with `:watermark` as its one parameter; it may `-- @include` shared
+//! fragments as a method file does.
 
 use std::path::Path;
 
-use super::{sql, MappingError, SourcePlan};
+use std::sync::Arc;
+
+use super::{include, sql, MappingError, SourcePlan};
 use crate::catalogue;
 use crate::execute::Dialect;
 
@@ -38,15 +41,28 @@ pub(super) fn load(
                 continue;
             }
         };
+        let shared = dir.parent().unwrap_or(dir).join("shared");
+        let expanded = match include::expand(&text, &path, &shared, dialect) {
+            Ok(expanded) => expanded,
+            Err(mut e) => {
+                errors.append(&mut e);
+                continue;
+            }
+        };
         let names = vec!["watermark".to_string()];
-        match sql::render_params(&text, dialect, &names) {
+        match sql::render_params(&expanded.text, dialect, &names) {
             Ok((sql, placeholders)) => sources.push(SourcePlan {
                 method,
                 file: path,
                 sql: sql.into(),
                 placeholders: placeholders.into(),
+                lines: Arc::new(expanded.lines),
             }),
-            Err((line, message)) => errors.push(MappingError::new(&path, Some(line), message)),
+            Err((line, message)) => errors.push(expanded.lines.relocate(MappingError::new(
+                &path,
+                Some(line),
+                message,
+            ))),
         }
     }
     sources

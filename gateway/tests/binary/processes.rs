@@ -108,11 +108,13 @@ impl Drop for Gateway {
 fn demo_mappings(root: &Path, slow: bool) -> PathBuf {
     let from = repo().join("mappings/demo");
     let to = root.join("mappings/demo");
-    std::fs::create_dir_all(&to).unwrap();
-    for entry in std::fs::read_dir(&from).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "sql") {
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    for dir in ["", "shared", "push"] {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
+        for entry in std::fs::read_dir(from.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "sql") {
+                std::fs::copy(&path, to.join(dir).join(path.file_name().unwrap())).unwrap();
+            }
         }
     }
     let sql = repo().join("sql/demo-his/sqlite");

@@ -43,9 +43,7 @@ FROM dbo.rx_master m WITH (READCOMMITTEDLOCK)
 JOIN dbo.outp_register r ON r.register_id = m.register_id
 JOIN dbo.patient p ON p.patient_id = m.patient_id
 CROSS APPLY (SELECT SUM(x.amount) AS amount FROM dbo.rx_detail x WHERE x.rx_no = m.rx_no) AS t
-OUTER APPLY (SELECT TOP (1) c.card_no FROM dbo.card c
-             WHERE c.patient_id = p.patient_id AND c.status = '0'
-             ORDER BY CASE WHEN c.card_type = '1' THEN 0 ELSE 1 END, c.issue_time) AS mc
+-- @include main_card_apply
 WHERE m.create_time >= @from
   AND m.create_time < @now
   AND m.charge_status = '0'

@@ -29,10 +29,8 @@ SELECT m.rx_no AS event_key,
        p.name         AS real_name,
        p.id_no        AS id_card,
        COALESCE(r.card_no,
-                (SELECT c.card_no FROM card c
-                 WHERE c.patient_id = p.patient_id AND c.status = '0'
-                 ORDER BY c.card_type = '1' DESC, c.issue_time
-                 LIMIT 1)) AS patient_card,
+                -- @include main_card
+                ) AS patient_card,
        r.clinic_no    AS clinic_no,
        CASE m.rx_type WHEN '1' THEN '药费' WHEN '2' THEN '药费' WHEN '3' THEN '检查费'
                       WHEN '4' THEN '检验费' ELSE '治疗费' END AS fee_type,

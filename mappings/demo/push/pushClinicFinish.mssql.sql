@@ -33,9 +33,7 @@ SELECT TOP (500)
        r.register_id  AS his_id
 FROM dbo.outp_register r WITH (READCOMMITTEDLOCK)
 JOIN dbo.patient p ON p.patient_id = r.patient_id
-OUTER APPLY (SELECT TOP (1) c.card_no FROM dbo.card c
-             WHERE c.patient_id = p.patient_id AND c.status = '0'
-             ORDER BY CASE WHEN c.card_type = '1' THEN 0 ELSE 1 END, c.issue_time) AS mc
+-- @include main_card_apply
 WHERE r.visit_status = '1'
   AND r.see_time >= @from
   AND r.see_time < @now

@@ -25,10 +25,8 @@ SELECT r.register_id AS event_key,
        p.name         AS real_name,
        p.id_no        AS id_card,
        COALESCE(r.card_no,
-                (SELECT c.card_no FROM card c
-                 WHERE c.patient_id = p.patient_id AND c.status = '0'
-                 ORDER BY c.card_type = '1' DESC, c.issue_time
-                 LIMIT 1)) AS patient_card,
+                -- @include main_card
+                ) AS patient_card,
        r.register_id  AS his_id
 FROM w
 JOIN outp_register r

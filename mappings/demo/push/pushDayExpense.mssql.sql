@@ -42,7 +42,5 @@ FROM (
 ) AS d
 JOIN dbo.inpatient i ON i.inp_no = d.inp_no
 JOIN dbo.patient p ON p.patient_id = i.patient_id
-OUTER APPLY (SELECT TOP (1) c.card_no FROM dbo.card c
-             WHERE c.patient_id = p.patient_id AND c.status = '0'
-             ORDER BY CASE WHEN c.card_type = '1' THEN 0 ELSE 1 END, c.issue_time) AS mc
+-- @include main_card_apply
 ORDER BY watermark;

@@ -33,10 +33,8 @@ SELECT d.inp_no || '|' || d.fee_date AS event_key,
        p.name         AS real_name,
        p.id_no        AS id_card,
        COALESCE(i.card_no,
-                (SELECT c.card_no FROM card c
-                 WHERE c.patient_id = p.patient_id AND c.status = '0'
-                 ORDER BY c.card_type = '1' DESC, c.issue_time
-                 LIMIT 1)) AS patient_card,
+                -- @include main_card
+                ) AS patient_card,
        d.inp_no       AS serial_number,
        '住院费用'      AS fee_type,
        d.fee_date     AS fee_date,

@@ -68,9 +68,7 @@ FROM (
     WHERE i.inp_status = '1'
 ) AS s
 JOIN dbo.patient p ON p.patient_id = s.patient_id
-OUTER APPLY (SELECT TOP (1) c.card_no FROM dbo.card c
-             WHERE c.patient_id = p.patient_id AND c.status = '0'
-             ORDER BY CASE WHEN c.card_type = '1' THEN 0 ELSE 1 END, c.issue_time) AS mc
+-- @include main_card_apply
 WHERE s.used > s.prepaid
   AND (CONVERT(varchar(19), s.mark_time, 120) + '|' + s.inp_no)
           COLLATE Latin1_General_BIN2 > @wm

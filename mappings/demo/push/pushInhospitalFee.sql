@@ -63,10 +63,8 @@ SELECT s.inp_no || '|' || substr(s.mark_time, 1, 10) AS event_key,
        p.name         AS real_name,
        p.id_no        AS id_card,
        COALESCE(s.card_no,
-                (SELECT c.card_no FROM card c
-                 WHERE c.patient_id = p.patient_id AND c.status = '0'
-                 ORDER BY c.card_type = '1' DESC, c.issue_time
-                 LIMIT 1)) AS patient_card,
+                -- @include main_card
+                ) AS patient_card,
        s.inp_no       AS serial_number,
        s.prepaid      AS total_amount,
        s.used         AS used_amount,

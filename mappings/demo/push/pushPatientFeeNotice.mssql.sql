@@ -46,9 +46,7 @@ FROM (
 ) AS d
 JOIN dbo.outp_register r ON r.register_id = d.register_id
 JOIN dbo.patient p ON p.patient_id = r.patient_id
-OUTER APPLY (SELECT TOP (1) c.card_no FROM dbo.card c
-             WHERE c.patient_id = p.patient_id AND c.status = '0'
-             ORDER BY CASE WHEN c.card_type = '1' THEN 0 ELSE 1 END, c.issue_time) AS mc
+-- @include main_card_apply
 WHERE r.status = '1'
   AND d.last_time < @quiet
   AND (CONVERT(varchar(19), d.last_time, 120) + '|' + d.register_id)

@@ -42,10 +42,8 @@ SELECT d.register_id || '|' || d.last_time AS event_key,
        substr(d.last_time, 1, 10) AS feeDate,
        d.register_id  AS hisRegisterId,
        COALESCE(r.card_no,
-                (SELECT c.card_no FROM card c
-                 WHERE c.patient_id = p.patient_id AND c.status = '0'
-                 ORDER BY c.card_type = '1' DESC, c.issue_time
-                 LIMIT 1)) AS patientCard
+                -- @include main_card
+                ) AS patientCard
 FROM due d
 CROSS JOIN w
 JOIN outp_register r ON r.register_id = d.register_id

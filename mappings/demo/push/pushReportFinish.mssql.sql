@@ -68,9 +68,7 @@ LEFT JOIN dbo.outp_register g ON g.register_id = s.register_id
 LEFT JOIN dbo.inpatient i ON i.inp_no = s.inp_no
 LEFT JOIN dbo.ward_dict wd ON wd.ward_code = i.ward_code
 LEFT JOIN dbo.dept_dict d ON d.dept_code = s.dept_code
-OUTER APPLY (SELECT TOP (1) c.card_no FROM dbo.card c
-             WHERE c.patient_id = p.patient_id AND c.status = '0'
-             ORDER BY CASE WHEN c.card_type = '1' THEN 0 ELSE 1 END, c.issue_time) AS mc
+-- @include main_card_apply
 WHERE (CONVERT(varchar(19), s.report_time, 120) + '|' + s.sys + '|' + s.report_id)
           COLLATE Latin1_General_BIN2 > @wm
 ORDER BY watermark;

@@ -46,10 +46,8 @@ SELECT CASE s.sys WHEN '1' THEN 'LIS|' ELSE 'PACS|' END || s.report_id AS event_
        p.name         AS real_name,
        p.id_no        AS id_card,
        COALESCE(g.card_no, i.card_no,
-                (SELECT c.card_no FROM card c
-                 WHERE c.patient_id = p.patient_id AND c.status = '0'
-                 ORDER BY c.card_type = '1' DESC, c.issue_time
-                 LIMIT 1)) AS patient_card,
+                -- @include main_card
+                ) AS patient_card,
        s.report_id    AS report_id,
        s.source_type  AS report_scope,
        date(s.sent_time) AS report_date,

@@ -49,21 +49,23 @@ async fn check_places_every_fault_of_reads_writes_and_payments_at_file_line_and_
     let root = tempfile::tempdir().unwrap();
     let mappings = editable_demo(root.path());
     let demo = mappings.join("demo");
+    // The demo keeps these in shared fragments: a fault there is placed in
+    // the fragment, once for each method that includes it.
     let alias = break_file(
-        &demo.join("findAllDepartments.sql"),
+        &demo.join("shared/department_columns.sql"),
         "AS departmentName",
         "AS departmentNmae",
         3,
     );
     let syntax = break_file(&demo.join("queryPatientInfo.sql"), "SELECT", "SELEC", 0);
     let table = break_file(
-        &demo.join("insertRegister.sql"),
+        &demo.join("shared/booking.sql"),
         "FROM schedule_slot sl",
         "FROM schedule_slots sl",
         5,
     );
     let payment = break_file(
-        &demo.join("payRegister.sql"),
+        &demo.join("shared/pay_booking.sql"),
         "LEFT JOIN outp_register r",
         "LEFT JOIN outp_registr r",
         10,
@@ -103,18 +105,24 @@ async fn check_places_every_fault_of_reads_writes_and_payments_at_file_line_and_
         "{errors:#?}"
     );
     assert!(has(&errors, &syntax, "syntax error"), "{errors:#?}");
-    assert!(
-        has(
-            &errors,
-            &table,
-            "statement 4: no such table: schedule_slots"
-        ),
-        "{errors:#?}"
-    );
-    assert!(
-        has(&errors, &payment, "no such table: outp_registr"),
-        "{errors:#?}"
-    );
+    let included = |at: &str, what: &str, by: &str| {
+        let by = format!("included by {}", demo.join(by).display());
+        errors
+            .iter()
+            .any(|e| e.starts_with(&format!("{at}: ")) && e.contains(what) && e.contains(&by))
+    };
+    for by in ["insertRegister.sql", "insertSubscription.sql"] {
+        assert!(
+            included(&table, "no such table: schedule_slots", by),
+            "{by}: {errors:#?}"
+        );
+    }
+    for by in ["payRegister.sql", "subscriptionPay.sql"] {
+        assert!(
+            included(&payment, "no such table: outp_registr", by),
+            "{by}: {errors:#?}"
+        );
+    }
     assert!(has(&errors, &column, "no such column"), "{errors:#?}");
     // A parameter that names no request field is a load error (line only);
     // the rest of the hospital is still proved.
@@ -127,7 +135,7 @@ async fn check_places_every_fault_of_reads_writes_and_payments_at_file_line_and_
         ),
         "{errors:#?}"
     );
-    assert_eq!(errors.len(), 7, "{errors:#?}");
+    assert_eq!(errors.len(), 9, "{errors:#?}");
 }
 
 #[tokio::test]
@@ -184,8 +192,8 @@ async fn a_reload_whose_sql_does_not_compile_never_replaces_the_working_set() {
 fn with_faulty_twin(root: &Path, file: &str, from: &str, to: &str) -> (PathBuf, String) {
     let mappings = editable_demo(root);
     let bad = mappings.join("bad");
-    std::fs::create_dir_all(bad.join("push")).unwrap();
-    for dir in ["", "push"] {
+    for dir in ["", "push", "shared", "tests"] {
+        std::fs::create_dir_all(bad.join(dir)).unwrap();
         for entry in std::fs::read_dir(mappings.join("demo").join(dir)).unwrap() {
             let path = entry.unwrap().path();
             if path.is_file() {
@@ -245,12 +253,14 @@ async fn the_demo_proves_on_sql_server_and_a_fault_there_is_placed() {
 
     // Its own copy of the SQL files, one read broken.
     let sql = root.path().join("sql");
-    std::fs::create_dir_all(&sql).unwrap();
     let demo = hisgw_e2e::mssql::repo().join("mappings/demo");
-    for entry in std::fs::read_dir(&demo).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "sql") {
-            std::fs::copy(&path, sql.join(path.file_name().unwrap())).unwrap();
+    for dir in ["", "shared"] {
+        std::fs::create_dir_all(sql.join(dir)).unwrap();
+        for entry in std::fs::read_dir(demo.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "sql") {
+                std::fs::copy(&path, sql.join(dir).join(path.file_name().unwrap())).unwrap();
+            }
         }
     }
     let toml_path = mappings.join("demo/hospital.toml");
@@ -259,15 +269,16 @@ async fn the_demo_proves_on_sql_server_and_a_fault_there_is_placed() {
         .replace(&demo.display().to_string(), &sql.display().to_string());
     std::fs::write(&toml_path, toml).unwrap();
     let read = break_file(&sql.join("findAllDoctors.sql"), "FROM ", "FROM no_such_", 5);
-    // A column inside IF … BEGIN … END of a write, and a table of a payment.
+    // A table inside IF … BEGIN … END of a write, and one of a payment,
+    // both in fragments that two methods include.
     let write = break_file(
-        &sql.join("insertRegister.mssql.sql"),
+        &sql.join("shared/booking.mssql.sql"),
         "UPDATE dbo.schedule_slot",
         "UPDATE dbo.schedule_slots",
         0,
     );
     let payment = break_file(
-        &sql.join("payRegister.mssql.sql"),
+        &sql.join("shared/pay_booking.mssql.sql"),
         "LEFT JOIN dbo.outp_register r",
         "LEFT JOIN dbo.outp_registr r",
         0,
@@ -288,7 +299,7 @@ async fn the_demo_proves_on_sql_server_and_a_fault_there_is_placed() {
             "{name} at {line}: {errors:#?}"
         );
     }
-    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert_eq!(errors.len(), 5, "{errors:#?}");
 }
 
 hisgw_e2e::on_both_backends! {
@@ -339,24 +350,13 @@ async fn a_fault_in_a_shared_fragment_is_placed_in_the_fragment() {
     let root = tempfile::tempdir().unwrap();
     let mappings = editable_demo(root.path());
     let demo = mappings.join("demo");
-    std::fs::create_dir_all(demo.join("shared")).unwrap();
-    // The department's name, kept in one fragment (with a misspelled column).
-    std::fs::write(
-        demo.join("shared/dept_name.sql"),
-        "-- the name as the platform shows it\nd.dept_nmae\n",
-    )
-    .unwrap();
-    let file = demo.join("findAllDepartments.sql");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replacen(
-            "SELECT d.dept_name   AS departmentName,",
-            "SELECT\n-- @include dept_name\n             AS departmentName,",
-            1,
-        ),
-    )
-    .unwrap();
+    // The schedule reads share their columns; one misspelled column there.
+    let at = break_file(
+        &demo.join("shared/session_columns.sql"),
+        "s.dept_code ",
+        "s.dept_cdoe ",
+        0,
+    );
     let data = tempfile::tempdir().unwrap();
     let report = check(
         &test_settings(data.path().to_path_buf(), Some(mappings)),
@@ -364,11 +364,11 @@ async fn a_fault_in_a_shared_fragment_is_placed_in_the_fragment() {
     )
     .await;
     let errors = errors(&report);
-    let at = format!("{}:2:", demo.join("shared/dept_name.sql").display());
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with(&at) && e.contains("dept_nmae")),
-        "{errors:#?}"
-    );
+    // Placed in the fragment, once for each of the three reads including it.
+    let placed: Vec<_> = errors
+        .iter()
+        .filter(|e| e.starts_with(&format!("{at}: ")) && e.contains("dept_cdoe"))
+        .collect();
+    assert_eq!(placed.len(), 3, "{errors:#?}");
+    assert_eq!(errors.len(), 3, "{errors:#?}");
 }
