@@ -13,7 +13,7 @@ use std::fmt;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::catalogue::{self, field, FieldType, Kind, Method};
+use crate::catalogue::{self, FieldType, Kind, Method};
 use crate::decode::RawRequest;
 use crate::execute::{Dialect, StartScripts};
 use crate::hospitals::{self, Hospital};
@@ -259,24 +259,7 @@ async fn check_sources(hospital: &Hospital, report: &mut Report) {
             report.push(Level::Error, format!("{at}: returns no rows (no SELECT)"));
             continue;
         };
-        let filled = [
-            field::HOSPITAL_ID,
-            field::HOSPITAL_ID_SNAKE,
-            field::HOSPITAL_AREA_ID,
-        ];
-        let missing: Vec<&str> = ["event_key", "watermark"]
-            .into_iter()
-            .chain(
-                source
-                    .method
-                    .request
-                    .fields
-                    .iter()
-                    .filter(|f| f.required && !filled.contains(&f.name))
-                    .map(|f| f.name),
-            )
-            .filter(|c| set.column(c).is_none())
-            .collect();
+        let missing = proof::source_missing(source.method, &set.columns);
         if missing.is_empty() {
             report.push(
                 Level::Note,

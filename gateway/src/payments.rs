@@ -238,7 +238,11 @@ async fn try_book(
     if written.ending == Ending::RolledBack {
         return Err(PaymentError::NoResult);
     }
-    tracing::info!(hospital = b.hospital, method = method.name, trade_no = %claim.trade_no, amount = %claim.amount, state = ?state, "payment settled");
+    if crate::execute::rehearsal::rolls_back() {
+        tracing::info!(hospital = b.hospital, method = method.name, trade_no = %claim.trade_no, amount = %claim.amount, state = ?state, "payment rehearsed: rolled back, nothing booked");
+    } else {
+        tracing::info!(hospital = b.hospital, method = method.name, trade_no = %claim.trade_no, amount = %claim.amount, state = ?state, "payment settled");
+    }
     stored_reply(method, &s.reply)
         .map(Some)
         .ok_or_else(|| PaymentError::Stored(claim.trade_no.clone()))

@@ -210,16 +210,7 @@ impl Gateway {
         method: &str,
         request: &RawRequest,
     ) -> Result<Reply, CallError> {
-        let (hospital, method) = self.route(hospital, method)?;
-        let plan = hospital
-            .mapping
-            .plan(method)
-            .ok_or_else(|| CallError::NotMapped {
-                hospital: hospital.mapping.id.clone(),
-                method: method.name,
-            })?;
-        self.answer(&hospital, plan, request, crate::clock::today(), true)
-            .await
+        self.call_using_cache(hospital, method, request, true).await
     }
 
     /// Answers one call as `call` does, but never from a read cache (a
@@ -230,6 +221,17 @@ impl Gateway {
         method: &str,
         request: &RawRequest,
     ) -> Result<Reply, CallError> {
+        self.call_using_cache(hospital, method, request, false)
+            .await
+    }
+
+    async fn call_using_cache(
+        &self,
+        hospital: &str,
+        method: &str,
+        request: &RawRequest,
+        cached: bool,
+    ) -> Result<Reply, CallError> {
         let (hospital, method) = self.route(hospital, method)?;
         let plan = hospital
             .mapping
@@ -238,7 +240,7 @@ impl Gateway {
                 hospital: hospital.mapping.id.clone(),
                 method: method.name,
             })?;
-        self.answer(&hospital, plan, request, crate::clock::today(), false)
+        self.answer(&hospital, plan, request, crate::clock::today(), cached)
             .await
     }
 

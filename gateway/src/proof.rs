@@ -112,25 +112,7 @@ async fn prove_source(
     else {
         return Ok(());
     };
-    let filled = [
-        field::HOSPITAL_ID,
-        field::HOSPITAL_ID_SNAKE,
-        field::HOSPITAL_AREA_ID,
-    ];
-    let has = |n: &str| columns.iter().any(|c| c.eq_ignore_ascii_case(n));
-    let missing: Vec<&str> = ["event_key", "watermark"]
-        .into_iter()
-        .chain(
-            source
-                .method
-                .request
-                .fields
-                .iter()
-                .filter(|f| f.required && !filled.contains(&f.name))
-                .map(|f| f.name),
-        )
-        .filter(|c| !has(c))
-        .collect();
+    let missing = source_missing(source.method, &columns);
     if !missing.is_empty() {
         proof.errors.push(MappingError::new(
             &source.file,
@@ -139,6 +121,30 @@ async fn prove_source(
         ));
     }
     Ok(())
+}
+
+/// The columns an event source of `method` must return and `columns`
+/// lacks: `event_key`, `watermark` and the push's required fields (those
+/// the gateway fills itself, the hospital ids, aside).
+pub fn source_missing(method: &Method, columns: &[String]) -> Vec<&'static str> {
+    let filled = [
+        field::HOSPITAL_ID,
+        field::HOSPITAL_ID_SNAKE,
+        field::HOSPITAL_AREA_ID,
+    ];
+    let has = |n: &str| columns.iter().any(|c| c.eq_ignore_ascii_case(n));
+    ["event_key", "watermark"]
+        .into_iter()
+        .chain(
+            method
+                .request
+                .fields
+                .iter()
+                .filter(|f| f.required && !filled.contains(&f.name))
+                .map(|f| f.name),
+        )
+        .filter(|c| !has(c))
+        .collect()
 }
 
 /// One compiled text and how to place a fault in its file.

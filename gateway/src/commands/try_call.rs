@@ -11,28 +11,26 @@ use hisgw::pipeline::Rehearsed;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The hospital, the method and its fields, as for `hisgw call`.
     #[command(flatten)]
-    pub target: super::OneHospital,
-    /// The method name, e.g. insertRegister.
-    pub method: String,
-    /// Request fields as name=value.
-    pub fields: Vec<String>,
+    pub call: super::call::Args,
     /// Keep what the call did (a write or payment changes the HIS).
     #[arg(long)]
     pub commit: bool,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let s = args.target.common.settings()?;
-    let request = RawRequest::new(super::name_values(&args.fields)?);
-    if hisgw::catalogue::find_inbound(&args.method).is_none() {
-        anyhow::bail!("unknown method {:?} (`hisgw spec` lists them)", args.method);
+    let call = &args.call;
+    let s = call.target.common.settings()?;
+    let request = RawRequest::new(super::name_values(&call.fields)?);
+    if hisgw::catalogue::find_inbound(&call.method).is_none() {
+        anyhow::bail!("unknown method {:?} (`hisgw spec` lists them)", call.method);
     }
-    let (gateway, _) = super::one_hospital(&s, &args.target.hospital)
+    let (gateway, _) = super::one_hospital(&s, &call.target.hospital)
         .await
         .context("loading the hospital")?;
     let rehearsed = gateway
-        .rehearse(&args.target.hospital, &args.method, &request, args.commit)
+        .rehearse(&call.target.hospital, &call.method, &request, args.commit)
         .await;
     print!("{}", report(&rehearsed));
     Ok(if rehearsed.reply.is_success() {

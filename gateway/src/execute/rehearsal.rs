@@ -204,6 +204,12 @@ pub async fn rehearse<F: Future>(rehearsal: Arc<Rehearsal>, call: F) -> F::Outpu
     CURRENT.scope(rehearsal, call).await
 }
 
+/// Whether the current task runs in a rehearsal that will be rolled back
+/// (so a log line does not call its booking settled).
+pub fn rolls_back() -> bool {
+    CURRENT.try_with(|r| !r.commits()).unwrap_or(false)
+}
+
 /// The rehearsal the current task runs in, if any (captured before work
 /// moves to a backend's own thread).
 pub(crate) fn current() -> Option<Arc<Rehearsal>> {

@@ -1,11 +1,12 @@
 -- The booking of a session's slot, shared by 6.1 insertRegister and 5.1
 -- insertSubscription (a booking of this HIS is a registration too). The
 -- including file declares what differs before it includes this:
---   @reg_type        outp_register.reg_type: '2' 预约, or 'by_day' for
---                    '1' 当日挂号 ('2' when the session is on a later day);
---   @booked_message  the message of a success;
---   @again_message   the message when the patient already holds this session;
---   @busy_message    the message when the slot was taken fifty times over.
+--   reg_type        outp_register.reg_type: '2' 预约, or 'by_day' for
+--                   '1' 当日挂号 ('2' when the session is on a later day);
+--   booked_message  the message of a success;
+--   again_message   the message when the patient already holds this session;
+--   busy_message    the message when the slot was taken fifty times over
+-- (each a variable of that name).
 -- Afterwards @result, @message, @register_id and @reg_fee hold the answer.
 -- The rules and checks are in insertRegister.mssql.sql.
 SET NOCOUNT ON;

@@ -2,10 +2,10 @@
 -- read back (the row lock is this transaction's until commit, so the value
 -- read is the one it wrote; not UPDATE … OUTPUT: Babelfish answers OUTPUT
 -- with the value from before a concurrent writer it had to wait for).
--- The including file declares @pay_prefix and @invoice_prefix and has
--- @payed, @pay_seq, @invoice_seq, @his_pay_id and @invoice_no; this sets
---   @his_pay_id  @pay_prefix + payed day yyyymmdd + 6-digit pay_seq;
---   @invoice_no  @invoice_prefix + payed day yyyymmdd + 6-digit invoice_no.
+-- The including file declares the variables pay_prefix and invoice_prefix
+-- and has payed, pay_seq, invoice_seq, his_pay_id and invoice_no; this sets
+--   his_pay_id  pay_prefix + payed day yyyymmdd + 6-digit pay_seq;
+--   invoice_no  invoice_prefix + payed day yyyymmdd + 6-digit invoice_no.
 UPDATE dbo.sys_sequence
 SET cur_val = cur_val + 1
 WHERE seq_name IN ('pay_seq', 'invoice_no');

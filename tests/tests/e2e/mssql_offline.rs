@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use hisgw_e2e::spawn_app_with;
 
-#[tokio::test]
-async fn an_unreachable_his_answers_unavailable_quickly() {
-    // A port nothing listens on: bind one, note it, close it.
+/// A mappings folder with one SQL Server hospital, `down`, whose server
+/// port nothing listens on (bound, noted, closed).
+fn down_hospital() -> tempfile::TempDir {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -29,6 +29,12 @@ async fn an_unreachable_his_answers_unavailable_quickly() {
         "SELECT dept_name AS departmentName, dept_code AS departmentCode FROM dbo.dept",
     )
     .unwrap();
+    root
+}
+
+#[tokio::test]
+async fn an_unreachable_his_answers_unavailable_quickly() {
+    let root = down_hospital();
     let app = spawn_app_with(Some(root.path().to_path_buf())).await;
     let started = Instant::now();
     let a = app.post("down", "findAllDepartments", "<request/>").await;
@@ -66,4 +72,26 @@ async fn a_bound_parameter_that_names_no_field_is_a_mapping_error() {
         errors.iter().any(|e| e.to_string().contains(":cardNo")),
         "{errors:?}"
     );
+}
+
+#[tokio::test]
+async fn check_says_plainly_what_it_could_not_compile_without_the_database() {
+    let root = down_hospital();
+    let data = tempfile::tempdir().unwrap();
+    let settings =
+        hisgw_e2e::test_settings(data.path().to_path_buf(), Some(root.path().to_path_buf()));
+    let report = hisgw::check::check(&settings, false).await;
+    let warning = report
+        .findings
+        .iter()
+        .find(|f| f.level == hisgw::check::Level::Warning)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        warning.contains("hospital down: database not reached")
+            && warning.contains("1 statement section(s) were NOT compiled"),
+        "{:#?}",
+        report.findings
+    );
+    assert_eq!(report.errors(), 0);
 }

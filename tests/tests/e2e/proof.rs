@@ -29,6 +29,17 @@ fn break_file(file: &Path, from: &str, to: &str, at: usize) -> String {
     format!("{}:{line}:{column}", file.display())
 }
 
+/// The errors `hisgw check` (without --live) reports for `mappings`.
+async fn check_errors(mappings: PathBuf) -> Vec<String> {
+    let data = tempfile::tempdir().unwrap();
+    let report = check(
+        &test_settings(data.path().to_path_buf(), Some(mappings)),
+        false,
+    )
+    .await;
+    errors(&report)
+}
+
 fn errors(report: &hisgw::check::Report) -> Vec<String> {
     report
         .findings
@@ -82,13 +93,7 @@ async fn check_places_every_fault_of_reads_writes_and_payments_at_file_line_and_
         ":patientCrad",
         0,
     );
-    let data = tempfile::tempdir().unwrap();
-    let report = check(
-        &test_settings(data.path().to_path_buf(), Some(mappings)),
-        false,
-    )
-    .await;
-    let errors = errors(&report);
+    let errors = check_errors(mappings).await;
     assert!(
         has(
             &errors,
@@ -357,13 +362,7 @@ async fn a_fault_in_a_shared_fragment_is_placed_in_the_fragment() {
         "s.dept_cdoe ",
         0,
     );
-    let data = tempfile::tempdir().unwrap();
-    let report = check(
-        &test_settings(data.path().to_path_buf(), Some(mappings)),
-        false,
-    )
-    .await;
-    let errors = errors(&report);
+    let errors = check_errors(mappings).await;
     // Placed in the fragment, once for each of the three reads including it.
     let placed: Vec<_> = errors
         .iter()

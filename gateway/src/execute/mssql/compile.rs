@@ -119,8 +119,11 @@ pub(crate) fn flatten(sql: &str) -> String {
     let blank = |out: &mut String, range: std::ops::Range<usize>| {
         out.extend(sql[range].chars().map(|c| if c == '\n' { c } else { ' ' }));
     };
+    // Whether the word before was a block's BEGIN or END (taken out).
+    let mut block_word = false;
     let mut i = 0;
     while i < words.len() {
+        let after_block = std::mem::take(&mut block_word);
         let (range, depth) = words[i].clone();
         let word = sql[range.clone()].to_ascii_uppercase();
         let next = words
@@ -158,27 +161,17 @@ pub(crate) fn flatten(sql: &str) -> String {
             {
                 open.push(Open::Block);
                 blank(&mut out, range);
-                if matches!(next.as_deref(), Some("TRY" | "CATCH")) {
-                    let (r, _) = words[i + 1].clone();
-                    out.push_str(&sql[copied..r.start]);
-                    blank(&mut out, r.clone());
-                    copied = r.end;
-                    i += 1;
-                }
+                block_word = true;
             }
             "END" => match open.pop() {
                 Some(Open::Case) => out.push_str(&sql[range]),
                 _ => {
                     blank(&mut out, range);
-                    if matches!(next.as_deref(), Some("TRY" | "CATCH")) {
-                        let (r, _) = words[i + 1].clone();
-                        out.push_str(&sql[copied..r.start]);
-                        blank(&mut out, r.clone());
-                        copied = r.end;
-                        i += 1;
-                    }
+                    block_word = true;
                 }
             },
+            // `BEGIN TRY`, `END CATCH`: the word after a block's BEGIN or END.
+            "TRY" | "CATCH" if after_block => blank(&mut out, range),
             "ELSE" if open.last() != Some(&Open::Case) => blank(&mut out, range),
             "BREAK" | "CONTINUE" if depth == 0 => blank(&mut out, range),
             _ => out.push_str(&sql[range]),
