@@ -86,9 +86,39 @@ pub(crate) fn quoted_name(message: &str) -> Option<String> {
     None
 }
 
+/// Where the comment, literal or quoted name starting at byte `i` of `sql`
+/// ends (the byte after it); `None` when none starts there. Both backends'
+/// statement scanners step over these whole.
+pub(crate) fn skip_quoted(sql: &str, i: usize) -> Option<usize> {
+    let bytes = sql.as_bytes();
+    let end = match (bytes.get(i)?, bytes.get(i + 1)) {
+        (b'-', Some(b'-')) => sql[i..].find('\n').map_or(bytes.len(), |n| i + n),
+        (b'/', Some(b'*')) => sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 4 + n),
+        (&q @ (b'\'' | b'"' | b'`' | b'['), _) => {
+            let close = if q == b'[' { b']' } else { q };
+            bytes[i + 1..]
+                .iter()
+                .position(|&b| b == close)
+                .map_or(bytes.len(), |n| i + 2 + n)
+        }
+        _ => return None,
+    };
+    Some(end.min(bytes.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_literals_and_quoted_names_are_stepped_over() {
+        let sql = "a -- x;\nb /* ; */ 'it''s' [x;y] c";
+        assert_eq!(skip_quoted(sql, 2), Some(7));
+        assert_eq!(&sql[10..skip_quoted(sql, 10).unwrap()], "/* ; */");
+        assert_eq!(&sql[18..skip_quoted(sql, 18).unwrap()], "'it'");
+        assert_eq!(&sql[26..skip_quoted(sql, 26).unwrap()], "[x;y]");
+        assert_eq!(skip_quoted(sql, 0), None);
+    }
 
     #[test]
     fn names_are_taken_from_either_quote() {

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use rusqlite::Connection;
 
-use super::compile::{quoted_name, CompileError, Compiled, Position};
+use super::compile::{quoted_name, skip_quoted, CompileError, Compiled, Position};
 
 /// Compiles `sql` on `conn`; the transaction it opens is always rolled back.
 pub(super) fn compile(conn: &Connection, sql: &str) -> Result<Compiled, CompileError> {
@@ -123,23 +123,11 @@ fn statements(sql: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(end) = skip_quoted(sql, i) {
+            i = end;
+            continue;
+        }
         match bytes[i] {
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = sql[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |n| i + 2 + n + 2);
-            }
-            q @ (b'\'' | b'"' | b'`' | b'[') => {
-                let close = if q == b'[' { b']' } else { q };
-                i += 1;
-                while i < bytes.len() && bytes[i] != close {
-                    i += 1;
-                }
-                i += 1;
-            }
             b';' => {
                 i += 1;
                 pieces.push(start..i);

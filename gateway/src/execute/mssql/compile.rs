@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use super::{MssqlDatabase, TdsClient};
-use crate::execute::compile::{quoted_name, CompileError, Compiled, Position};
+use crate::execute::compile::{quoted_name, skip_quoted, CompileError, Compiled, Position};
 use crate::execute::ExecError;
 
 impl MssqlDatabase {
@@ -217,21 +217,11 @@ fn words(sql: &str) -> Vec<(std::ops::Range<usize>, usize)> {
     let mut depth: usize = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(end) = skip_quoted(sql, i) {
+            i = end;
+            continue;
+        }
         match bytes[i] {
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 4 + n);
-            }
-            q @ (b'\'' | b'"' | b'[') => {
-                let close = if q == b'[' { b']' } else { q };
-                i += 1;
-                while i < bytes.len() && bytes[i] != close {
-                    i += 1;
-                }
-                i += 1;
-            }
             b'(' => {
                 depth += 1;
                 i += 1;
