@@ -43,17 +43,6 @@ impl LineMap {
         }
         error
     }
-
-    /// The fragments the text includes.
-    pub fn fragments(&self, file: &Path) -> Vec<PathBuf> {
-        let mut seen: Vec<PathBuf> = Vec::new();
-        for (origin, _) in &self.origins {
-            if &**origin != file && !seen.iter().any(|s| s == &**origin) {
-                seen.push(origin.to_path_buf());
-            }
-        }
-        seen
-    }
 }
 
 /// A method file's text with its includes put in.
