@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use hisgw::decode::RawRequest;
 
 #[derive(clap::Args)]
+#[group(id = "call")]
 pub struct Args {
     #[command(flatten)]
     pub target: super::OneHospital,

@@ -124,10 +124,20 @@ impl Rehearsal {
         result: Result<&[ResultSet], String>,
         rows_changed: Option<u64>,
     ) {
-        let sql: Vec<&str> = statement
-            .sql
+        self.record_text(&statement.sql, took, result, rows_changed);
+    }
+
+    /// Records one statement (or batch) by its SQL text.
+    pub(crate) fn record_text(
+        &self,
+        sql: &str,
+        took: Duration,
+        result: Result<&[ResultSet], String>,
+        rows_changed: Option<u64>,
+    ) {
+        let lines: Vec<&str> = sql
             .lines()
-            .map(str::trim)
+            .map(|l| l.split(" --").next().unwrap_or_default().trim())
             .filter(|l| !l.is_empty() && !l.starts_with("--"))
             .take(3)
             .collect();
@@ -139,7 +149,7 @@ impl Rehearsal {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(Step {
-                sql: sql.join(" "),
+                sql: lines.join(" "),
                 micros: u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
                 rows_returned,
                 rows_changed,

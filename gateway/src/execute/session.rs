@@ -63,6 +63,12 @@ pub(crate) trait Session {
     fn changes(&self) -> Option<u64> {
         None
     }
+
+    /// Whether the session records each statement it runs in the
+    /// rehearsal's trace itself (SQLite, statement by statement of a batch).
+    fn traces(&self) -> bool {
+        false
+    }
 }
 
 /// The savepoint after a write's claim, before its work.
@@ -134,6 +140,10 @@ impl<S: Session> Session for Nested<'_, S> {
     fn changes(&self) -> Option<u64> {
         self.inner.changes()
     }
+
+    fn traces(&self) -> bool {
+        self.inner.traces()
+    }
 }
 
 /// Runs one statement, traced when the transaction is rehearsed.
@@ -143,7 +153,7 @@ async fn step(
     index: usize,
     rehearsal: Option<&Rehearsal>,
 ) -> Result<Vec<ResultSet>, Failure> {
-    let Some(rehearsal) = rehearsal else {
+    let Some(rehearsal) = rehearsal.filter(|_| !session.traces()) else {
         return session.run(statement, index).await;
     };
     let before = session.changes();

@@ -402,11 +402,14 @@ pub(crate) struct SqliteSession<'w> {
     worker: &'w mut Worker,
     /// A rehearsal counts every row change per table while the session lasts.
     counting: bool,
+    /// A rehearsal's trace: each statement of a batch is recorded on its own.
+    trace: Option<Arc<Rehearsal>>,
 }
 
 impl<'w> SqliteSession<'w> {
     pub(crate) fn new(worker: &'w mut Worker, rehearsal: Option<Arc<Rehearsal>>) -> Self {
         let mut counting = false;
+        let trace = rehearsal.clone();
         if let Some(rehearsal) = rehearsal {
             let counts = rehearsal.clone();
             counting = worker
@@ -429,7 +432,11 @@ impl<'w> SqliteSession<'w> {
                 rehearsal.counting();
             }
         }
-        SqliteSession { worker, counting }
+        SqliteSession {
+            worker,
+            counting,
+            trace,
+        }
     }
 
     /// Runs SQL without parameters or results, within the query timeout.
@@ -478,9 +485,16 @@ impl Session for SqliteSession<'_> {
     ) -> Result<Vec<ResultSet>, Failure> {
         let timeout = self.worker.query_timeout;
         self.worker.deadline.set(timeout);
-        let result = run_statement(&self.worker.conn, statement);
+        let result = match &self.trace {
+            Some(trace) => run_traced(&self.worker.conn, statement, trace),
+            None => run_statement(&self.worker.conn, statement),
+        };
         self.worker.deadline.clear();
         result.map_err(|e| failure(index, timeout, e))
+    }
+
+    fn traces(&self) -> bool {
+        self.trace.is_some()
     }
 
     async fn savepoint(&mut self, name: &str) -> Result<(), Failure> {
@@ -578,6 +592,57 @@ fn run_statement(conn: &Connection, statement: &Statement) -> rusqlite::Result<V
             Ok(sets)
         }
     }
+}
+
+/// Runs one section as `run_statement` does, recording each statement of a
+/// batch on its own in the rehearsal's trace: its text, duration, rows
+/// returned and rows changed.
+fn run_traced(
+    conn: &Connection,
+    statement: &Statement,
+    trace: &Rehearsal,
+) -> rusqlite::Result<Vec<ResultSet>> {
+    let pieces = super::sqlite_compile::pieces(&statement.sql);
+    // As `run_statement`: one statement gives its result set even without
+    // columns; a batch gives those of its statements that return rows.
+    let single = pieces.len() == 1;
+    let mut sets = Vec::new();
+    let mut pieces = pieces.into_iter().peekable();
+    while let Some(piece) = pieces.next() {
+        let mut text = piece.to_string();
+        let before = conn.total_changes();
+        let started = Instant::now();
+        let result = loop {
+            match conn.prepare(&text) {
+                // `CREATE TRIGGER … BEGIN …; END;` holds semicolons of its own.
+                Err(e) if super::sqlite_compile::is_incomplete(&e) && pieces.peek().is_some() => {
+                    text.push_str(pieces.next().expect("peeked"));
+                }
+                prepared => {
+                    break prepared.and_then(|mut stmt| read_rows(&mut stmt, &statement.params))
+                }
+            }
+        };
+        let changed = Some(conn.total_changes().saturating_sub(before));
+        match result {
+            Ok(set) => {
+                trace.record_text(
+                    &text,
+                    started.elapsed(),
+                    Ok(std::slice::from_ref(&set)),
+                    changed,
+                );
+                if single || !set.columns.is_empty() {
+                    sets.push(set);
+                }
+            }
+            Err(e) => {
+                trace.record_text(&text, started.elapsed(), Err(e.to_string()), changed);
+                return Err(e);
+            }
+        }
+    }
+    Ok(sets)
 }
 
 /// Binds the parameters a statement uses (a statement of a batch may use

@@ -86,7 +86,17 @@ fn refusal(e: rusqlite::Error, start: usize, statement: usize) -> CompileError {
     }
 }
 
-fn is_incomplete(e: &rusqlite::Error) -> bool {
+/// The statements of a batch that hold code, in order (a trigger body may
+/// still be split: join a piece SQLite calls incomplete with the next).
+pub(super) fn pieces(sql: &str) -> Vec<&str> {
+    statements(sql)
+        .into_iter()
+        .map(|r| &sql[r])
+        .filter(|p| !strip_comments(p).trim_start_matches(';').trim().is_empty())
+        .collect()
+}
+
+pub(super) fn is_incomplete(e: &rusqlite::Error) -> bool {
     e.to_string().contains("incomplete input")
 }
 

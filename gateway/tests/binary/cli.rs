@@ -221,3 +221,69 @@ fn spec_prints_a_methods_fields_and_refuses_an_unknown_one() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("queryScedule is no method"));
 }
+
+#[test]
+fn every_command_describes_itself() {
+    for command in [
+        "serve",
+        "check",
+        "sql",
+        "migrate",
+        "wsdl",
+        "outbox",
+        "refund",
+        "refund-status",
+        "reconcile",
+        "audit",
+        "call",
+        "spec",
+        "try",
+        "test",
+    ] {
+        let out = hisgw(&[command, "--help"], &repo());
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn try_runs_a_write_and_leaves_the_demo_as_it_was() {
+    let data = tempfile::tempdir().unwrap();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let clinic_date = format!("clinicDate={today}");
+    let args = [
+        "try",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--hospital",
+        "demo",
+        "insertRegister",
+        "scheduleId=r001",
+        "realName=张三",
+        "idCard=430702200611148766",
+        "patientCard=100034567",
+        "departmentCode=001",
+        "doctorCode=d001",
+        "clinicType=专家门诊",
+        &clinic_date,
+        "clinicTime=上午",
+    ];
+    let first = stdout(&hisgw(&args, &repo()));
+    assert!(first.contains("<result>success</result>"), "{first}");
+    assert!(first.contains("outp_register: 1 inserted"), "{first}");
+    assert!(first.contains("rolled back"), "{first}");
+    // Each statement of the batch is its own line of the trace.
+    let statements = first.lines().filter(|l| l.contains(" ms ")).count();
+    assert!(statements > 5, "{first}");
+    let again = stdout(&hisgw(&args, &repo()));
+    let number = |text: &str| {
+        text.split("<registerId>")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .map(str::to_string)
+    };
+    assert_eq!(number(&first), number(&again), "nothing was kept");
+}
