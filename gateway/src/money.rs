@@ -21,6 +21,29 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(t).ok())
 }
 
+/// Parses a decimal as a request may write it: plain digits with at most
+/// one decimal point (`100`, `100.5`, `0.01`), a leading `-` only where
+/// `negative` allows it, surrounded at most by ASCII blanks. `1_000`,
+/// `1e2`, `+100`, `1,000`, `.5` or a no-break space are refused: an amount
+/// the platform meant is never guessed at.
+pub fn parse_plain(text: &str, negative: bool) -> Option<Decimal> {
+    let t = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let digits = match t.strip_prefix('-') {
+        Some(rest) if negative => rest,
+        Some(_) => return None,
+        None => t,
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    Decimal::from_str(t).ok()
+}
+
 /// The wire form of an amount in yuan: at least two decimal places, more
 /// only where the value has them (`15` → `15.00`, `0.0125` → `0.0125`).
 /// Nothing is rounded away.
@@ -51,6 +74,35 @@ pub fn real_to_decimal(f: f64) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_amount_is_plain_decimal_text_only() {
+        let plain = |s: &str| parse_plain(s, false).map(|d| d.to_string());
+        assert_eq!(plain("100").as_deref(), Some("100"));
+        assert_eq!(plain(" 100.50\n").as_deref(), Some("100.50"));
+        assert_eq!(plain("0.01").as_deref(), Some("0.01"));
+        for refused in [
+            "1_000",
+            "1e2",
+            "+100",
+            "100\u{a0}",
+            "\u{a0}100",
+            "1,000",
+            ".5",
+            "5.",
+            "-5",
+            "",
+            "1.2.3",
+            "１００",
+            "99999999999999999999999999999999",
+        ] {
+            assert_eq!(plain(refused), None, "{refused:?}");
+        }
+        assert_eq!(
+            parse_plain("-3.5", true).map(|d| d.to_string()).as_deref(),
+            Some("-3.5")
+        );
+    }
 
     #[test]
     fn money_has_at_least_two_places_and_keeps_the_rest() {

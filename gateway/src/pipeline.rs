@@ -298,6 +298,9 @@ impl Gateway {
         cached: bool,
     ) -> Result<Reply, CallError> {
         let method = plan.method;
+        if let Some(maximum) = plan.max_amount {
+            validate::check_maximum(method, request, maximum)?;
+        }
         let limits = hospital.limits(plan);
         match method.kind {
             Kind::Payment => limits

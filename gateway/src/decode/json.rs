@@ -45,7 +45,7 @@ pub fn decode_json(text: &str) -> Result<RawRequest, DecodeError> {
                 )))
             }
         };
-        fields.push((name, text.trim().to_string()));
+        fields.push((name, super::blanks_trimmed(&text).to_string()));
     }
     Ok(RawRequest::new(fields))
 }

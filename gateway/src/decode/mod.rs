@@ -201,12 +201,20 @@ pub fn parse_request(text: &str) -> Result<RawRequest, DecodeError> {
         ));
     }
     for (_, value) in fields.iter_mut() {
-        let trimmed = value.trim();
+        let trimmed = blanks_trimmed(value);
         if trimmed.len() != value.len() {
             *value = trimmed.to_string();
         }
     }
     Ok(RawRequest { fields })
+}
+
+/// A value without the blanks XML and JSON writers put around it (ASCII
+/// space, tab, CR, LF). Other whitespace — a no-break space, an
+/// ideographic space — is part of the value: an amount that carries one
+/// is refused, not guessed at.
+pub(crate) fn blanks_trimmed(value: &str) -> &str {
+    value.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
 fn check_root(name: &str) -> Result<(), DecodeError> {
@@ -225,7 +233,7 @@ fn push_field(
     value: String,
 ) -> Result<(), DecodeError> {
     match fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-        Some((_, existing)) if existing.trim() != value.trim() => {
+        Some((_, existing)) if blanks_trimmed(existing) != blanks_trimmed(&value) => {
             Err(DecodeError::Conflicting(name))
         }
         Some(_) => Ok(()),

@@ -76,6 +76,10 @@ pub struct MethodOptions {
     /// Reads only: answers kept this long, identical calls in the meantime
     /// answered from them, and identical calls at once sharing one query.
     pub cache_ttl_s: Option<u64>,
+    /// The largest amount a money field of a request may carry (plain
+    /// decimal text, e.g. "5000.00"); above it the call is refused before
+    /// any SQL runs.
+    pub max_amount: Option<String>,
 }
 
 impl MethodOptions {

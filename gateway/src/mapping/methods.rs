@@ -50,6 +50,19 @@ pub(super) fn load_all(
             Some(_) => {}
         }
     }
+    for (key, options) in method_options {
+        if let Some(max) = options.max_amount.as_deref() {
+            if crate::money::parse_plain(max, false).is_none() {
+                toml.at(
+                    Some(key.span().start),
+                    format!(
+                        "[methods.{}] max_amount = {max:?}: expected a plain amount such as \"5000.00\"",
+                        key.get_ref()
+                    ),
+                );
+            }
+        }
+    }
     let hospital_empty_message = parsed.and_then(|f| f.options.empty_message.as_deref());
     let empty_message_of = |options: &MethodOptions, builtin: Option<&str>| {
         options
@@ -87,6 +100,10 @@ pub(super) fn load_all(
                 let mut plan = method_plan(method, false, path, sections, options.empty_result);
                 plan.empty_message = empty_message_of(&options, None);
                 plan.limits = options.limits();
+                plan.max_amount = options
+                    .max_amount
+                    .as_deref()
+                    .and_then(|m| crate::money::parse_plain(m, false));
                 plan.lines = Arc::new(expanded.lines);
                 methods.insert(method.name, plan);
             }
@@ -141,6 +158,7 @@ fn method_plan(
         empty_message: DEFAULT_EMPTY_MESSAGE.to_string(),
         builtin,
         limits: crate::limits::Settings::default(),
+        max_amount: None,
         lines: Arc::default(),
     }
 }

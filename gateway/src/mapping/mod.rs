@@ -122,6 +122,8 @@ pub struct MethodPlan {
     pub builtin: bool,
     /// The method's limits as `[methods.X]` sets them.
     pub limits: crate::limits::Settings,
+    /// `[methods.X] max_amount`: no money field of a request above it.
+    pub max_amount: Option<rust_decimal::Decimal>,
     /// Where each line of the file's text came from (its `-- @include`d
     /// fragments), for placing a fault.
     pub lines: Arc<include::LineMap>,

@@ -42,6 +42,37 @@ pub enum ValidationError {
         start: &'static str,
         end: &'static str,
     },
+    #[error("参数 {field} 超过本院上限 {maximum} 元 ({field} is above this hospital's maximum of {maximum})")]
+    AboveMaximum {
+        field: &'static str,
+        maximum: rust_decimal::Decimal,
+    },
+}
+
+/// Refuses an amount above the method's maximum (`[methods.X] max_amount`):
+/// every money field of the request is held to it.
+pub fn check_maximum(
+    method: &Method,
+    request: &RawRequest,
+    maximum: rust_decimal::Decimal,
+) -> Result<(), ValidationError> {
+    for field in method
+        .request
+        .fields
+        .iter()
+        .filter(|f| f.ty == FieldType::Money)
+    {
+        let amount = request
+            .get(field.name)
+            .and_then(|v| money::parse_plain(v, false));
+        if amount.is_some_and(|a| a > maximum) {
+            return Err(ValidationError::AboveMaximum {
+                field: field.name,
+                maximum,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks `request` against `method` and applies the spec's defaults
@@ -54,9 +85,20 @@ pub fn validate(
     let fields = method.request.fields;
     let mut values = Vec::with_capacity(fields.len());
     for field in fields {
+        // Blanks around a value are the writer's. Around a number any other
+        // whitespace is the value's (an amount with a no-break space is
+        // refused, not guessed at); around text it is trimmed, as an input
+        // method may leave an ideographic space after a name.
+        let numeric = matches!(field.ty, FieldType::Money | FieldType::Decimal);
         let raw = request
             .get(field.name)
-            .map(str::trim)
+            .map(|v| {
+                if numeric {
+                    v.trim_matches(|c: char| c.is_ascii_whitespace())
+                } else {
+                    v.trim()
+                }
+            })
             .filter(|v| !v.is_empty());
         let value = match raw {
             Some(raw) => Some(normalise(field, raw)?),
@@ -96,9 +138,12 @@ fn normalise(field: &'static Field, raw: &str) -> Result<String, ValidationError
             .parse::<i64>()
             .map(|n| n.to_string())
             .map_err(|_| invalid("整数", "a whole number")),
-        FieldType::Money | FieldType::Decimal => money::parse_decimal(raw)
+        FieldType::Money => money::parse_plain(raw, false)
             .map(|d| d.normalize().to_string())
-            .ok_or_else(|| invalid("金额", "a decimal amount")),
+            .ok_or_else(|| invalid("金额（如 100.00）", "an amount such as 100.00")),
+        FieldType::Decimal => money::parse_plain(raw, true)
+            .map(|d| d.normalize().to_string())
+            .ok_or_else(|| invalid("数值（如 1.5）", "a decimal number such as 1.5")),
         FieldType::Date => parse_date(raw)
             .map(|d| d.format("%Y-%m-%d").to_string())
             .ok_or_else(|| invalid("日期 yyyy-MM-dd", "a date yyyy-MM-dd")),

@@ -211,6 +211,19 @@ async fn his_bookings(app: &TestApp, trade_no: &str) -> i64 {
 }
 
 on_both_backends! {
+    async fn an_amount_that_is_not_plain_decimal_text_is_refused_and_books_nothing(app) {
+        for (n, amount) in ["1_000", "1e2", "+100", "100\u{a0}", "1,000", ".5"].iter().enumerate() {
+            let trade_no = format!("EH-FORM-{n}");
+            let a = call_owned(&app, "prePayExpense", &prepay_request(&trade_no, amount)).await;
+            assert_eq!(a.result(), "error", "{amount:?}: {}", a.body);
+            assert!(a.message().contains("prepayaAmt"), "{amount:?}: {}", a.body);
+            assert_eq!(ledger_rows(&app, &trade_no).await, 0, "{amount:?}");
+        }
+        // The plain form books.
+        call_owned(&app, "prePayExpense", &prepay_request("EH-FORM-OK", " 100.00 ")).await.assert_success();
+        assert_eq!(ledger_rows(&app, "EH-FORM-OK").await, 1);
+    }
+
     async fn a_rehearsed_payment_goes_through_the_ledger_and_books_nothing(app) {
         let request = pay_register_request(&app, 31, "EH-TRY-1").await;
         let raw = hisgw::decode::RawRequest::new(request.clone());
@@ -480,4 +493,40 @@ async fn a_payment_whose_connection_is_cut_mid_transaction_books_once_on_retry()
     again.assert_success();
     assert_eq!(ledger_rows(&app, "EH-CUT").await, 1);
     assert_eq!(his_bookings(&app, "EH-CUT").await, 1);
+}
+
+#[tokio::test]
+async fn a_method_maximum_refuses_a_larger_amount_before_any_sql() {
+    let app = hisgw_e2e::spawn_demo_with(hisgw_e2e::Backend::Sqlite, |t| {
+        let methods = t
+            .entry("methods")
+            .or_insert_with(|| toml::Value::Table(Default::default()))
+            .as_table_mut()
+            .unwrap();
+        let mut prepay = toml::Table::new();
+        prepay.insert("max_amount".into(), "5000.00".into());
+        methods.insert("prePayExpense".into(), toml::Value::Table(prepay));
+    })
+    .await
+    .unwrap();
+    let above = call_owned(
+        &app,
+        "prePayExpense",
+        &prepay_request("EH-MAX-1", "5000.01"),
+    )
+    .await;
+    assert_eq!(above.result(), "error", "{}", above.body);
+    assert!(
+        above.message().contains("prepayaAmt") && above.message().contains("5000"),
+        "{}",
+        above.body
+    );
+    assert_eq!(ledger_rows(&app, "EH-MAX-1").await, 0);
+    call_owned(
+        &app,
+        "prePayExpense",
+        &prepay_request("EH-MAX-2", "5000.00"),
+    )
+    .await
+    .assert_success();
 }
