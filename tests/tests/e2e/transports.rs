@@ -520,3 +520,19 @@ async fn a_gzip_compressed_body_is_decompressed_first() {
         answer.body
     );
 }
+
+#[tokio::test]
+async fn a_json_field_repeated_with_another_amount_is_refused_and_books_nothing() {
+    let app = hisgw_e2e::spawn_app().await;
+    let payed = format!("{} 10:00:00", hisgw_e2e::today());
+    let body = format!(
+        r#"{{"realName":"李明","patientCard":"12345678","prepayaAmt":"1.00","prepayaAmt":"2.00","payType":"weChat","tradeNo":"EH-JSON-DUP","payedTime":"{payed}"}}"#
+    );
+    let answer = json(&app, "prePayExpense", body).await;
+    assert!(answer.body.contains("prepayaAmt"), "{}", answer.body);
+    assert!(!answer.body.contains("success"), "{}", answer.body);
+    let booked = app
+        .number("SELECT COUNT(*) FROM hisgw_payment WHERE trade_no = 'EH-JSON-DUP'")
+        .await;
+    assert_eq!(booked, 0);
+}
