@@ -103,17 +103,23 @@ impl Access {
     }
 
     /// The caller's address: the peer, or — when the peer is a trusted
-    /// proxy — the last address its `X-Forwarded-For` names.
-    pub fn caller(&self, peer: Option<IpAddr>, forwarded_for: Option<&str>) -> Option<IpAddr> {
+    /// proxy — the last address its `X-Forwarded-For` lines name (all lines,
+    /// in order, as one list: a proxy such as HAProxy adds a line of its
+    /// own). `None` when that last entry is not an address: a caller no one
+    /// can name is never let in as the proxy.
+    pub fn caller(&self, peer: Option<IpAddr>, forwarded_for: &[&str]) -> Option<IpAddr> {
         let peer = peer?.to_canonical();
         if !self.trusted_proxies.iter().any(|net| net.contains(&peer)) {
             return Some(peer);
         }
-        let forwarded = forwarded_for
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|last| last.trim().parse::<IpAddr>().ok())
-            .map(|ip| ip.to_canonical());
-        Some(forwarded.unwrap_or(peer))
+        let Some(last_line) = forwarded_for.last() else {
+            return Some(peer);
+        };
+        let last = last_line.rsplit(',').next().unwrap_or_default();
+        last.trim()
+            .parse::<IpAddr>()
+            .ok()
+            .map(|ip| ip.to_canonical())
     }
 
     /// Decides on a call from `caller` presenting `header(name)`; `None`
@@ -284,10 +290,20 @@ mod tests {
         a.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
         let proxy = Some("127.0.0.1".parse().unwrap());
         assert_eq!(
-            a.caller(proxy, Some("1.2.3.4, 10.0.0.9")),
+            a.caller(proxy, &["1.2.3.4, 10.0.0.9"]),
             Some("10.0.0.9".parse().unwrap())
         );
         let other = Some("10.9.9.9".parse().unwrap());
-        assert_eq!(a.caller(other, Some("10.0.0.9")), other);
+        assert_eq!(a.caller(other, &["10.0.0.9"]), other);
+        // Two header lines are one list: the last line's last entry counts.
+        assert_eq!(
+            a.caller(proxy, &["10.1.2.3", "203.0.113.5"]),
+            Some("203.0.113.5".parse().unwrap())
+        );
+        // An entry that is no address names no one (never the proxy).
+        assert_eq!(a.caller(proxy, &["10.1.2.3, unknown"]), None);
+        assert_eq!(a.caller(proxy, &["10.1.2.3", ""]), None);
+        // Without the header the proxy itself is the caller.
+        assert_eq!(a.caller(proxy, &[]), proxy);
     }
 }

@@ -8,11 +8,13 @@ use crate::access::{Access, Refusal};
 
 /// Checks `request` against `access`; logs and returns any refusal.
 pub fn check(access: &Access, hospital: &str, request: &HttpRequest) -> Result<(), Refusal> {
-    let forwarded = request
+    // Every line, in order; a line that is not text names no one.
+    let forwarded: Vec<&str> = request
         .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    let caller = access.caller(request.peer_addr().map(|a| a.ip()), forwarded);
+        .get_all("x-forwarded-for")
+        .map(|v| v.to_str().unwrap_or(""))
+        .collect();
+    let caller = access.caller(request.peer_addr().map(|a| a.ip()), &forwarded);
     let refusal = access.decide(caller, |name| {
         request
             .headers()

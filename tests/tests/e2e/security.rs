@@ -472,6 +472,21 @@ async fn a_trusted_proxy_names_the_caller() {
         direct.status, 403,
         "the proxy itself is not an allowed caller"
     );
+    // Two header lines (a second proxy adds its own): one list, the last
+    // line's last entry is the caller.
+    let two_lines = app
+        .send(
+            app.client
+                .post(&url)
+                .header("X-Forwarded-For", "10.9.9.7")
+                .header("X-Forwarded-For", "203.0.113.5")
+                .body("<request/>"),
+        )
+        .await;
+    assert_eq!(two_lines.status, 403, "{}", two_lines.body);
+    assert!(two_lines.body.contains("203.0.113.5"), "{}", two_lines.body);
+    // An entry that is no address is refused, never taken as the proxy.
+    assert_eq!(via("10.9.9.7, unknown").await.status, 403);
 }
 
 /// `admin_token_env`: the admin listener asks for its token.
