@@ -52,6 +52,43 @@ where
     if json {
         format.json().with_filter(filter).boxed()
     } else {
-        format.with_ansi(ansi).with_filter(filter).boxed()
+        format
+            .fmt_fields(plain_fields())
+            .with_ansi(ansi)
+            .with_filter(filter)
+            .boxed()
     }
+}
+
+/// Plain log fields with every control character escaped: a request value
+/// that reaches a field (a hospital id or method from the path, a header)
+/// can never start a line of its own and forge an entry.
+fn plain_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> + Send + Sync + 'static
+{
+    use tracing_subscriber::field::MakeExt;
+    tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
+        let text = escape_controls(&format!("{value:?}"));
+        if field.name() == "message" {
+            write!(writer, "{text}")
+        } else {
+            write!(writer, "{field}={text}")
+        }
+    })
+    .delimited(" ")
+}
+
+/// `text` with each control character written as its escape (`\n`, `\u{1b}`).
+fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

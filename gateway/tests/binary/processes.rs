@@ -356,3 +356,42 @@ async fn a_payment_in_flight_is_finished_before_the_gateway_stops() {
     stopping.join().unwrap();
     assert_eq!(bookings(&data, "EH-DRAIN"), (1, 1, 1));
 }
+
+/// A line break smuggled into the path (`%0A`) never starts a log line of
+/// its own in the plain log, also for a call that is refused.
+#[tokio::test]
+async fn a_line_break_in_the_path_cannot_forge_a_plain_log_line() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let logs = root.path().join("logs");
+    let mappings = demo_mappings(root.path(), false);
+    let gateway = Gateway::start_with(&data, &mappings, &[("HISGW_LOG_DIR", logs.as_path())]);
+    let forged = "2026-01-01T00:00:00+08:00  INFO hisgw: payment settled FORGED";
+    let client = reqwest::Client::new();
+    for path in [
+        format!(
+            "/api/demo%0A{}/findAllDepartments",
+            forged.replace(' ', "%20")
+        ),
+        format!("/api/demo/findAll%0A{}", forged.replace(' ', "%20")),
+    ] {
+        let url = gateway.url.replace("/api/demo/prePayExpense", &path);
+        let _ = client.post(url).body("<request/>").send().await.unwrap();
+    }
+    gateway.stop();
+    let file = std::fs::read_dir(&logs)
+        .unwrap()
+        .next()
+        .expect("a log file")
+        .unwrap()
+        .path();
+    let log = std::fs::read_to_string(file).unwrap();
+    assert!(
+        log.contains("payment settled FORG"),
+        "the calls were logged: {log}"
+    );
+    assert!(
+        log.lines().all(|l| !l.starts_with("2026-01-01T00:00:00")),
+        "a forged line:\n{log}"
+    );
+}
