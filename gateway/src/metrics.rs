@@ -36,6 +36,10 @@ struct Inner {
     latency: BTreeMap<(String, String), Latency>,
 }
 
+/// The label of every hospital the gateway does not serve and every
+/// method the spec does not have.
+pub const UNKNOWN: &str = "unknown";
+
 #[derive(Debug, Default)]
 pub struct Metrics {
     inner: Mutex<Inner>,
@@ -52,12 +56,9 @@ impl Metrics {
         result: &str,
         took: Duration,
     ) {
-        // Names from the outside are bounded: unknown ones are folded.
-        let method = if crate::catalogue::find_inbound(method).is_some() {
-            method
-        } else {
-            "other"
-        };
+        // Names from the outside are bounded: a method in the catalogue's
+        // spelling (any letter case is one series), unknown ones folded.
+        let method = crate::catalogue::find_inbound(method).map_or(UNKNOWN, |m| m.name);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let key = CallKey {
             hospital: hospital.chars().take(40).collect(),
@@ -165,7 +166,7 @@ mod tests {
         m.render(&mut text);
         assert!(text.contains("hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"success\"} 1"), "{text}");
         assert!(
-            text.contains("method=\"other\""),
+            text.contains("method=\"unknown\""),
             "unknown names are folded: {text}"
         );
         assert!(text.contains("hisgw_call_duration_seconds_bucket{hospital=\"demo\",method=\"queryPatientInfo\",le=\"0.005\"} 1"), "{text}");

@@ -214,9 +214,16 @@ fn account(
     };
     tracing::Span::current().record("result", result);
     let took = call.started.elapsed();
+    // Labels come from the served set and the catalogue, never from the
+    // caller's spelling: unknown hospitals share one series.
+    let hospital = if gateway.hospital(call.hospital).is_some() {
+        call.hospital
+    } else {
+        crate::metrics::UNKNOWN
+    };
     gateway
         .metrics()
-        .record(call.hospital, call.method, call.transport, result, took);
+        .record(hospital, call.method, call.transport, result, took);
     gateway.audit_record(crate::audit::Record {
         request_id: call.id.to_string(),
         hospital: cut(call.hospital),

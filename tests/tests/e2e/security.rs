@@ -157,6 +157,22 @@ async fn metrics_and_health_are_on_the_admin_listener_only() {
         .assert_success();
     app.call("queryPatientInfo", &[("patientCard", "NOPE")])
         .await;
+    // Names from the outside never make series of their own: letter-case
+    // variants are the catalogue's method, unknown hospitals one label.
+    app.post(
+        "demo",
+        "QUERYPATIENTINFO",
+        hisgw_e2e::request_xml(&[("patientCard", "NOPE")]),
+    )
+    .await;
+    for n in 0..20 {
+        app.post(
+            &format!("nosuch{n}"),
+            &format!("noSuchMethod{n}"),
+            "<request/>".to_string(),
+        )
+        .await;
+    }
     let soap = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><findAllDepartments/></s:Body></s:Envelope>";
     app.send(
         app.client
@@ -190,14 +206,19 @@ async fn metrics_and_health_are_on_the_admin_listener_only() {
         .unwrap();
     for line in [
         "hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"success\"} 1",
-        "hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"error\"} 1",
+        "hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"error\"} 2",
+        "hisgw_calls_total{hospital=\"unknown\",method=\"unknown\",transport=\"rest\",result=\"refused\"} 20",
         "hisgw_calls_total{hospital=\"demo\",method=\"findAllDepartments\",transport=\"soap\",result=\"success\"} 1",
-        "hisgw_call_duration_seconds_count{hospital=\"demo\",method=\"queryPatientInfo\"} 2",
+        "hisgw_call_duration_seconds_count{hospital=\"demo\",method=\"queryPatientInfo\"} 3",
         "hisgw_db_connections{hospital=\"demo\",state=\"open\"} 4",
         "hisgw_payments{hospital=\"demo\",state=\"booked\"} 1",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
+    assert!(
+        !text.contains("nosuch") && !text.contains("QUERYPATIENTINFO"),
+        "{text}"
+    );
     assert!(!text.contains("100034567"), "no patient data in metrics");
     let health: serde_json::Value = app
         .client
