@@ -30,6 +30,75 @@ use crate::shape::Reply;
 /// Platform requests are a few kilobytes; anything far larger is refused.
 const MAX_BODY: usize = 1 << 20;
 
+/// How long a caller may take to send its body once its headers are in: a
+/// body that stalls is dropped with its memory instead of held forever.
+const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why a request body was not read.
+#[derive(Debug, thiserror::Error)]
+enum BodyError {
+    #[error("请求体超过 1 MiB (request body larger than 1 MiB)")]
+    TooLarge,
+    #[error("请求体未在 10 秒内发送完毕 (request body not received within 10 s)")]
+    TooSlow,
+    #[error("请求体读取失败 (request body could not be read: {0})")]
+    Broken(String),
+}
+
+impl BodyError {
+    fn status(&self) -> u16 {
+        match self {
+            BodyError::TooLarge => 413,
+            BodyError::TooSlow => 408,
+            BodyError::Broken(_) => 400,
+        }
+    }
+}
+
+/// What all request bodies being read at once may hold, in KiB: many slow
+/// callers cannot grow the process past it (a body waits for room, within
+/// `BODY_WAIT`).
+const BODIES_IN_FLIGHT_KIB: usize = 64 * 1024;
+
+static BODY_BUDGET: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(BODIES_IN_FLIGHT_KIB);
+
+/// Reads a request body (decompressed as its Content-Encoding says), at
+/// most `MAX_BODY` bytes and within `BODY_WAIT`, holding its share of the
+/// budget of bodies in flight while it is read.
+async fn read_body(payload: web::Payload, request: &HttpRequest) -> Result<web::Bytes, BodyError> {
+    use futures_util::StreamExt;
+    let mut payload =
+        actix_web::dev::Decompress::from_headers(payload.into_inner(), request.headers());
+    let read = async {
+        let mut body = web::BytesMut::new();
+        let mut held: Option<tokio::sync::SemaphorePermit<'static>> = None;
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| match e {
+                actix_web::error::PayloadError::Overflow => BodyError::TooLarge,
+                other => BodyError::Broken(other.to_string()),
+            })?;
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(BodyError::TooLarge);
+            }
+            let kib = u32::try_from(chunk.len().div_ceil(1024)).unwrap_or(u32::MAX);
+            let permit = BODY_BUDGET
+                .acquire_many(kib)
+                .await
+                .map_err(|e| BodyError::Broken(e.to_string()))?;
+            match &mut held {
+                Some(h) => h.merge(permit),
+                None => held = Some(permit),
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    };
+    tokio::time::timeout(BODY_WAIT, read)
+        .await
+        .map_err(|_| BodyError::TooSlow)?
+}
+
 /// Starts serving on an already bound listener, over TLS when `tls` is given.
 pub fn serve(
     listener: TcpListener,
@@ -99,7 +168,7 @@ enum Rest {
 async fn api(
     request: HttpRequest,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
+    body: web::Payload,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     let id = request_id(&request);
@@ -117,7 +186,7 @@ async fn api_call(
     request: HttpRequest,
     hospital: String,
     method: String,
-    body: web::Bytes,
+    body: web::Payload,
     gateway: web::Data<Gateway>,
     id: &str,
 ) -> HttpResponse {
@@ -152,6 +221,18 @@ async fn api_call(
             return response;
         }
     }
+    // Access is decided from the headers above; only then is the body read.
+    let body = match read_body(body, &request).await {
+        Ok(body) => body,
+        Err(e) => {
+            let reply = Reply::error(e.to_string());
+            account(&gateway, &call, None, e.status(), &reply);
+            return match transport {
+                Rest::Json => json(e.status(), &reply),
+                Rest::Xml => xml(e.status(), &reply, ResponseEncoding::Utf8),
+            };
+        }
+    };
     let decoded = charset::text(&body, charset_of(content_type))
         .and_then(|text| match transport {
             Rest::Json => decode::decode_json(&text),
@@ -175,7 +256,7 @@ async fn api_call(
 async fn soap(
     request: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: web::Payload,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     let id = request_id(&request);
@@ -299,7 +380,7 @@ fn request_id(request: &HttpRequest) -> String {
 async fn soap_call(
     request: HttpRequest,
     hospital: String,
-    body: web::Bytes,
+    body: web::Payload,
     gateway: web::Data<Gateway>,
     id: &str,
 ) -> HttpResponse {
@@ -333,6 +414,21 @@ async fn soap_call(
         challenge(&mut response, &refusal);
         return response;
     }
+    // Access is decided from the headers above; only then is the body read.
+    let body = match read_body(body, &request).await {
+        Ok(body) => body,
+        Err(e) => {
+            let message = e.to_string();
+            account(
+                &gateway,
+                &call_info,
+                None,
+                e.status(),
+                &Reply::error(&message),
+            );
+            return fault_with_status(hint, e.status(), &message);
+        }
+    };
     let text = match charset::text(&body, charset_of(content_type)) {
         Ok(text) => text,
         Err(e) => {

@@ -538,3 +538,55 @@ async fn the_admin_listener_can_require_a_token() {
         .unwrap();
     assert_eq!(wrong.status().as_u16(), 401);
 }
+
+/// Sends `head` and the first bytes of a body it announces as larger, then
+/// stops sending; the answer's first line, within `limit`.
+async fn stalled_body(address: &str, path: &str, limit: std::time::Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/xml\r\nContent-Length: 100000\r\n\r\n<request><patientCard>"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(limit, stream.read(&mut answer))
+        .await
+        .expect("an answer within the limit")
+        .unwrap();
+    String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A caller the access rules refuse is refused from its headers, before it
+/// sends its body; a body that stalls is given up after 10 s, not held.
+#[tokio::test]
+async fn access_is_decided_before_the_body_and_a_stalled_body_is_dropped() {
+    let mut access = toml::Table::new();
+    access.insert(
+        "allow".into(),
+        toml::Value::Array(vec!["10.9.9.0/24".into()]),
+    );
+    let refused = spawn_demo_with(Backend::Sqlite, with_access(access))
+        .await
+        .unwrap();
+    let status = stalled_body(
+        &refused.address,
+        "/api/demo/queryPatientInfo",
+        std::time::Duration::from_secs(3),
+    )
+    .await;
+    assert!(status.contains(" 403"), "{status}");
+
+    let app = hisgw_e2e::spawn_app().await;
+    let status = stalled_body(
+        &app.address,
+        "/api/demo/queryPatientInfo",
+        std::time::Duration::from_secs(20),
+    )
+    .await;
+    assert!(status.contains(" 408"), "{status}");
+}
