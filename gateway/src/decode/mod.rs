@@ -168,7 +168,7 @@ pub fn parse_request(text: &str) -> Result<RawRequest, DecodeError> {
                 } else if (depth == 0 || root_closed) && !t.trim().is_empty() {
                     return Err(DecodeError::Malformed(format!(
                         "text outside <request>: {:?}",
-                        truncate(&t, 40)
+                        crate::mask::text(&truncate(&t, 40))
                     )));
                 }
             }

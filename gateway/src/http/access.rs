@@ -26,7 +26,7 @@ pub fn check(access: &Access, hospital: &str, request: &HttpRequest) -> Result<(
         let source = caller
             .map(|p| p.to_string())
             .unwrap_or_else(|| "unknown".into());
-        tracing::warn!(hospital, source = %source, path = %request.path(), reason = ?r, "call refused");
+        tracing::warn!(hospital, source = %source, path = %crate::mask::text(request.path()), reason = ?r, "call refused");
     }
     refusal.map_or(Ok(()), Err)
 }

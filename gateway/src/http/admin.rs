@@ -43,7 +43,7 @@ pub fn serve(
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or_default();
                         if !crate::access::bearer_matches(given, expected) {
-                            tracing::warn!(source = ?req.peer_addr(), path = %req.path(), "admin call refused: no or wrong token");
+                            tracing::warn!(source = ?req.peer_addr(), path = %crate::mask::text(req.path()), "admin call refused: no or wrong token");
                             let response = error(401, "admin token required (Authorization: Bearer …)");
                             return Ok(req.into_response(response));
                         }

@@ -173,7 +173,7 @@ async fn api(
 ) -> HttpResponse {
     let id = request_id(&request);
     let (hospital, method) = path.into_inner();
-    let span = tracing::info_span!("call", request_id = %id, hospital = %cut(&hospital), method = %cut(&method), transport = "rest", result = tracing::field::Empty);
+    let span = tracing::info_span!("call", request_id = %cut(&id), hospital = %cut(&hospital), method = %cut(&method), transport = "rest", result = tracing::field::Empty);
     let started = std::time::Instant::now();
     let mut response = api_call(request, hospital, method, body, gateway, &id)
         .instrument(span.clone())
@@ -261,7 +261,7 @@ async fn soap(
 ) -> HttpResponse {
     let id = request_id(&request);
     let hospital = path.into_inner();
-    let span = tracing::info_span!("call", request_id = %id, hospital = %cut(&hospital), method = tracing::field::Empty, transport = "soap", result = tracing::field::Empty);
+    let span = tracing::info_span!("call", request_id = %cut(&id), hospital = %cut(&hospital), method = tracing::field::Empty, transport = "soap", result = tracing::field::Empty);
     let started = std::time::Instant::now();
     let mut response = soap_call(request, hospital, body, gateway, &id)
         .instrument(span.clone())
@@ -306,7 +306,7 @@ fn account(
         .metrics()
         .record(hospital, call.method, call.transport, result, took);
     gateway.audit_record(crate::audit::Record {
-        request_id: call.id.to_string(),
+        request_id: cut(call.id),
         hospital: cut(call.hospital),
         direction: "in",
         transport: call.transport,
@@ -685,8 +685,11 @@ fn charset_of(content_type: &str) -> Option<&str> {
     })
 }
 
+/// A name from the request (hospital, method, request id) as a log line,
+/// the audit or a message may show it: at most 64 characters, identifiers
+/// masked by their shape.
 fn cut(s: &str) -> String {
-    s.chars().take(64).collect()
+    crate::mask::text(&s.chars().take(64).collect::<String>())
 }
 
 #[cfg(test)]

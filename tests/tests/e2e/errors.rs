@@ -151,3 +151,24 @@ on_both_backends! {
         assert_eq!(a.status, 413);
     }
 }
+
+/// An identifier sent where it does not belong is masked in the message
+/// that names the field, as it would be in its own field.
+#[tokio::test]
+async fn an_id_number_in_a_date_field_is_masked_in_the_message() {
+    let app = hisgw_e2e::spawn_app().await;
+    let a = app
+        .call(
+            "findInspectionReport",
+            &[
+                ("realName", "张三"),
+                ("queryId", "100034567"),
+                ("startDate", "430702200611148766"),
+            ],
+        )
+        .await;
+    assert_eq!(a.result(), "error", "{}", a.body);
+    assert!(a.message().contains("startDate"), "{}", a.body);
+    assert!(!a.body.contains("430702200611148766"), "{}", a.body);
+    assert!(a.body.contains("430702********8766"), "{}", a.body);
+}
