@@ -198,6 +198,20 @@ pub fn editable_demo(root: &std::path::Path) -> PathBuf {
     root.join("mappings")
 }
 
+/// Edits the demo's hospital.toml under `mappings`: an unknown card is then
+/// answered "查无此卡" (a change a reload test can watch for).
+pub fn retitle_unknown_card(mappings: &std::path::Path) {
+    let path = mappings.join("demo/hospital.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen(
+        "empty_message = \"就诊卡号不存在\"",
+        "empty_message = \"查无此卡\"",
+        1,
+    );
+    assert_ne!(edited, text, "the demo's empty_message for unknown cards");
+    std::fs::write(path, edited).unwrap();
+}
+
 /// A mappings folder under `root` whose `demo` is the bundled demo (SQL
 /// files through `sql_dir`, scripts by absolute path).
 pub fn sqlite_demo_mappings(root: &std::path::Path) -> PathBuf {

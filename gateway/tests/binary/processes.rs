@@ -92,6 +92,17 @@ impl Gateway {
     }
 }
 
+/// The text of the one log file a gateway wrote into `dir`.
+fn log_file(dir: &Path) -> String {
+    let file = std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .expect("a log file")
+        .unwrap()
+        .path();
+    std::fs::read_to_string(file).unwrap()
+}
+
 /// How long a stopped gateway may take to exit.
 const STOP_WAIT: Duration = Duration::from_secs(30);
 
@@ -307,13 +318,7 @@ async fn calls_are_logged_as_json_lines_with_identifiers_masked() {
         "the message masks the number: {text}"
     );
     gateway.stop();
-    let file = std::fs::read_dir(&logs)
-        .unwrap()
-        .next()
-        .expect("a log file")
-        .unwrap()
-        .path();
-    let log = std::fs::read_to_string(file).unwrap();
+    let log = log_file(&logs);
     let line = log
         .lines()
         .find(|l| l.contains("req-42") && l.contains("answered"))
@@ -379,13 +384,7 @@ async fn a_line_break_in_the_path_cannot_forge_a_plain_log_line() {
         let _ = client.post(url).body("<request/>").send().await.unwrap();
     }
     gateway.stop();
-    let file = std::fs::read_dir(&logs)
-        .unwrap()
-        .next()
-        .expect("a log file")
-        .unwrap()
-        .path();
-    let log = std::fs::read_to_string(file).unwrap();
+    let log = log_file(&logs);
     assert!(
         log.contains("payment settled FORG"),
         "the calls were logged: {log}"

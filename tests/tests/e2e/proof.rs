@@ -158,17 +158,7 @@ async fn a_reload_whose_sql_does_not_compile_never_replaces_the_working_set() {
     let sql_path = mappings.join("demo/findAllDepartments.sql");
     let good = std::fs::read_to_string(&sql_path).unwrap();
     break_file(&sql_path, "FROM ", "FROM no_such_", 0);
-    let toml_path = mappings.join("demo/hospital.toml");
-    let toml = std::fs::read_to_string(&toml_path).unwrap();
-    std::fs::write(
-        &toml_path,
-        toml.replacen(
-            "empty_message = \"就诊卡号不存在\"",
-            "empty_message = \"查无此卡\"",
-            1,
-        ),
-    )
-    .unwrap();
+    hisgw_e2e::retitle_unknown_card(&mappings);
     tokio::time::sleep(Duration::from_secs(5)).await;
     let after = departments().await;
     after.assert_success();

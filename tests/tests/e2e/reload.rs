@@ -14,17 +14,7 @@ async fn an_edit_is_served_and_a_broken_edit_never_replaces_the_working_set() {
     assert_eq!(unknown().await.message(), "就诊卡号不存在");
 
     // An edit of hospital.toml is picked up within a few seconds.
-    let toml_path = mappings.join("demo/hospital.toml");
-    let text = std::fs::read_to_string(&toml_path).unwrap();
-    std::fs::write(
-        &toml_path,
-        text.replacen(
-            "empty_message = \"就诊卡号不存在\"",
-            "empty_message = \"查无此卡\"",
-            1,
-        ),
-    )
-    .unwrap();
+    hisgw_e2e::retitle_unknown_card(&mappings);
     let mut message = String::new();
     for _ in 0..40 {
         message = unknown().await.message();
