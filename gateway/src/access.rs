@@ -109,7 +109,7 @@ impl Access {
     /// can name is never let in as the proxy.
     pub fn caller(&self, peer: Option<IpAddr>, forwarded_for: &[&str]) -> Option<IpAddr> {
         let peer = peer?.to_canonical();
-        if !self.trusted_proxies.iter().any(|net| net.contains(&peer)) {
+        if !self.trusts(peer) {
             return Some(peer);
         }
         let Some(last_line) = forwarded_for.last() else {
@@ -120,6 +120,13 @@ impl Access {
             .parse::<IpAddr>()
             .ok()
             .map(|ip| ip.to_canonical())
+    }
+
+    /// Whether `peer` is one of the trusted proxies, whose `X-Forwarded-*`
+    /// headers are believed; anyone else's are ignored.
+    pub fn trusts(&self, peer: IpAddr) -> bool {
+        let peer = peer.to_canonical();
+        self.trusted_proxies.iter().any(|net| net.contains(&peer))
     }
 
     /// Decides on a call from `caller` presenting `header(name)`; `None`
@@ -141,19 +148,16 @@ impl Access {
         }
         let authorization = header("authorization").unwrap_or_default();
         if let Some(token) = &self.token {
-            let given = match authorization.strip_prefix("Bearer ") {
-                Some(_) => authorization.clone(),
-                None => header("x-hisgw-token")
-                    .map(|t| format!("Bearer {}", t.trim()))
-                    .unwrap_or_default(),
+            let matches = match credentials(&authorization, "Bearer") {
+                Some(given) => same_secret(given, token),
+                None => header("x-hisgw-token").is_some_and(|t| same_secret(t.trim(), token)),
             };
-            if !bearer_matches(&given, token) {
+            if !matches {
                 return Some(Refusal::Unauthenticated("token"));
             }
         }
         if let Some((user, password)) = &self.basic {
-            let given = authorization
-                .strip_prefix("Basic ")
+            let given = credentials(&authorization, "Basic")
                 .and_then(|b| {
                     base64::engine::general_purpose::STANDARD
                         .decode(b.trim())
@@ -197,9 +201,19 @@ impl Refusal {
 /// Whether an `Authorization` header carries `Bearer {token}` — the one
 /// token check of the platform-facing and the admin listeners.
 pub fn bearer_matches(authorization: &str, token: &str) -> bool {
-    authorization
-        .strip_prefix("Bearer ")
-        .is_some_and(|given| same_secret(given.trim(), token))
+    credentials(authorization, "Bearer").is_some_and(|given| same_secret(given, token))
+}
+
+/// The credentials of an `Authorization` value in `scheme`: the scheme's
+/// letter case does not matter and one or more spaces follow it (RFC 9110
+/// §11.1, §11.4) — `bearer abc` is `Bearer abc`.
+fn credentials<'a>(authorization: &'a str, scheme: &str) -> Option<&'a str> {
+    let authorization = authorization.trim();
+    let (given, rest) = authorization.split_once(' ')?;
+    given
+        .eq_ignore_ascii_case(scheme)
+        .then(|| rest.trim())
+        .filter(|c| !c.is_empty())
 }
 
 fn same_secret(a: &str, b: &str) -> bool {
@@ -269,6 +283,31 @@ mod tests {
         assert!(!bearer_matches("Bearer abd", "abc"));
         assert!(!bearer_matches("abc", "abc"));
         assert!(!bearer_matches("", "abc"));
+        // RFC 9110: the scheme is case-insensitive, and one or more spaces
+        // separate it from the credentials.
+        assert!(bearer_matches("bearer abc", "abc"));
+        assert!(bearer_matches("BEARER  abc", "abc"));
+        assert!(!bearer_matches("Bearerabc", "abc"));
+        assert!(!bearer_matches("Basic abc", "abc"));
+    }
+
+    #[test]
+    fn a_lowercase_scheme_is_the_same_scheme() {
+        let t = access(&[], Some("s3cret"), None);
+        assert_eq!(
+            t.decide(None, |h| (h == "authorization")
+                .then(|| "bearer s3cret".into())),
+            None
+        );
+        let b = access(&[], None, Some(("ruibo", "pw")));
+        let basic = format!(
+            "basic {}",
+            base64::engine::general_purpose::STANDARD.encode("ruibo:pw")
+        );
+        assert_eq!(
+            b.decide(None, |h| (h == "authorization").then(|| basic.clone())),
+            None
+        );
     }
 
     #[test]

@@ -115,11 +115,8 @@ pub fn decode_soap(
                 ));
             }
             Event::Start(e) => {
-                if depth >= super::MAX_DEPTH {
-                    return Err(fault(
-                        version,
-                        format!("elements nested deeper than {}", super::MAX_DEPTH),
-                    ));
+                if depth >= ENVELOPE_DEPTH {
+                    return Err(too_deep(version));
                 }
                 let local = e.local_name().as_ref().to_string();
                 match depth {
@@ -136,10 +133,15 @@ pub fn decode_soap(
                     }
                     1 if local.eq_ignore_ascii_case("Body") => in_body = true,
                     1 => {
-                        // soap:Header and anything else outside the Body: skipped.
-                        reader
-                            .read_to_end(e.name())
-                            .map_err(|x| fault(version, x.to_string()))?;
+                        // soap:Header and anything else outside the Body:
+                        // skipped, but within the same nesting limit.
+                        let end = e.to_end().into_owned();
+                        let raw = reader
+                            .read_text(end.name())
+                            .map_err(|x| fault(version, format!("not well-formed XML: {x}")))?;
+                        if nested_deeper_than(&raw, ENVELOPE_DEPTH - 2) {
+                            return Err(too_deep(version));
+                        }
                         continue;
                     }
                     2 if in_body => operation = Some((local, ns)),
@@ -152,6 +154,11 @@ pub fn decode_soap(
                             std::borrow::Cow::Borrowed(b) => b,
                             std::borrow::Cow::Owned(_) => "",
                         };
+                        // Inline XML in a parameter is part of the envelope:
+                        // too deep is the envelope's fault, not the method's.
+                        if nested_deeper_than(raw, ENVELOPE_DEPTH - 4) {
+                            return Err(too_deep(version));
+                        }
                         children.push(Child { name: local, raw });
                         if children.len() > super::MAX_ELEMENTS {
                             return Err(fault(version, "too many parameters".into()));
@@ -220,10 +227,29 @@ pub fn decode_soap(
     let dispatcher = names
         .dispatcher
         .filter(|d| d.operation.eq_ignore_ascii_case(&operation));
-    let find = |name: &str| children.iter().find(|c| c.name.eq_ignore_ascii_case(name));
+    let find = |name: &str| -> Result<Option<&Child<'_>>, SoapFault> {
+        let mut given = children
+            .iter()
+            .filter(|c| c.name.eq_ignore_ascii_case(name));
+        let Some(first) = given.next() else {
+            return Ok(None);
+        };
+        // A parameter sent twice with other content is refused, as a
+        // repeated request field is: which one was meant cannot be told.
+        if given.any(|c| c.raw != first.raw) {
+            return Err(fault(
+                version,
+                format!(
+                    "{operation}: parameter {} is given twice with different content",
+                    first.name
+                ),
+            ));
+        }
+        Ok(Some(first))
+    };
     let (method, payload) = match dispatcher {
         Some(d) => {
-            let method = find(d.method_param).ok_or_else(|| {
+            let method = find(d.method_param)?.ok_or_else(|| {
                 fault(
                     version,
                     format!(
@@ -234,12 +260,14 @@ pub fn decode_soap(
             })?;
             let method = text_of(method.raw)
                 .map_err(|e| fault(version, format!("{operation}: {}: {e}", d.method_param)))?;
-            (method.trim().to_string(), find(d.request_param))
+            (method.trim().to_string(), find(d.request_param)?)
         }
         None => {
-            let payload = find(names.param)
-                .or_else(|| find("request"))
-                .or_else(|| (children.len() == 1).then(|| &children[0]));
+            let payload = match find(names.param)? {
+                Some(p) => Some(p),
+                None => find("request")?,
+            }
+            .or_else(|| (children.len() == 1).then(|| &children[0]));
             (operation.clone(), payload)
         }
     };
@@ -259,6 +287,38 @@ pub fn decode_soap(
         dispatched: dispatcher.is_some(),
         request,
     })
+}
+
+/// The deepest an envelope nests: Envelope, Body, operation and parameter
+/// around a `<request>` of at most `MAX_DEPTH`.
+const ENVELOPE_DEPTH: usize = super::MAX_DEPTH + 4;
+
+fn too_deep(version: SoapVersion) -> SoapFault {
+    SoapFault {
+        version,
+        message: format!("the SOAP envelope nests elements deeper than {ENVELOPE_DEPTH}"),
+    }
+}
+
+/// Whether elements in `raw` (content already read as well-formed) nest
+/// deeper than `limit`; stops reading as soon as they do.
+fn nested_deeper_than(raw: &str, limit: usize) -> bool {
+    let mut reader = Reader::from_str(raw);
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            Ok(Event::Empty(_)) if depth + 1 > limit => return true,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
+    }
 }
 
 fn envelope_version(local: &str, ns: Option<&str>) -> Option<SoapVersion> {
@@ -397,6 +457,46 @@ mod tests {
             let f = decode_soap(bad, &NAMES, SoapVersion::V11).unwrap_err();
             assert!(f.message.contains(says), "{bad}: {}", f.message);
         }
+        let deep = |n: usize| "<a>".repeat(n) + &"</a>".repeat(n);
+        for too_deep in [
+            // inside the parameter, inline
+            envelope11(&format!("<queryPatientInfo><arg0><request>{}</request></arg0></queryPatientInfo>", deep(40))),
+            // in a header the gateway otherwise skips
+            format!(
+                "<s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Header>{}</s:Header><s:Body><findAllDepartments/></s:Body></s:Envelope>",
+                deep(10_000)
+            ),
+        ] {
+            let f = decode_soap(&too_deep, &NAMES, SoapVersion::V11).unwrap_err();
+            assert!(f.message.contains("deeper than"), "{}", f.message);
+        }
+        // The limit leaves a request of MAX_DEPTH room inside the envelope.
+        decode_soap(
+            &envelope11(&format!(
+                "<queryPatientInfo><arg0><request>{}</request></arg0></queryPatientInfo>",
+                deep(crate::decode::MAX_DEPTH - 2)
+            )),
+            &NAMES,
+            SoapVersion::V11,
+        )
+        .unwrap();
+        let twice = decode_soap(
+            &envelope11("<queryPatientInfo><arg0>&lt;request/&gt;</arg0><ARG0>&lt;request&gt;&lt;patientCard&gt;1&lt;/patientCard&gt;&lt;/request&gt;</ARG0></queryPatientInfo>"),
+            &NAMES,
+            SoapVersion::V11,
+        )
+        .unwrap_err();
+        assert!(
+            twice.message.contains("arg0 is given twice"),
+            "{}",
+            twice.message
+        );
+        let same_twice = decode_soap(
+            &envelope11("<queryPatientInfo><arg0>&lt;request/&gt;</arg0><arg0>&lt;request/&gt;</arg0></queryPatientInfo>"),
+            &NAMES,
+            SoapVersion::V11,
+        );
+        assert!(same_twice.is_ok(), "the same content twice says one thing");
         let call = decode_soap(
             &envelope11("<queryPatientInfo><arg0>not xml</arg0></queryPatientInfo>"),
             &NAMES,

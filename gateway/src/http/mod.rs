@@ -557,8 +557,7 @@ async fn wsdl(
         challenge(&mut response, &refusal);
         return response;
     }
-    let info = request.connection_info();
-    let address = format!("{}://{}{}", info.scheme(), info.host(), request.path());
+    let address = access::request_address(&h.mapping.access, &request);
     HttpResponse::Ok()
         .content_type("text/xml; charset=utf-8")
         .body(service_description(&h.mapping, &address))

@@ -91,6 +91,16 @@ async fn a_token_or_a_login_is_required_when_configured() {
         )
         .await;
     right.assert_success();
+    // RFC 9110: the scheme's letter case does not matter.
+    let lower = app
+        .send(
+            app.client
+                .post(&url)
+                .header("Authorization", "bearer t0ken-A")
+                .body("<request/>"),
+        )
+        .await;
+    lower.assert_success();
     let header = app
         .send(
             app.client
@@ -126,6 +136,16 @@ async fn a_token_or_a_login_is_required_when_configured() {
         )
         .await;
     ok.assert_success();
+    let lower = app
+        .send(
+            app.client
+                .post(&url)
+                // base64 of "ruibo:pw-A"
+                .header("Authorization", "basic cnVpYm86cHctQQ==")
+                .body("<request/>"),
+        )
+        .await;
+    lower.assert_success();
 }
 
 #[test]
@@ -510,6 +530,47 @@ async fn a_trusted_proxy_names_the_caller() {
     assert_eq!(via("10.9.9.7, unknown").await.status, 403);
 }
 
+/// The WSDL's `soap:address` follows `X-Forwarded-Host`/`-Proto` only
+/// from a trusted proxy; anyone else gets the address it reached.
+#[tokio::test]
+async fn only_a_trusted_proxy_moves_the_wsdl_location() {
+    async fn location(app: &hisgw_e2e::TestApp) -> String {
+        let wsdl = app
+            .send(
+                app.client
+                    .get(format!("{}/soap/demo?wsdl", app.address))
+                    .header("X-Forwarded-Host", "evil.example")
+                    .header("X-Forwarded-Proto", "https")
+                    .header("Forwarded", "host=evil.example;proto=https"),
+            )
+            .await;
+        assert_eq!(wsdl.status, 200, "{}", wsdl.body);
+        let start = wsdl.body.find("location=\"").expect("a soap:address") + 10;
+        let end = start + wsdl.body[start..].find('"').unwrap();
+        wsdl.body[start..end].to_string()
+    }
+    let app = spawn_demo_with(Backend::Sqlite, |_| {}).await.unwrap();
+    assert_eq!(
+        location(&app).await,
+        format!("{}/soap/demo", app.address),
+        "a direct caller cannot move the service"
+    );
+
+    let mut access = toml::Table::new();
+    access.insert(
+        "trusted_proxies".into(),
+        toml::Value::Array(vec!["127.0.0.1".into(), "::1".into()]),
+    );
+    let behind = spawn_demo_with(Backend::Sqlite, with_access(access))
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&behind).await,
+        "https://evil.example/soap/demo",
+        "the trusted proxy names the address the platform reaches"
+    );
+}
+
 /// `admin_token_env`: the admin listener asks for its token.
 #[tokio::test]
 async fn the_admin_listener_can_require_a_token() {
@@ -530,6 +591,17 @@ async fn the_admin_listener_can_require_a_token() {
         .await
         .unwrap();
     assert_eq!(right.status().as_u16(), 200);
+    let lower = client
+        .get(format!("{admin}/metrics"))
+        .header("Authorization", "bearer adm-A")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        lower.status().as_u16(),
+        200,
+        "the scheme is case-insensitive"
+    );
     let wrong = client
         .get(format!("{admin}/healthz"))
         .bearer_auth("adm-B")

@@ -329,6 +329,30 @@ async fn envelope_problems_get_a_fault_of_the_right_version() {
             "faultcode",
             "DOCTYPE",
         ),
+        (
+            "text/xml",
+            envelope(
+                SOAP11,
+                &format!(
+                    "<his:queryPatientInfo><arg0><request>{}1{}</request></arg0></his:queryPatientInfo>",
+                    "<patientCard>".repeat(50),
+                    "</patientCard>".repeat(50)
+                ),
+            ),
+            500,
+            "faultcode",
+            "deeper than",
+        ),
+        (
+            "text/xml",
+            envelope(
+                SOAP11,
+                "<his:queryPatientInfo><arg0>&lt;request/&gt;</arg0><arg0>&lt;request&gt;&lt;patientCard&gt;100034567&lt;/patientCard&gt;&lt;/request&gt;</arg0></his:queryPatientInfo>",
+            ),
+            500,
+            "faultcode",
+            "given twice",
+        ),
     ];
     for (content_type, body, status, marker, says) in cases {
         let a = soap(&app, content_type, body.clone()).await;
