@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let amount = hisgw::money::parse_decimal(&args.amount)
+    let amount = hisgw::money::parse_plain(&args.amount, false)
         .filter(|a| a.is_sign_positive() && !a.is_zero())
         .with_context(|| format!("--amount {:?} is not an amount above zero", args.amount))?;
     let s = args.target.common.settings()?;

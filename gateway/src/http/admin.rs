@@ -116,7 +116,7 @@ async fn refund(
         Ok(p) => p,
         Err(e) => return error(409, e),
     };
-    let Some(amount) = crate::money::parse_decimal(&body.refund_amount)
+    let Some(amount) = crate::money::parse_plain(&body.refund_amount, false)
         .filter(|a| a.is_sign_positive() && !a.is_zero())
     else {
         return error(400, "refundAmount must be an amount above zero");

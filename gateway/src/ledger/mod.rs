@@ -351,6 +351,75 @@ pub fn refund(
     )
 }
 
+/// Records a refund the platform confirmed (14.1 refundApply answered
+/// SUCCESS) against the booked payment of `trade_no`, on the day it
+/// succeeded, so the built-in 13.1/13.2 and `hisgw reconcile` count it.
+/// Nothing is inserted when the payment is not in the ledger (paid before
+/// hisgw served it) or the refund id is known already (a cancellation that
+/// refunded under the same HIS refund id recorded it then).
+pub fn confirmed_refund(
+    dialect: Dialect,
+    his_refund_id: &str,
+    trade_no: &str,
+    amount: Decimal,
+) -> Statement {
+    let sql = match dialect {
+        Dialect::Sqlite => {
+            "INSERT INTO hisgw_refund (his_refund_id, trade_no, transaction_type, amount, refund_time, source) \
+             SELECT ?1, p.trade_no, p.transaction_type, ?3, datetime('now', 'localtime'), ?4 \
+             FROM hisgw_payment p \
+             WHERE p.trade_no = ?2 AND p.state = 'booked' \
+               AND NOT EXISTS (SELECT 1 FROM hisgw_refund r WHERE r.his_refund_id = ?1)"
+        }
+        Dialect::Mssql => {
+            "INSERT INTO dbo.hisgw_refund (his_refund_id, trade_no, transaction_type, amount, refund_time, source) \
+             SELECT @P1, p.trade_no, p.transaction_type, @P3, SYSDATETIME(), @P4 \
+             FROM dbo.hisgw_payment p \
+             WHERE p.trade_no = @P2 AND p.state = 'booked' \
+               AND NOT EXISTS (SELECT 1 FROM dbo.hisgw_refund r WHERE r.his_refund_id = @P1)"
+        }
+    };
+    Statement::new(
+        sql,
+        vec![
+            text(Some(his_refund_id)),
+            text(Some(trade_no)),
+            text(Some(&crate::money::format_money(amount))),
+            text(Some(crate::catalogue::REFUND_APPLY.name)),
+        ],
+    )
+}
+
+/// The booked amount of `trade_no` and what the ledger has refunded of it
+/// so far; no row when the payment is not in the ledger.
+pub fn refundable(dialect: Dialect, trade_no: &str) -> Statement {
+    let sql = match dialect {
+        Dialect::Sqlite => {
+            "SELECT p.amount, \
+                    COALESCE((SELECT dec_sum(r.amount) FROM hisgw_refund r WHERE r.trade_no = p.trade_no), '0') \
+             FROM hisgw_payment p WHERE p.trade_no = ?1 AND p.state = 'booked'"
+        }
+        Dialect::Mssql => {
+            "SELECT p.amount, \
+                    COALESCE((SELECT SUM(r.amount) FROM dbo.hisgw_refund r WHERE r.trade_no = p.trade_no), 0) \
+             FROM dbo.hisgw_payment p WHERE p.trade_no = @P1 AND p.state = 'booked'"
+        }
+    };
+    Statement::new(sql, vec![text(Some(trade_no))])
+}
+
+/// Reads the result of `refundable`: (booked, refunded).
+pub fn refundable_amounts(sets: &[Vec<ResultSet>]) -> Option<(Decimal, Decimal)> {
+    let row = sets.first()?.first()?.rows.first()?;
+    let amount = |v: &Value| match v {
+        Value::Decimal(d) => Some(*d),
+        Value::Int(n) => Some(Decimal::from(*n)),
+        Value::Text(t) => crate::money::parse_decimal(t),
+        _ => None,
+    };
+    Some((amount(row.first()?)?, amount(row.get(1)?)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,8 +204,39 @@ impl<'a> Platform<'a> {
             message: &message,
             at,
         };
-        self.outbox().settle(item.id, token, &attempt).await?;
+        let ledger = match (refund, state) {
+            (true, State::Sent) => self.confirmed_refund(&item.payload),
+            _ => Vec::new(),
+        };
+        self.outbox()
+            .settle_with(item.id, token, &attempt, ledger)
+            .await?;
         Ok(())
+    }
+
+    /// The ledger record of a refund the platform confirmed: on the day it
+    /// succeeded, against its booked payment — a reversal (冲正) is left out
+    /// of reconciliation (14.1 is_reverse), so it is not recorded.
+    fn confirmed_refund(&self, payload: &[(String, String)]) -> Vec<crate::execute::Statement> {
+        let get = |name: &str| {
+            payload
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        if get(field::IS_REVERSE) == Some("1") {
+            return Vec::new();
+        }
+        let amount = get(field::REFUND_AMOUNT).and_then(crate::money::parse_decimal);
+        match (get(field::HIS_ID), get(field::TRADE_NO), amount) {
+            (Some(his_id), Some(trade_no), Some(amount)) => vec![crate::ledger::confirmed_refund(
+                self.hospital.db.dialect(),
+                his_id,
+                trade_no,
+                amount,
+            )],
+            _ => Vec::new(),
+        }
     }
 
     fn retry_or_dead(
@@ -317,6 +348,9 @@ impl<'a> Platform<'a> {
     ) -> Result<outbox::Row, OutboundError> {
         let fields = r.fields(self.client.hospital_id());
         let payload = outbox::payload_json(&fields);
+        if self.outbox().refund(&r.his_id).await?.is_none() && !r.reverse {
+            self.check_refundable(r).await?;
+        }
         self.outbox().enqueue_refund(&r.his_id, &payload).await?;
         let row = self.refund_row(&r.his_id).await?;
         if row.payload != payload {
@@ -335,6 +369,32 @@ impl<'a> Platform<'a> {
             row = self.refund_row(&r.his_id).await?;
         }
         Ok(row)
+    }
+
+    /// A new refund of a payment in the ledger may not exceed what was
+    /// booked less what was refunded already. A payment the ledger does
+    /// not know (paid before hisgw served it) is the platform's to judge.
+    async fn check_refundable(&self, r: &RefundRequest) -> Result<(), OutboundError> {
+        let db = &self.hospital.db;
+        let sets = db
+            .query(vec![crate::ledger::refundable(db.dialect(), &r.trade_no)])
+            .await?;
+        match crate::ledger::refundable_amounts(&sets) {
+            Some((booked, refunded)) if r.amount > booked - refunded => {
+                Err(OutboundError::Refused(format!(
+                    "refund of {} for tradeNo {} is more than is left to refund: booked {}, refunded {}",
+                    crate::money::format_money(r.amount),
+                    r.trade_no,
+                    crate::money::format_money(booked),
+                    crate::money::format_money(refunded),
+                )))
+            }
+            Some(_) => Ok(()),
+            None => {
+                tracing::warn!(hospital = %self.hospital.mapping.id, trade_no = %crate::mask::text(&r.trade_no), "refund of a payment that is not in hisgw's ledger: the platform judges it, and the ledger's reconciliation will not list it");
+                Ok(())
+            }
+        }
     }
 
     async fn refund_row(&self, his_id: &str) -> Result<outbox::Row, OutboundError> {

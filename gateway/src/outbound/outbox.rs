@@ -492,6 +492,18 @@ impl<'a> Outbox<'a> {
 
     /// Records an attempt on a row this claim still holds.
     pub async fn settle(&self, id: i64, token: &str, a: &Attempt<'_>) -> Result<(), ExecError> {
+        self.settle_with(id, token, a, Vec::new()).await
+    }
+
+    /// Settles a row and runs `also` in the same transaction: a refund the
+    /// platform confirmed is in the ledger exactly when its row says sent.
+    pub async fn settle_with(
+        &self,
+        id: i64,
+        token: &str,
+        a: &Attempt<'_>,
+        also: Vec<Statement>,
+    ) -> Result<(), ExecError> {
         let statement = settle(
             self.dialect(),
             id,
@@ -502,7 +514,9 @@ impl<'a> Outbox<'a> {
             a.message,
             a.at,
         );
-        self.db.execute(vec![statement]).await.map(drop)
+        let mut statements = vec![statement];
+        statements.extend(also);
+        self.db.execute(statements).await.map(drop)
     }
 
     /// An event source's watermark; `None` before its first poll.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use hisgw::outbound::outbox::{self, Outbox, State};
 use hisgw::outbound::{reconcile, Platform as Outbound, RefundRequest};
 use hisgw_e2e::platform::{Behavior, Order, Platform};
-use hisgw_e2e::{first_poll, today, until, Backend, TestApp};
+use hisgw_e2e::{field, first_poll, today, until, Backend, TestApp};
 
 const SIGN_KEY: &str = "demo-key";
 
@@ -255,6 +255,56 @@ per_backend! {
         // The platform-facing listener has no admin routes.
         let public = app.client.post(format!("{}/admin/demo/refund", app.address)).json(&body).send().await.unwrap();
         assert_eq!(public.status().as_u16(), 404);
+    }
+
+    async fn a_refund_the_platform_confirmed_is_in_the_ledger_and_reconciles(backend) {
+        let platform = Platform::start(SIGN_KEY).await;
+        let Some(app) = spawn(backend, &platform, &[]).await else { return };
+        let day = today();
+        let payed = format!("{day} 09:00:00");
+        app.call("prePayExpense", &[("realName", "李明"), ("patientCard", "12345678"), ("prepayaAmt", "100.00"),
+            ("payType", "weChat"), ("tradeNo", "EH-RF-1"), ("payedTime", payed.as_str())]).await.assert_success();
+        let refund = |his_id: &str, amount: &str, reverse: bool| {
+            let body = serde_json::json!({"tradeNo": "EH-RF-1", "refundAmount": amount, "hisId": his_id,
+                "patientCard": "12345678", "realName": "李明", "reverse": reverse});
+            app.client.post(format!("{}/admin/demo/refund", app.admin_address)).json(&body).send()
+        };
+        let sent = refund("TF-RF-1", "40.00", false).await.unwrap();
+        assert_eq!(sent.status().as_u16(), 200);
+        let sent: serde_json::Value = sent.json().await.unwrap();
+        assert_eq!(sent["state"], "sent", "{sent}");
+        // A reversal (冲正) is sent, and left out of reconciliation.
+        let reversal: serde_json::Value = refund("TF-RF-2", "10.00", true).await.unwrap().json().await.unwrap();
+        assert_eq!(reversal["state"], "sent", "{reversal}");
+        // More than is left to refund is refused before the platform is asked.
+        let too_much = refund("TF-RF-3", "60.01", false).await.unwrap();
+        assert_eq!(too_much.status().as_u16(), 409);
+        let said = too_much.text().await.unwrap();
+        assert!(said.contains("booked 100.00, refunded 40.00"), "{said}");
+        assert_eq!(platform.calls_for("refundApply").len(), 2);
+
+        // The platform's own 13.1 and 13.2 see the refund on the day it succeeded.
+        let info = app.call("GetCheckLedgerInfo", &[("checkDate", &day)]).await;
+        info.assert_success();
+        assert_eq!(info.text("refundCount").as_deref(), Some("1"), "{}", info.body);
+        assert_eq!(info.text("refundCash").as_deref(), Some("40.00"), "{}", info.body);
+        let detail = app.call("GetChecLedgerDetail", &[("checkDate", &day)]).await;
+        let rows = detail.rows();
+        let refunds: Vec<_> = rows.iter().filter(|r| field(r, "channel") == Some("1")).collect();
+        assert_eq!(refunds.len(), 1, "{}", detail.body);
+        assert_eq!(field(refunds[0], "hisRefundId"), Some("TF-RF-1"));
+        assert_eq!(field(refunds[0], "amount"), Some("40.00"));
+        assert_eq!(field(refunds[0], "transactionType"), Some("3"));
+
+        // And hisgw reconcile agrees with the platform's statement.
+        let order = |cash: &str, order_type: u8| Order {
+            trade_no: "EH-RF-1".into(), cash: cash.into(), order_type, transaction_type: "3".into(),
+            order_time: payed.clone(), pay_type: "wechat".into(),
+        };
+        platform.set_ledger(&day, vec![order("100.00", 1), order("40.00", 2)]);
+        let h = app.gateway.hospital("demo").unwrap();
+        let report = reconcile::reconcile(&app.gateway, &h, chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap()).await.unwrap();
+        assert!(report.differences.is_empty(), "{}", reconcile::table(&report));
     }
 
     async fn reconciliation_reports_every_planted_difference(backend) {
