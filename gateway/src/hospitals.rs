@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::execute::{self, Database, Dialect, ExecError, StartScripts};
@@ -25,10 +25,33 @@ pub struct Hospital {
     pub db: Arc<Database>,
     /// Each mapped method's limits and cache, by the catalogue's name.
     limits: HashMap<&'static str, Arc<Limits>>,
-    /// Whether its mapping compiled on its database. A hospital first loaded
-    /// while its database did not answer is served unproven (its calls
-    /// answer "unavailable" meanwhile) and proved once the database answers.
-    proven: AtomicBool,
+    /// How far its start got. A hospital first loaded while its database
+    /// did not answer (or answered only now and then) is served anyway —
+    /// its calls answer "unavailable" meanwhile — and finishes its start
+    /// (start scripts, proof, ledger check) once the database answers.
+    stage: AtomicU8,
+}
+
+/// How far a hospital's start against its database got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Stage {
+    /// Started, proved, ledger checked.
+    Ready = 0,
+    /// Start scripts run; proof or ledger check still to do.
+    Unproven = 1,
+    /// Start scripts not run yet: calls are refused as unavailable.
+    NotStarted = 2,
+}
+
+impl Stage {
+    fn of(n: u8) -> Stage {
+        match n {
+            0 => Stage::Ready,
+            1 => Stage::Unproven,
+            _ => Stage::NotStarted,
+        }
+    }
 }
 
 impl Hospital {
@@ -43,13 +66,27 @@ impl Hospital {
             mapping,
             db,
             limits,
-            proven: AtomicBool::new(true),
+            stage: AtomicU8::new(Stage::Ready as u8),
         }
+    }
+
+    fn stage(&self) -> Stage {
+        Stage::of(self.stage.load(Ordering::Relaxed))
+    }
+
+    fn set_stage(&self, stage: Stage) {
+        self.stage.store(stage as u8, Ordering::Relaxed);
     }
 
     /// Whether its mapping has been proved on its database.
     pub fn proven(&self) -> bool {
-        self.proven.load(Ordering::Relaxed)
+        self.stage() == Stage::Ready
+    }
+
+    /// Whether its start scripts have run: until then its calls are
+    /// answered "unavailable", never run on a database not yet prepared.
+    pub fn started(&self) -> bool {
+        self.stage() != Stage::NotStarted
     }
 
     pub fn id(&self) -> &str {
@@ -212,35 +249,37 @@ impl Hospitals {
         Ok(Reloaded { served, refused })
     }
 
-    /// Proves the hospitals served unproven whose database answers now; one
-    /// whose mapping turns out faulty is no longer served (logged, and kept
-    /// among the refused). Returns whether any is still unproven.
+    /// Finishes the start of the hospitals served before their database
+    /// answered: start scripts, proof, ledger check, each once the database
+    /// answers. One whose mapping, scripts or ledger turn out wrong is no
+    /// longer served (logged, and kept among the refused). Returns whether
+    /// any is still waiting for its database.
     pub async fn prove_pending(&self) -> bool {
         let mut pending = false;
         for hospital in self.all().into_iter().filter(|h| !h.proven()) {
-            let proof = match proof::prove(&hospital.mapping, &hospital.db).await {
-                Ok(proof) => proof,
-                Err(_) => {
-                    pending = true;
-                    continue;
+            match finish_start(&hospital).await {
+                Ok(()) => {
+                    hospital.set_stage(Stage::Ready);
+                    tracing::info!(hospital = %hospital.id(), "database answers: start finished, mapping proved");
                 }
-            };
-            log_unproven(hospital.id(), &proof);
-            if proof.errors.is_empty() {
-                hospital.proven.store(true, Ordering::Relaxed);
-                tracing::info!(hospital = %hospital.id(), "database answers: mapping proved");
-                continue;
+                Err(Pending::Waiting) => pending = true,
+                Err(Pending::Refused(error)) => {
+                    tracing::error!(hospital = %hospital.id(), error = %error, "hospital NOT served any more");
+                    self.refuse(hospital.id(), error);
+                }
             }
-            let error = HospitalError::Mapping(proof.errors);
-            tracing::error!(hospital = %hospital.id(), error = %error, "hospital NOT served any more: its mapping does not compile on its database");
-            let mut set = (*self.set()).clone();
-            set.remove(hospital.id());
-            *self.set.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(set);
-            let mut refused = (*self.refused()).clone();
-            refused.push((hospital.id().to_string(), Arc::new(error)));
-            *self.refused.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(refused);
         }
         pending
+    }
+
+    /// Stops serving `id` and lists it among the refused with `error`.
+    fn refuse(&self, id: &str, error: HospitalError) {
+        let mut set = (*self.set()).clone();
+        set.remove(id);
+        *self.set.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(set);
+        let mut refused = (*self.refused()).clone();
+        refused.push((id.to_string(), Arc::new(error)));
+        *self.refused.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(refused);
     }
 
     /// Where the set is loaded from (a reload watches these files).
@@ -288,36 +327,111 @@ async fn load_one(
     working: Option<&Arc<Hospital>>,
 ) -> Result<Hospital, HospitalError> {
     let same = working.filter(|old| old.mapping.database == mapping.database);
+    // Only a hospital never served before waits for its database; a
+    // reload keeps the working set until the new one proves.
+    let may_wait = working.is_none() && errors.is_empty();
+    let wait = |what: &str, e: &ExecError| {
+        tracing::warn!(hospital = %mapping.id, error = %e, "database not reached ({what}): the hospital is served, its calls answer \"unavailable\" until its start finishes once the database answers");
+    };
+    let mut stage = Stage::Ready;
     let db = match same {
         Some(old) => old.db.clone(),
-        None => Arc::new(
-            open(&mapping, &source.data_dir, StartScripts::Run)
-                .await
-                .map_err(HospitalError::Database)?,
-        ),
-    };
-    let proven = match proof::prove(&mapping, &db).await {
-        Ok(proof) => {
-            log_unproven(&mapping.id, &proof);
-            errors.extend(proof.errors);
-            true
+        None => {
+            // Server start scripts are run apart from opening, so a server
+            // that does not answer yet delays the hospital instead of
+            // refusing it.
+            // (SQLite runs its own while opening: the file is local.)
+            let scripts = match mapping.dialect() {
+                Dialect::Sqlite => StartScripts::Run,
+                _ => StartScripts::Skip,
+            };
+            let db = Arc::new(
+                open(&mapping, &source.data_dir, scripts)
+                    .await
+                    .map_err(HospitalError::Database)?,
+            );
+            match execute::run_start_scripts(&mapping.database, &db, &mapping.dir).await {
+                Ok(()) => {}
+                Err(e) if may_wait && e.is_transient() => {
+                    wait("start scripts", &e);
+                    stage = Stage::NotStarted;
+                }
+                Err(e) => return Err(HospitalError::Database(e)),
+            }
+            db
         }
-        // A working set is never replaced by an unproven one; a hospital
-        // never served before is served, and proved when the database answers.
-        Err(e) if working.is_none() && errors.is_empty() => {
-            tracing::warn!(hospital = %mapping.id, error = %e, "database not reached: the mapping is served unproven (its calls answer \"unavailable\") and is proved as soon as the database answers");
-            false
-        }
-        Err(e) => return Err(HospitalError::Database(e)),
     };
+    if stage == Stage::Ready {
+        match proof::prove(&mapping, &db).await {
+            Ok(proof) => {
+                log_unproven(&mapping.id, &proof);
+                errors.extend(proof.errors);
+            }
+            Err(e) if may_wait => {
+                wait("proof", &e);
+                stage = Stage::Unproven;
+            }
+            Err(e) => return Err(HospitalError::Database(e)),
+        }
+    }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         return Err(HospitalError::Mapping(errors));
     }
-    check_ledger(&mapping, &db).await?;
+    if stage == Stage::Ready {
+        match check_ledger(&mapping, &db).await {
+            Ok(()) => {}
+            Err(HospitalError::Database(e)) if may_wait && e.is_transient() => {
+                wait("ledger check", &e);
+                stage = Stage::Unproven;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     let hospital = Hospital::new(mapping, db);
-    hospital.proven.store(proven, Ordering::Relaxed);
+    hospital.set_stage(stage);
     Ok(hospital)
+}
+
+/// Why a hospital's start did not finish yet.
+enum Pending {
+    /// Its database still does not answer.
+    Waiting,
+    /// It answers, and the start failed for good.
+    Refused(HospitalError),
+}
+
+/// The rest of a start that waited for the database: start scripts (if
+/// not run yet), proof, ledger check.
+async fn finish_start(hospital: &Hospital) -> Result<(), Pending> {
+    let mapping = &hospital.mapping;
+    let db = &hospital.db;
+    let failed = |e: ExecError| {
+        if e.is_transient() {
+            Pending::Waiting
+        } else {
+            Pending::Refused(HospitalError::Database(e))
+        }
+    };
+    if hospital.stage() == Stage::NotStarted {
+        execute::run_start_scripts(&mapping.database, db, &mapping.dir)
+            .await
+            .map_err(failed)?;
+        hospital.set_stage(Stage::Unproven);
+        tracing::info!(hospital = %hospital.id(), "database answers: start scripts run");
+    }
+    let proof = proof::prove(mapping, db)
+        .await
+        .map_err(|_| Pending::Waiting)?;
+    log_unproven(hospital.id(), &proof);
+    if !proof.errors.is_empty() {
+        return Err(Pending::Refused(HospitalError::Mapping(proof.errors)));
+    }
+    match check_ledger(mapping, db).await {
+        Ok(()) => Ok(()),
+        Err(HospitalError::Database(e)) => Err(failed(e)),
+        Err(e) => Err(Pending::Refused(e)),
+    }
 }
 
 fn log_unproven(id: &str, proof: &proof::Proof) {

@@ -298,6 +298,14 @@ impl Gateway {
         cached: bool,
     ) -> Result<Reply, CallError> {
         let method = plan.method;
+        if !hospital.started() {
+            return Err(CallError::Execute {
+                method: method.name,
+                source: ExecError::Unavailable(
+                    "the hospital's start scripts have not run yet: its database did not answer at start".into(),
+                ),
+            });
+        }
         if let Some(maximum) = plan.max_amount {
             validate::check_maximum(method, request, maximum)?;
         }

@@ -9,6 +9,7 @@ use hisgw::{Application, Settings};
 
 pub mod mssql;
 pub mod platform;
+pub mod proxy;
 
 pub use mssql::MSSQL_URL_VAR;
 

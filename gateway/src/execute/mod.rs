@@ -31,7 +31,7 @@ use rust_decimal::Decimal;
 
 pub use compile::{CompileError, Compiled, Position};
 pub use config::{DatabaseConfig, Encrypt, MssqlConfig, SqliteConfig};
-pub use open::{create_database, open, StartScripts};
+pub use open::{create_database, open, run_start_scripts, StartScripts};
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +180,19 @@ pub enum ExecError {
     Open { path: String, message: String },
     #[error("init script {script}: {message}")]
     Script { script: String, message: String },
+}
+
+impl ExecError {
+    /// Whether trying again later may succeed: no connection free, no
+    /// answer in time, the server not reached or the connection lost (or
+    /// SQLite's lock held elsewhere) — as opposed to a statement or a
+    /// script that is wrong.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ExecError::Busy(_) | ExecError::Timeout(_) | ExecError::Unavailable(_)
+        )
+    }
 }
 
 /// How a write transaction ends, decided from the result sets of its work.

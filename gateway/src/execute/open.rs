@@ -53,12 +53,29 @@ pub async fn open(
         }
         DatabaseConfig::Mssql(c) => {
             let db = Database::Mssql(MssqlDatabase::open(&MssqlOptions::from_config(c)?));
-            for script in c.start_scripts.iter().filter(|_| run) {
-                run_start_script(&db, &hospital_dir.join(script)).await?;
+            if run {
+                run_start_scripts(config, &db, hospital_dir).await?;
             }
             Ok(db)
         }
     }
+}
+
+/// Runs a server database's `start_scripts` on `db` (opened with
+/// `StartScripts::Skip`), so a caller can tell a server that does not
+/// answer yet from a script that is wrong. SQLite's run inside `open`:
+/// the file is local, and its lock is waited for there.
+pub async fn run_start_scripts(
+    config: &DatabaseConfig,
+    db: &Database,
+    hospital_dir: &Path,
+) -> Result<(), ExecError> {
+    if let DatabaseConfig::Mssql(c) = config {
+        for script in &c.start_scripts {
+            run_start_script(db, &hospital_dir.join(script)).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs one start script. A script is one transaction: a transient failure
@@ -77,6 +94,15 @@ async fn run_start_script(db: &Database, path: &Path) -> Result<(), ExecError> {
             Err(e) if attempt < 2 => {
                 attempt += 1;
                 tracing::warn!(script = %path.display(), error = %e, attempt, "start script failed; retrying");
+                tokio::time::sleep(Duration::from_secs(attempt)).await;
+            }
+            // A server that does not answer stays transient, so the hospital
+            // waits for it instead of being refused.
+            Err(e) if e.is_transient() => {
+                return Err(ExecError::Unavailable(format!(
+                    "start script {}: {e}",
+                    path.display()
+                )))
             }
             Err(e) => return Err(script_error(e.to_string())),
         }

@@ -84,25 +84,17 @@ impl SqliteDatabase {
     /// the worker threads. Blocking: call from a blocking thread.
     pub fn open(options: &SqliteOptions) -> Result<Self, ExecError> {
         let path_text = options.path.display().to_string();
-        let fresh = !options.path.exists();
-        if fresh {
-            if let Some(dir) = options.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| ExecError::Open {
-                    path: path_text.clone(),
-                    message: e.to_string(),
-                })?;
-            }
+        if let Some(dir) = options.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| ExecError::Open {
+                path: path_text.clone(),
+                message: e.to_string(),
+            })?;
         }
         let mut first = open_connection(&options.path)?;
-        if fresh {
-            if let Err(e) = run_scripts(&mut first, &options.init_scripts) {
-                drop(first);
-                // A half-initialised file would be reused on the next start.
-                let _ = std::fs::remove_file(&options.path);
-                return Err(e);
-            }
-        }
-        run_scripts(&mut first, &options.start_scripts)?;
+        // Whether the file is new is decided under the write lock, so two
+        // gateways starting at once on one file initialise it once.
+        run_locked(&mut first, &options.init_scripts, OnlyIf::Empty)?;
+        run_locked(&mut first, &options.start_scripts, OnlyIf::Always)?;
 
         let size = options.pool_size.max(1);
         let (tx, rx) = flume::bounded::<Job>(size * 64);
@@ -240,7 +232,12 @@ impl SqliteDatabase {
 
     pub async fn run_script(&self, script: String) -> Result<(), ExecError> {
         self.run(move |worker| {
-            let tx = worker.conn.transaction().map_err(|e| sql_error(0, e))?;
+            // The write lock first: a script that reads before it writes
+            // cannot fail to upgrade while another process writes.
+            let tx = worker
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| sql_error(0, e))?;
             tx.execute_batch(&script).map_err(|e| sql_error(0, e))?;
             tx.commit().map_err(|e| sql_error(0, e))
         })
@@ -554,22 +551,104 @@ fn open_connection(path: &Path) -> Result<Connection, ExecError> {
     Ok(conn)
 }
 
-fn run_scripts(conn: &mut Connection, scripts: &[PathBuf]) -> Result<(), ExecError> {
-    for script in scripts {
-        let name = script.display().to_string();
-        let script_error = |e: String| ExecError::Script {
-            script: name.clone(),
-            message: e,
-        };
-        let text = std::fs::read_to_string(script).map_err(|e| script_error(e.to_string()))?;
-        let tx = conn
-            .transaction()
-            .map_err(|e| script_error(e.to_string()))?;
-        tx.execute_batch(&text)
-            .and_then(|_| tx.commit())
-            .map_err(|e| script_error(e.to_string()))?;
+/// When a set of scripts runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnlyIf {
+    /// Init scripts: only on a database without any table yet.
+    Empty,
+    /// Start scripts: at every start.
+    Always,
+}
+
+/// How long a start waits for another process's write lock (a gateway
+/// booking payments, another gateway starting) before giving up.
+const START_LOCK_WAIT: Duration = Duration::from_secs(120);
+
+/// Runs `scripts` in one transaction that holds the write lock from its
+/// first statement (`BEGIN IMMEDIATE`): a script that reads, then writes
+/// can never fail to upgrade its lock while another process writes, and a
+/// busy database is waited for (up to `START_LOCK_WAIT`), not an error.
+/// Init scripts run all or nothing, so a failed one leaves an empty file
+/// that the next start initialises again.
+fn run_locked(
+    conn: &mut Connection,
+    scripts: &[PathBuf],
+    only_if: OnlyIf,
+) -> Result<(), ExecError> {
+    if scripts.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut texts = Vec::with_capacity(scripts.len());
+    for script in scripts {
+        let text = std::fs::read_to_string(script).map_err(|e| ExecError::Script {
+            script: script.display().to_string(),
+            message: e.to_string(),
+        })?;
+        texts.push(text);
+    }
+    let started = Instant::now();
+    loop {
+        match run_once_locked(conn, scripts, &texts, only_if) {
+            Err(Locked::Busy(e)) if started.elapsed() < START_LOCK_WAIT => {
+                tracing::warn!(error = %e, "database locked by another process at start: waiting");
+                thread::sleep(Duration::from_millis(200));
+            }
+            Err(Locked::Busy(e)) => {
+                return Err(ExecError::Script {
+                    script: scripts[0].display().to_string(),
+                    message: format!(
+                        "the database stayed locked by another process for {START_LOCK_WAIT:?}: {e}"
+                    ),
+                })
+            }
+            Err(Locked::Failed(e)) => return Err(e),
+            Ok(()) => return Ok(()),
+        }
+    }
+}
+
+enum Locked {
+    Busy(rusqlite::Error),
+    Failed(ExecError),
+}
+
+fn run_once_locked(
+    conn: &mut Connection,
+    scripts: &[PathBuf],
+    texts: &[String],
+    only_if: OnlyIf,
+) -> Result<(), Locked> {
+    let busy_or = |e: rusqlite::Error, failed: &dyn Fn(rusqlite::Error) -> ExecError| {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            Locked::Busy(e)
+        } else {
+            Locked::Failed(failed(e))
+        }
+    };
+    let whole = |e: rusqlite::Error| ExecError::Script {
+        script: scripts[0].display().to_string(),
+        message: e.to_string(),
+    };
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(|e| busy_or(e, &whole))?;
+    if only_if == OnlyIf::Empty {
+        let tables: i64 = tx
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| busy_or(e, &whole))?;
+        if tables > 0 {
+            return Ok(());
+        }
+    }
+    for (script, text) in scripts.iter().zip(texts) {
+        let script_error = |e: rusqlite::Error| ExecError::Script {
+            script: script.display().to_string(),
+            message: e.to_string(),
+        };
+        tx.execute_batch(text)
+            .map_err(|e| busy_or(e, &script_error))?;
+    }
+    tx.commit().map_err(|e| busy_or(e, &whole))
 }
 
 /// Runs one section: a single statement (prepared once and cached), or a
@@ -759,6 +838,78 @@ mod tests {
         };
         let err = SqliteDatabase::open(&options).err().unwrap();
         assert!(err.to_string().contains("bad.sql"), "{err}");
-        assert!(!options.path.exists());
+        // All init scripts or none: the file has no table, so the next
+        // start initialises it again.
+        let good = dir.path().join("good.sql");
+        std::fs::write(&good, "CREATE TABLE a(x); INSERT INTO a VALUES (1);").unwrap();
+        let db = SqliteDatabase::open(&SqliteOptions {
+            init_scripts: vec![good],
+            ..options
+        })
+        .unwrap();
+        let sets = db
+            .query(vec![Statement::new("SELECT count(*) FROM a", vec![])])
+            .await
+            .unwrap();
+        assert_eq!(sets[0][0].rows, vec![vec![Value::Int(1)]]);
+    }
+
+    #[tokio::test]
+    async fn a_start_waits_for_another_writer_and_initialises_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let init = dir.path().join("init.sql");
+        std::fs::write(&init, "CREATE TABLE a(x); INSERT INTO a VALUES (1);").unwrap();
+        let start = dir.path().join("start.sql");
+        // Reads, then writes: in a deferred transaction this fails to
+        // upgrade its lock when another process wrote meanwhile.
+        std::fs::write(
+            &start,
+            "SELECT count(*) FROM a; INSERT INTO a SELECT max(x) + 1 FROM a;",
+        )
+        .unwrap();
+        let options = SqliteOptions {
+            path: dir.path().join("h.sqlite"),
+            pool_size: 1,
+            init_scripts: vec![init],
+            start_scripts: vec![start],
+            checkout_timeout: Duration::from_secs(1),
+            query_timeout: Duration::from_secs(5),
+        };
+        // Another process holds the write lock longer than busy_timeout.
+        let path = options.path.clone();
+        let holder = open_connection(&path).unwrap();
+        holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(BUSY_TIMEOUT + Duration::from_secs(1));
+            holder.execute_batch("COMMIT").unwrap();
+        });
+        // Two starts at once on a new file.
+        let starts: Vec<_> = (0..2)
+            .map(|_| {
+                let options = options.clone();
+                std::thread::spawn(move || SqliteDatabase::open(&options).map(drop))
+            })
+            .collect();
+        for start in starts {
+            start.join().unwrap().unwrap();
+        }
+        release.join().unwrap();
+        let db = SqliteDatabase::open(&SqliteOptions {
+            start_scripts: vec![],
+            ..options
+        })
+        .unwrap();
+        let sets = db
+            .query(vec![Statement::new(
+                "SELECT count(*), max(x) FROM a",
+                vec![],
+            )])
+            .await
+            .unwrap();
+        assert_eq!(
+            sets[0][0].rows,
+            vec![vec![Value::Int(3), Value::Int(3)]],
+            "initialised once, each start script ran once"
+        );
     }
 }

@@ -218,7 +218,8 @@ async fn list(
     }
 }
 
-/// Every hospital's database asked `SELECT 1`.
+/// Every hospital's database asked `SELECT 1`; every hospital that is
+/// still starting or not served at all, with why.
 async fn health(gateway: web::Data<Gateway>) -> HttpResponse {
     let mut all_ok = true;
     let mut report = serde_json::Map::new();
@@ -230,8 +231,25 @@ async fn health(gateway: web::Data<Gateway>) -> HttpResponse {
                 Ok(Err(e)) => e.to_string(),
                 Err(_) => "no answer within 5 s".to_string(),
             };
+        // The database answers, but the start waited for it and is not
+        // finished (it is, within 15 s): not ok yet.
+        let state = match (state.as_str(), h.started(), h.proven()) {
+            ("ok", false, _) => "starting: start scripts not run yet".to_string(),
+            ("ok", true, false) => "starting: mapping not proved yet".to_string(),
+            _ => state,
+        };
         all_ok &= state == "ok";
         report.insert(h.mapping.id.clone(), serde_json::Value::String(state));
+    }
+    // Hospitals that did not load are reported too, with why.
+    for (id, error) in gateway.hospitals().refused().iter() {
+        if !report.contains_key(id) {
+            all_ok = false;
+            report.insert(
+                id.clone(),
+                serde_json::Value::String(format!("not served: {error}")),
+            );
+        }
     }
     let mut response = if all_ok {
         HttpResponse::Ok()

@@ -394,3 +394,71 @@ async fn a_line_break_in_the_path_cannot_forge_a_plain_log_line() {
         "a forged line:\n{log}"
     );
 }
+
+/// Three gateways started at the same moment on a new data directory all
+/// serve (the demo is initialised once), and a gateway started while
+/// another process holds the database's write lock longer than SQLite's
+/// busy timeout waits for it instead of exiting "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateways_starting_together_or_against_a_held_lock_wait_and_serve() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let mappings = demo_mappings(root.path(), false);
+    let starts: Vec<_> = (0..3)
+        .map(|_| {
+            let (data, mappings) = (data.clone(), mappings.clone());
+            std::thread::spawn(move || Gateway::start(&data, &mappings))
+        })
+        .collect();
+    let mut gateways: Vec<Gateway> = starts
+        .into_iter()
+        .map(|s| s.join().expect("each gateway serves"))
+        .collect();
+    let client = reqwest::Client::new();
+    for (i, g) in gateways.iter().enumerate() {
+        let text = client
+            .post(&g.url)
+            .body(prepay(&format!("EH-TOGETHER-{i}"), "10"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(text.contains("<result>success</result>"), "{text}");
+    }
+    assert_eq!(
+        count(&data, "SELECT COUNT(*) FROM hisgw_schema"),
+        2,
+        "the ledger migrated once"
+    );
+
+    // Another process (this test) holds the write lock for 8 s while a
+    // gateway restarts: its start script waits, then runs.
+    gateways.pop().unwrap().stop();
+    let holder = rusqlite::Connection::open(data.join("demo-his.sqlite")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(8));
+        holder.execute_batch("COMMIT").unwrap();
+    });
+    let (d, m) = (data.clone(), mappings.clone());
+    let restarted = std::thread::spawn(move || Gateway::start(&d, &m))
+        .join()
+        .expect("the restarted gateway serves once the lock is free");
+    release.join().unwrap();
+    let text = client
+        .post(&restarted.url)
+        .body(prepay("EH-TOGETHER-R", "10"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("<result>success</result>"), "{text}");
+    for g in gateways {
+        g.stop();
+    }
+    restarted.stop();
+}

@@ -95,3 +95,78 @@ async fn check_says_plainly_what_it_could_not_compile_without_the_database() {
     );
     assert_eq!(report.errors(), 0);
 }
+
+/// A SQL Server that resets every connection while the gateway starts (a
+/// failover, a flaky link): the gateway starts anyway, the hospital's calls
+/// answer "unavailable" and /healthz says so, and once the server answers
+/// the start finishes (start scripts, proof, ledger check) and it serves.
+#[tokio::test]
+async fn a_server_dropping_connections_at_start_delays_the_hospital_not_the_gateway() {
+    let proxy = hisgw_e2e::proxy::CuttingProxy::start().await;
+    let port = proxy.port;
+    let mut target = String::new();
+    let app = hisgw_e2e::spawn_demo_with(hisgw_e2e::Backend::Mssql, |t| {
+        let db = t["database"].as_table_mut().unwrap();
+        let cs = db["connection_string"].as_str().unwrap().to_string();
+        // server=tcp:HOST,PORT;…
+        let server = cs
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("server=tcp:"))
+            .expect("server=tcp:host,port")
+            .to_string();
+        target = server.replace(',', ":");
+        db.insert(
+            "connection_string".into(),
+            cs.replace(&server, &format!("127.0.0.1,{port}")).into(),
+        );
+        db.insert("checkout_timeout_ms".into(), toml::Value::Integer(2_000));
+        db.insert("connect_timeout_ms".into(), toml::Value::Integer(1_000));
+    })
+    .await;
+    let Some(app) = app else { return };
+    proxy.forward_to(&target);
+    assert!(proxy.dropped() > 0, "the start met dropped connections");
+
+    let a = app.call("findAllDepartments", &[]).await;
+    assert_eq!(a.result(), "error", "{}", a.body);
+    assert!(a.message().contains("unavailable"), "{}", a.body);
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.admin_address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 503);
+    let said = health.text().await.unwrap();
+    assert!(said.contains("\"demo\""), "{said}");
+
+    proxy.open();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let a = app.call("findAllDepartments", &[]).await;
+        if a.result() == "success" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still not serving 90 s after the server answered: {}",
+            a.body
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // The proof and the ledger check follow the start scripts.
+    loop {
+        let health = app
+            .client
+            .get(format!("{}/healthz", app.admin_address))
+            .send()
+            .await
+            .unwrap();
+        if health.status().as_u16() == 200 {
+            break;
+        }
+        let said = health.text().await.unwrap();
+        assert!(Instant::now() < deadline, "not healthy in time: {said}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
