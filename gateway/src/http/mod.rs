@@ -43,6 +43,8 @@ enum BodyError {
     TooSlow,
     #[error("请求体读取失败 (request body could not be read: {0})")]
     Broken(String),
+    #[error("大请求体过多，请稍后重试 (too many large request bodies being received: try again shortly)")]
+    NoRoom,
 }
 
 impl BodyError {
@@ -51,44 +53,125 @@ impl BodyError {
             BodyError::TooLarge => 413,
             BodyError::TooSlow => 408,
             BodyError::Broken(_) => 400,
+            BodyError::NoRoom => 503,
         }
     }
 }
 
-/// What all request bodies being read at once may hold, in KiB: many slow
-/// callers cannot grow the process past it (a body waits for room, within
-/// `BODY_WAIT`).
-const BODIES_IN_FLIGHT_KIB: usize = 64 * 1024;
+/// What all request bodies being read at once may hold beyond their first
+/// `SMALL_BODY` bytes, in KiB: many slow callers cannot grow the process
+/// past it (a body that finds no room is refused with 503 before any more
+/// of it is read).
+const BODIES_IN_FLIGHT_KIB: usize = 16 * 1024;
 
-static BODY_BUDGET: tokio::sync::Semaphore =
-    tokio::sync::Semaphore::const_new(BODIES_IN_FLIGHT_KIB);
+/// Bodies up to this size never wait for the budget: platform requests are
+/// a few KiB, so a caller holding the budget with large stalled bodies
+/// cannot keep the platform's own calls waiting.
+const SMALL_BODY: usize = 16 * 1024;
+
+/// The room all bodies being received by one listener share, in KiB.
+#[derive(Clone)]
+struct BodyBudget(Arc<tokio::sync::Semaphore>);
+
+impl BodyBudget {
+    fn new() -> BodyBudget {
+        BodyBudget(Arc::new(tokio::sync::Semaphore::new(BODIES_IN_FLIGHT_KIB)))
+    }
+}
+
+/// One body's share of its listener's `BodyBudget`: room is taken before
+/// memory is.
+struct BodyShare {
+    budget: BodyBudget,
+    held: Option<tokio::sync::OwnedSemaphorePermit>,
+    kib: usize,
+}
+
+impl BodyShare {
+    fn of(budget: BodyBudget) -> BodyShare {
+        BodyShare {
+            budget,
+            held: None,
+            kib: 0,
+        }
+    }
+
+    /// Holds room for `bytes` in all (nothing up to `SMALL_BODY`).
+    fn cover(&mut self, bytes: usize) -> Result<(), BodyError> {
+        let kib = bytes.div_ceil(1024);
+        if bytes <= SMALL_BODY || kib <= self.kib {
+            return Ok(());
+        }
+        let more = u32::try_from(kib - self.kib).map_err(|_| BodyError::TooLarge)?;
+        // No waiting: a connection left waiting still holds actix's read
+        // buffers, so a large body finding no room is refused at once and
+        // its connection's memory freed; the platform's small calls need
+        // no room and are never refused here.
+        let permit = self
+            .budget
+            .0
+            .clone()
+            .try_acquire_many_owned(more)
+            .map_err(|_| BodyError::NoRoom)?;
+        match &mut self.held {
+            Some(h) => h.merge(permit),
+            None => self.held = Some(permit),
+        }
+        self.kib = kib;
+        Ok(())
+    }
+}
 
 /// Reads a request body (decompressed as its Content-Encoding says), at
-/// most `MAX_BODY` bytes and within `BODY_WAIT`, holding its share of the
-/// budget of bodies in flight while it is read.
+/// most `MAX_BODY` bytes and within `BODY_WAIT`. Memory follows the
+/// budget: a body whose length is announced gets its room (and exactly its
+/// buffer) before any of it is read; one of unknown length (chunked, or
+/// compressed) grows in steps, each covered first.
 async fn read_body(payload: web::Payload, request: &HttpRequest) -> Result<web::Bytes, BodyError> {
     use futures_util::StreamExt;
+    let identity = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_ENCODING)
+        .is_none_or(|v| v.as_bytes().eq_ignore_ascii_case(b"identity"));
+    let announced = identity
+        .then(|| {
+            request
+                .headers()
+                .get(actix_web::http::header::CONTENT_LENGTH)
+        })
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY) {
+        return Err(BodyError::TooLarge);
+    }
     let mut payload =
         actix_web::dev::Decompress::from_headers(payload.into_inner(), request.headers());
     let read = async {
+        let budget = request
+            .app_data::<BodyBudget>()
+            .cloned()
+            .unwrap_or_else(BodyBudget::new);
+        let mut share = BodyShare::of(budget);
         let mut body = web::BytesMut::new();
-        let mut held: Option<tokio::sync::SemaphorePermit<'static>> = None;
+        if let Some(n) = announced {
+            share.cover(n)?;
+            body.reserve(n);
+        }
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|e| match e {
                 actix_web::error::PayloadError::Overflow => BodyError::TooLarge,
                 other => BodyError::Broken(other.to_string()),
             })?;
-            if body.len() + chunk.len() > MAX_BODY {
+            let needed = body.len() + chunk.len();
+            if needed > MAX_BODY {
                 return Err(BodyError::TooLarge);
             }
-            let kib = u32::try_from(chunk.len().div_ceil(1024)).unwrap_or(u32::MAX);
-            let permit = BODY_BUDGET
-                .acquire_many(kib)
-                .await
-                .map_err(|e| BodyError::Broken(e.to_string()))?;
-            match &mut held {
-                Some(h) => h.merge(permit),
-                None => held = Some(permit),
+            if needed > body.capacity() {
+                let grown = needed.max(body.capacity() * 2).clamp(SMALL_BODY, MAX_BODY);
+                share.cover(grown)?;
+                // Already at least double: the buffer grows to `grown`, no more.
+                body.reserve(grown - body.len());
             }
             body.extend_from_slice(&chunk);
         }
@@ -99,6 +182,15 @@ async fn read_body(payload: web::Payload, request: &HttpRequest) -> Result<web::
         .map_err(|_| BodyError::TooSlow)?
 }
 
+/// A response to a body that was not read to its end: the connection is
+/// closed after it, instead of actix reading (and discarding) the rest.
+fn closing(mut response: HttpResponse) -> HttpResponse {
+    response
+        .head_mut()
+        .set_connection_type(actix_web::http::ConnectionType::Close);
+    response
+}
+
 /// Starts serving on an already bound listener, over TLS when `tls` is given.
 pub fn serve(
     listener: TcpListener,
@@ -107,9 +199,11 @@ pub fn serve(
     tls: Option<rustls::ServerConfig>,
 ) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(gateway);
+    let budget = BodyBudget::new();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(budget.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .route("/api/{hospital}/{method}", web::post().to(api))
             .route("/api/{hospital}/{method}", web::to(method_not_allowed))
@@ -227,10 +321,10 @@ async fn api_call(
         Err(e) => {
             let reply = Reply::error(e.to_string());
             account(&gateway, &call, None, e.status(), &reply);
-            return match transport {
+            return closing(match transport {
                 Rest::Json => json(e.status(), &reply),
                 Rest::Xml => xml(e.status(), &reply, ResponseEncoding::Utf8),
-            };
+            });
         }
     };
     let decoded = charset::text(&body, charset_of(content_type))
@@ -426,7 +520,7 @@ async fn soap_call(
                 e.status(),
                 &Reply::error(&message),
             );
-            return fault_with_status(hint, e.status(), &message);
+            return closing(fault_with_status(hint, e.status(), &message));
         }
     };
     let text = match charset::text(&body, charset_of(content_type)) {

@@ -662,3 +662,47 @@ async fn access_is_decided_before_the_body_and_a_stalled_body_is_dropped() {
     .await;
     assert!(status.contains(" 408"), "{status}");
 }
+
+/// Large bodies being received share a bounded room (16 MiB): once stalled
+/// 1 MiB bodies fill it, another large body is refused at once (503, its
+/// connection closed) instead of held, while the platform's small calls
+/// need no room and are answered as usual.
+#[tokio::test]
+async fn large_stalled_bodies_fill_a_bounded_room_and_small_calls_still_pass() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = hisgw_e2e::spawn_app().await;
+    let host = app.address.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    let mut refused = None;
+    for n in 0..40 {
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        let head = format!(
+            "POST /api/demo/findAllDepartments HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/xml\r\nContent-Length: 1048576\r\n\r\n<request>"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 1024];
+        match tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            stream.read(&mut answer),
+        )
+        .await
+        {
+            // Held: no answer while its room is kept for it.
+            Err(_) => held.push(stream),
+            Ok(read) => {
+                let got = read.unwrap();
+                refused = Some((n, String::from_utf8_lossy(&answer[..got]).to_string()));
+                break;
+            }
+        }
+    }
+    let (n, answer) = refused.expect("a large body refused once the room is full");
+    assert_eq!(n, 16, "16 bodies of 1 MiB fill 16 MiB: {answer}");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
+    app.call("findAllDepartments", &[]).await.assert_success();
+    drop(held);
+}
