@@ -415,10 +415,10 @@ async fn gateways_starting_together_or_against_a_held_lock_wait_and_serve() {
         .map(|s| s.join().expect("each gateway serves"))
         .collect();
     let client = reqwest::Client::new();
-    for (i, g) in gateways.iter().enumerate() {
+    let books = async |url: &str, trade_no: &str| {
         let text = client
-            .post(&g.url)
-            .body(prepay(&format!("EH-TOGETHER-{i}"), "10"))
+            .post(url)
+            .body(prepay(trade_no, "10"))
             .send()
             .await
             .unwrap()
@@ -426,6 +426,9 @@ async fn gateways_starting_together_or_against_a_held_lock_wait_and_serve() {
             .await
             .unwrap();
         assert!(text.contains("<result>success</result>"), "{text}");
+    };
+    for (i, g) in gateways.iter().enumerate() {
+        books(&g.url, &format!("EH-TOGETHER-{i}")).await;
     }
     assert_eq!(
         count(&data, "SELECT COUNT(*) FROM hisgw_schema"),
@@ -447,16 +450,7 @@ async fn gateways_starting_together_or_against_a_held_lock_wait_and_serve() {
         .join()
         .expect("the restarted gateway serves once the lock is free");
     release.join().unwrap();
-    let text = client
-        .post(&restarted.url)
-        .body(prepay("EH-TOGETHER-R", "10"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(text.contains("<result>success</result>"), "{text}");
+    books(&restarted.url, "EH-TOGETHER-R").await;
     for g in gateways {
         g.stop();
     }

@@ -130,14 +130,17 @@ async fn a_server_dropping_connections_at_start_delays_the_hospital_not_the_gate
     let a = app.call("findAllDepartments", &[]).await;
     assert_eq!(a.result(), "error", "{}", a.body);
     assert!(a.message().contains("unavailable"), "{}", a.body);
-    let health = app
-        .client
-        .get(format!("{}/healthz", app.admin_address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status().as_u16(), 503);
-    let said = health.text().await.unwrap();
+    let health = async || {
+        let answer = app
+            .client
+            .get(format!("{}/healthz", app.admin_address))
+            .send()
+            .await
+            .unwrap();
+        (answer.status().as_u16(), answer.text().await.unwrap())
+    };
+    let (status, said) = health().await;
+    assert_eq!(status, 503);
     assert!(said.contains("\"demo\""), "{said}");
 
     proxy.open();
@@ -156,16 +159,10 @@ async fn a_server_dropping_connections_at_start_delays_the_hospital_not_the_gate
     }
     // The proof and the ledger check follow the start scripts.
     loop {
-        let health = app
-            .client
-            .get(format!("{}/healthz", app.admin_address))
-            .send()
-            .await
-            .unwrap();
-        if health.status().as_u16() == 200 {
+        let (status, said) = health().await;
+        if status == 200 {
             break;
         }
-        let said = health.text().await.unwrap();
         assert!(Instant::now() < deadline, "not healthy in time: {said}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
