@@ -8,18 +8,24 @@
 #   1. builds release binaries: `hisgw` and the `bare_actix` baseline (crate hisgw-tools);
 #   2. installs wrk with apt-get if it is missing (needs root or sudo);
 #   3. starts `hisgw serve` on 127.0.0.1:$HISGW_PORT with a fresh temporary
-#      --data-dir (so the demo SQLite database is created and seeded anew)
-#      and waits until /healthz answers;
+#      --data-dir (so the demo SQLite database is created and seeded anew),
+#      as in production: log level info (to a file), the audit trail on.
+#      It serves two hospitals on the one demo database: `demo` as bundled,
+#      and `cached`, the same with `cache_ttl_s = 30` for findAllDepartments
+#      (the `cache` row); it waits until /healthz answers;
 #   4. calls findAllDepartments and findOutpatientPay once each, prints the
 #      answers and stops unless both are <result>success</result>;
 #   5. starts the baseline on 127.0.0.1:$BARE_PORT, serving those very
 #      answers as fixed bodies (same size, same content type, same actix
 #      default worker count);
-#   6. for each method, runs wrk (after a short warm-up) against hisgw and
-#      then against the baseline, sampling each server's VmRSS every 0.2 s
-#      from /proc/PID/status while wrk runs, and VmRSS/VmHWM after;
-#   7. prints a summary table and removes its temporary files. Both servers
-#      are stopped on exit, whatever the exit path.
+#   6. for each method, runs wrk (after a short warm-up) against hisgw
+#      (findAllDepartments also against `cached`) and then against the
+#      baseline, sampling each server's VmRSS every 0.2 s from
+#      /proc/PID/status while wrk runs, and VmRSS/VmHWM after;
+#   7. prints a summary table — each row's share of the baseline's req/s for
+#      the same bytes — and how many calls waited for the audit writer (no record is ever dropped), and
+#      removes its temporary files. Both servers are stopped on exit,
+#      whatever the exit path.
 #
 # All traffic goes to 127.0.0.1. wrk runs on the same machine and competes
 # with the servers for CPU, so compare rows with each other, not with
@@ -32,15 +38,17 @@
 #   CONNECTIONS=64   wrk connections (-c)
 #   HISGW_PORT=18280 port for hisgw
 #   BARE_PORT=18281  port for the baseline
+#   ADMIN_PORT=18282 hisgw's admin listener (for /metrics)
 #   SKIP_BUILD=1     use the binaries already in target/release
-#   RUST_LOG         hisgw's log filter (default warn: no per-call logging)
+#   RUST_LOG         hisgw's log filter (default info: one line per call, as in production)
 #   HISGW_CONFIG     a settings file to serve instead of the bundled SQLite demo,
 #                    e.g. deploy/mssql-demo/hisgw.toml for the demo on SQL Server
 #                    (load it first: see deploy/mssql-demo/README.md)
 #
 # Output: the first answer of each method, one block of wrk output per run
-# and the summary table (target, req/s, p50, p99, RSS before the run, max
-# VmRSS sampled during it, VmRSS after it, VmHWM after it, non-2xx/errors).
+# and the summary table (target, req/s, share of the baseline, p50, p99, RSS
+# before the run, max VmRSS sampled during it, VmRSS after it, VmHWM after
+# it, non-2xx/errors).
 
 set -euo pipefail
 
@@ -50,6 +58,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 HISGW_PORT=${HISGW_PORT:-18280}
 BARE_PORT=${BARE_PORT:-18281}
+ADMIN_PORT=${ADMIN_PORT:-18282}
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -169,11 +178,13 @@ mb() {
 
 ROWS=()
 
-# measure LABEL PID PORT METHOD: warm-up, then one measured wrk run while
-# sampling PID's VmRSS; appends a row to ROWS.
+declare -A RPS=()
+
+# measure LABEL PID PORT METHOD [HOSPITAL]: warm-up, then one measured wrk
+# run while sampling PID's VmRSS; appends a row to ROWS.
 measure() {
-    local label=$1 pid=$2 port=$3 method=$4
-    local url="http://127.0.0.1:$port/api/demo/$method"
+    local label=$1 pid=$2 port=$3 method=$4 hospital=${5:-demo}
+    local url="http://127.0.0.1:$port/api/$hospital/$method"
     local out="$WORK/wrk-$label-$method.txt"
     export WRK_BODY=${BODY[$method]}
 
@@ -213,8 +224,9 @@ measure() {
     bad=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
     errors=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out")
     [[ -n $rps && -n $p50 && -n $p99 ]] || die "cannot read wrk's output for $label $method"
-    ROWS+=("$(printf '%-8s %-20s %12s %9s %9s %10s %12s %10s %10s %10s' \
-        "$label" "$method" "$rps" "$p50" "$p99" \
+    RPS[$label/$method]=$rps
+    ROWS+=("$label|$method|$(printf '%9s %9s %10s %12s %10s %10s %10s' \
+        "$p50" "$p99" \
         "$(mb "$before")" "$(mb "$max")" "$(mb "$after")" "$(mb "$hwm")" "${bad:-0}/${errors:-0}")")
 }
 
@@ -229,7 +241,17 @@ if [ -n "${HISGW_CONFIG:-}" ]; then
     CONFIG_ARGS=(--config "$HISGW_CONFIG")
     echo "   serving the hospitals of $HISGW_CONFIG"
 fi
-RUST_LOG=${RUST_LOG:-warn} "$HISGW_BIN" serve "${CONFIG_ARGS[@]}" --listen "127.0.0.1:$HISGW_PORT" --data-dir "$WORK/data" \
+if [ -z "${HISGW_CONFIG:-}" ]; then
+    # The bundled demo, and the same hospital with findAllDepartments cached.
+    for id in demo cached; do
+        mkdir -p "$WORK/mappings/$id"
+        sed -e "s|^id = \"demo\"|id = \"$id\"\nsql_dir = \"$ROOT/mappings/demo\"|" \
+            -e "s|\.\./\.\./sql/|$ROOT/sql/|g" mappings/demo/hospital.toml >"$WORK/mappings/$id/hospital.toml"
+    done
+    printf '\n[methods.findAllDepartments]\ncache_ttl_s = 30\n' >>"$WORK/mappings/cached/hospital.toml"
+    export HISGW_MAPPINGS_DIR=$WORK/mappings
+fi
+HISGW_ADMIN_LISTEN=127.0.0.1:$ADMIN_PORT RUST_LOG=${RUST_LOG:-info} "$HISGW_BIN" serve "${CONFIG_ARGS[@]}" --listen "127.0.0.1:$HISGW_PORT" --data-dir "$WORK/data" \
     >"$WORK/hisgw.log" 2>&1 &
 HISGW_PID=$!
 wait_up hisgw "$HISGW_PID" "$HISGW_PORT" /healthz GET
@@ -257,11 +279,22 @@ done
 echo "== measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP), $(nproc) CPUs"
 for method in "${METHODS[@]}"; do
     measure hisgw "$HISGW_PID" "$HISGW_PORT" "$method"
+    if [[ -z ${HISGW_CONFIG:-} && $method == findAllDepartments ]]; then
+        measure hisgw-cache "$HISGW_PID" "$HISGW_PORT" "$method" cached
+    fi
     measure baseline "$BARE_PID" "$BARE_PORT" "$method"
 done
 
 echo
 echo "== summary (wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) CPUs; RSS of the server process)"
-printf '%-8s %-20s %12s %9s %9s %10s %12s %10s %10s %10s\n' \
-    target method req/s p50 p99 "RSS before" "max RSS run" "RSS after" VmHWM "non2xx/err"
-printf '%s\n' "${ROWS[@]}"
+printf '%-12s %-20s %10s %7s %9s %9s %10s %12s %10s %10s %10s\n' \
+    target method req/s share p50 p99 "RSS before" "max RSS run" "RSS after" VmHWM "non2xx/err"
+for row in "${ROWS[@]}"; do
+    IFS='|' read -r label method rest <<<"$row"
+    rps=${RPS[$label/$method]}
+    base=${RPS[baseline/$method]:-}
+    share=$(awk -v a="$rps" -v b="$base" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b; else print "-" }')
+    printf '%-12s %-20s %10s %7s %s\n' "$label" "$method" "$rps" "$share" "$rest"
+done
+waits=$(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null | awk '/^hisgw_audit_waits_total/ { print $2 }')
+echo "calls that waited for the audit writer: ${waits:-unknown (no audit trail, or no admin listener on $ADMIN_PORT)} (no record is dropped)"

@@ -124,7 +124,7 @@ impl Application {
     /// outbound workers and the reloader end. Dropping the returned future
     /// stops the workers too.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let _workers = self.workers;
+        let workers = self.workers;
         let _reloader = self.reloader;
         let (server, admin) = (self.server.handle(), self.admin.handle());
         // One handler for the process: a server that handled signals itself
@@ -136,6 +136,18 @@ impl Application {
         });
         let (server, admin) = futures_util::future::join(self.server, self.admin).await;
         stop.abort();
+        drop(workers);
+        // Every call is answered: write down what is still queued.
+        if let Some(audit) = self.gateway.audit() {
+            let audit = audit.clone();
+            let flushed =
+                tokio::task::spawn_blocking(move || audit.flush(std::time::Duration::from_secs(30)))
+                    .await
+                    .unwrap_or(false);
+            if !flushed {
+                tracing::error!("the audit trail was not fully written within 30 s of stopping");
+            }
+        }
         server.and(admin)
     }
 }

@@ -4,9 +4,13 @@
 //! never in the HIS). Rows older than the retention are deleted hourly and
 //! their pages returned to the disk (incremental vacuum).
 //!
-//! Recording never waits: records go through a bounded queue to one writer
-//! thread that inserts them in batches; when the queue is full a record is
-//! dropped and counted, and calls go on.
+//! Records go through a bounded queue to one writer thread that inserts
+//! them in batches (one transaction each). No record is dropped: when the
+//! queue is full, the caller waits for room — the gateway slows to the
+//! pace of its audit trail rather than losing a line of it (each wait is
+//! counted). A clean stop writes everything queued (`flush`); a crash can
+//! lose what was queued and not yet committed: at most `QUEUE` records plus
+//! one batch of `BATCH`.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,9 +63,22 @@ pub fn masked_reply(reply: &Reply) -> String {
     out
 }
 
+/// How many records may wait for the writer.
+pub const QUEUE: usize = 10_000;
+
+/// How many records one transaction of the writer inserts at most.
+pub const BATCH: usize = 500;
+
+/// What the writer is asked to do.
+enum Job {
+    Write(Box<Record>),
+    /// Answer once everything queued before is committed.
+    Flush(std::sync::mpsc::Sender<()>),
+}
+
 pub struct Audit {
-    queue: flume::Sender<Record>,
-    dropped: Arc<AtomicU64>,
+    queue: flume::Sender<Job>,
+    waited: Arc<AtomicU64>,
 }
 
 impl Audit {
@@ -71,25 +88,46 @@ impl Audit {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let path = dir.join("audit.sqlite");
         let conn = open(&path)?;
-        let (queue, records) = flume::bounded::<Record>(10_000);
+        let (queue, records) = flume::bounded::<Job>(QUEUE);
         std::thread::Builder::new()
             .name("audit".into())
             .spawn(move || writer(conn, records, keep_days))
             .map_err(|e| e.to_string())?;
         Ok(Audit {
             queue,
-            dropped: Arc::default(),
+            waited: Arc::default(),
         })
     }
 
+    /// Queues `record`; when the queue is full, waits for room (counted).
     pub fn record(&self, record: Record) {
-        if self.queue.try_send(record).is_err() {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+        match self.queue.try_send(Job::Write(Box::new(record))) {
+            Ok(()) => {}
+            Err(flume::TrySendError::Full(job)) => {
+                self.waited.fetch_add(1, Ordering::Relaxed);
+                if self.queue.send(job).is_err() {
+                    tracing::error!("audit writer has stopped: a record was not written");
+                }
+            }
+            Err(flume::TrySendError::Disconnected(_)) => {
+                tracing::error!("audit writer has stopped: a record was not written");
+            }
         }
     }
 
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+    /// How many records had to wait for room in the queue.
+    pub fn waited(&self) -> u64 {
+        self.waited.load(Ordering::Relaxed)
+    }
+
+    /// Waits (at most `limit`) until every record queued so far is
+    /// committed; `false` when that did not happen in time.
+    pub fn flush(&self, limit: Duration) -> bool {
+        let (done, wait) = std::sync::mpsc::channel();
+        if self.queue.send_timeout(Job::Flush(done), limit).is_err() {
+            return false;
+        }
+        wait.recv_timeout(limit).is_ok()
     }
 }
 
@@ -117,18 +155,28 @@ fn open(path: &Path) -> Result<Connection, String> {
     Ok(conn)
 }
 
-fn writer(mut conn: Connection, records: flume::Receiver<Record>, keep_days: u32) {
+fn writer(mut conn: Connection, jobs: flume::Receiver<Job>, keep_days: u32) {
     let mut last_sweep: Option<Instant> = None;
-    while let Ok(first) = records.recv() {
-        let mut batch = vec![first];
-        while let Ok(more) = records.try_recv() {
-            batch.push(more);
-            if batch.len() >= 500 {
-                break;
+    while let Ok(first) = jobs.recv() {
+        let mut batch = Vec::with_capacity(64);
+        let mut flushed = Vec::new();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Write(record) => batch.push(*record),
+                Job::Flush(done) => flushed.push(done),
+            }
+            if batch.len() < BATCH {
+                next = jobs.try_recv().ok();
             }
         }
-        if let Err(e) = insert(&mut conn, &batch) {
-            tracing::warn!(error = %e, records = batch.len(), "audit records not written");
+        if !batch.is_empty() {
+            if let Err(e) = insert(&mut conn, &batch) {
+                tracing::warn!(error = %e, records = batch.len(), "audit records not written");
+            }
+        }
+        for done in flushed {
+            let _ = done.send(());
         }
         if last_sweep.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
             last_sweep = Some(Instant::now());

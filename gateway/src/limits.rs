@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::shape::Reply;
+use crate::shape::Answer;
 
 /// One method's limits as a hospital's `[methods.X]` sets them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,7 +40,7 @@ struct Cache {
 #[derive(Debug)]
 struct Slot {
     born: Instant,
-    reply: OnceCell<Reply>,
+    reply: OnceCell<Answer>,
 }
 
 /// Why a call was not run.
@@ -96,8 +96,8 @@ impl Limits {
     pub async fn cached<E>(
         &self,
         key: impl FnOnce() -> String,
-        call: impl Future<Output = Result<Reply, E>>,
-    ) -> Result<Reply, E> {
+        call: impl Future<Output = Result<Answer, E>>,
+    ) -> Result<Answer, E> {
         let Some(cache) = &self.cache else {
             return call.await;
         };
@@ -140,6 +140,7 @@ impl Limits {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shape::Reply;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[tokio::test]
@@ -157,11 +158,11 @@ mod tests {
                     .cached(|| "k".into(), async {
                         queries.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(50)).await;
-                        Ok::<_, ()>(Reply {
+                        Ok::<_, ()>(Answer::new(Reply {
                             result: "success".into(),
                             message: String::new(),
                             body: None,
-                        })
+                        }))
                     })
                     .await
             }));
@@ -171,16 +172,18 @@ mod tests {
         }
         assert_eq!(queries.load(Ordering::SeqCst), 1);
         let refused = limits
-            .cached(|| "e".into(), async { Ok::<_, ()>(Reply::error("x")) })
+            .cached(|| "e".into(), async {
+                Ok::<_, ()>(Answer::new(Reply::error("x")))
+            })
             .await;
         assert_eq!(refused.unwrap().result, "error");
         let again = limits
             .cached(|| "e".into(), async {
-                Ok::<_, ()>(Reply {
+                Ok::<_, ()>(Answer::new(Reply {
                     result: "success".into(),
                     message: String::new(),
                     body: None,
-                })
+                }))
             })
             .await;
         assert!(again.unwrap().is_success(), "an error answer is not kept");

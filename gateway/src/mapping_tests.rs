@@ -213,7 +213,7 @@ async fn run_steps(gateway: &Gateway, mapping: &HospitalMapping, test: &TestFile
             .await
         {
             Ok(reply) => reply,
-            Err(e) => e.to_reply().1,
+            Err(e) => e.to_reply().1.into(),
         };
         let failures = compare(&step.expect, &reply);
         if !failures.is_empty() {

@@ -24,7 +24,7 @@ use crate::limits::Limited;
 use crate::mapping::MethodPlan;
 use crate::metrics::Metrics;
 use crate::payments::{Booking, PaymentError, Payments};
-use crate::shape::{Body, Reply, ShapeError};
+use crate::shape::{Answer, Body, Reply, ShapeError};
 use crate::validate::{self, Params, ValidationError};
 use crate::writes::{self, WriteError};
 
@@ -209,7 +209,7 @@ impl Gateway {
         hospital: &str,
         method: &str,
         request: &RawRequest,
-    ) -> Result<Reply, CallError> {
+    ) -> Result<Answer, CallError> {
         self.call_using_cache(hospital, method, request, true).await
     }
 
@@ -220,7 +220,7 @@ impl Gateway {
         hospital: &str,
         method: &str,
         request: &RawRequest,
-    ) -> Result<Reply, CallError> {
+    ) -> Result<Answer, CallError> {
         self.call_using_cache(hospital, method, request, false)
             .await
     }
@@ -231,7 +231,7 @@ impl Gateway {
         method: &str,
         request: &RawRequest,
         cached: bool,
-    ) -> Result<Reply, CallError> {
+    ) -> Result<Answer, CallError> {
         let (hospital, method) = self.route(hospital, method)?;
         let plan = hospital
             .mapping
@@ -265,7 +265,7 @@ impl Gateway {
             (_, Err(e)) => Reply::error(format!(
                 "the rehearsal's transaction could not be ended ({e}); nothing was kept"
             )),
-            (Ok(reply), Ok(())) => reply,
+            (Ok(answer), Ok(())) => answer.reply().clone(),
             (Err(e), Ok(())) => e.to_reply().1,
         };
         Rehearsed {
@@ -296,7 +296,7 @@ impl Gateway {
         request: &RawRequest,
         today: NaiveDate,
         cached: bool,
-    ) -> Result<Reply, CallError> {
+    ) -> Result<Answer, CallError> {
         let method = plan.method;
         if !hospital.started() {
             return Err(CallError::Execute {
@@ -314,13 +314,15 @@ impl Gateway {
             Kind::Payment => limits
                 .run(false, TURN_WAIT, self.pay(hospital, plan, request, today))
                 .await
-                .map_err(|l| limited(method, l))?,
+                .map_err(|l| limited(method, l))?
+                .map(Answer::new),
             Kind::Write => {
                 let params = validate::validate(method, request, today)?;
                 limits
                     .run(false, TURN_WAIT, self.write(hospital, plan, &params))
                     .await
                     .map_err(|l| limited(method, l))?
+                    .map(Answer::new)
             }
             Kind::Read | Kind::Reconciliation | Kind::Outbound => {
                 let params = validate::validate(method, request, today)?;
@@ -329,6 +331,7 @@ impl Gateway {
                         .run(true, TURN_WAIT, self.read(hospital, plan, &params))
                         .await
                         .map_err(|l| limited(method, l))?
+                        .map(Answer::new)
                 };
                 if cached {
                     limits.cached(|| cache_key(method, &params), read).await

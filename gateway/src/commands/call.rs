@@ -27,7 +27,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .await
     {
         Ok(reply) => reply,
-        Err(e) => e.to_reply().1,
+        Err(e) => e.to_reply().1.into(),
     };
     println!("{}", hisgw::encode::encode_xml(&reply));
     Ok(if reply.is_success() {

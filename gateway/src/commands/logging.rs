@@ -12,31 +12,45 @@ use tracing_subscriber::{EnvFilter, Layer, Registry};
 
 /// Starts the log: `RUST_LOG` filter (default info), plain or JSON lines, to
 /// standard error and, with `log_dir`, to daily files kept `log_keep_days`.
-pub fn init(settings: Option<&Settings>) -> Option<WorkerGuard> {
+///
+/// Each destination is written by a thread of its own through a buffer
+/// flushed whenever its queue runs empty: a call formats its line and goes
+/// on, and under load many lines share one write. No line is dropped — a
+/// full queue makes the caller wait — and the returned guards write what is
+/// queued when they are dropped at exit.
+pub fn init(settings: Option<&Settings>) -> Vec<WorkerGuard> {
     let json = settings.is_some_and(|s| s.log_format == hisgw::settings::LogFormat::Json);
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut layers = vec![layer(json, ansi, std::io::stderr)];
-    let guard = match settings.and_then(|s| s.log_dir.as_ref().map(|d| (d, s.log_keep_days))) {
-        Some((dir, keep)) => match tracing_appender::rolling::Builder::new()
+    let mut guards = Vec::new();
+    let (stderr, guard) = buffered(std::io::stderr());
+    guards.push(guard);
+    let mut layers = vec![layer(json, ansi, stderr)];
+    if let Some((dir, keep)) = settings.and_then(|s| s.log_dir.as_ref().map(|d| (d, s.log_keep_days))) {
+        match tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("hisgw.log")
             .max_log_files(keep.max(1))
             .build(dir)
         {
             Ok(appender) => {
-                let (writer, guard) = tracing_appender::non_blocking(appender);
+                let (writer, guard) = buffered(appender);
                 layers.push(layer(json, false, writer));
-                Some(guard)
+                guards.push(guard);
             }
-            Err(e) => {
-                eprintln!("hisgw: cannot write logs to {}: {e}", dir.display());
-                None
-            }
-        },
-        None => None,
-    };
+            Err(e) => eprintln!("hisgw: cannot write logs to {}: {e}", dir.display()),
+        }
+    }
     tracing_subscriber::registry().with(layers).init();
-    guard
+    guards
+}
+
+/// `out` written by its own thread, buffered, never dropping a line.
+fn buffered<W: std::io::Write + Send + 'static>(
+    out: W,
+) -> (tracing_appender::non_blocking::NonBlocking, WorkerGuard) {
+    tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::BufWriter::with_capacity(64 * 1024, out))
 }
 
 /// One destination of the log, in local time (as the HIS's own records and

@@ -322,8 +322,8 @@ async fn metrics(gateway: web::Data<Gateway>) -> HttpResponse {
     }
     out.push_str(&ledger);
     if let Some(audit) = gateway.audit() {
-        out.push_str("# HELP hisgw_audit_dropped_total Audit records dropped because the writer fell behind.\n# TYPE hisgw_audit_dropped_total counter\n");
-        let _ = writeln!(out, "hisgw_audit_dropped_total {}", audit.dropped());
+        out.push_str("# HELP hisgw_audit_waits_total Calls that waited for room in the audit queue (none is dropped).\n# TYPE hisgw_audit_waits_total counter\n");
+        let _ = writeln!(out, "hisgw_audit_waits_total {}", audit.waited());
     }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

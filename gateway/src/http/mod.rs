@@ -25,7 +25,7 @@ use crate::decode::{self, charset, SoapCall, SoapNames, SoapVersion};
 use crate::encode::{self, ResponseEncoding};
 use crate::mapping::HospitalMapping;
 use crate::pipeline::{CallError, Gateway};
-use crate::shape::Reply;
+use crate::shape::{Answer, Reply};
 
 /// Platform requests are a few kilobytes; anything far larger is refused.
 const MAX_BODY: usize = 1 << 20;
@@ -342,8 +342,8 @@ async fn api_call(
     };
     account(&gateway, &call, decoded.as_ref().ok(), status, &reply);
     match transport {
-        Rest::Json => json(status, &reply),
-        Rest::Xml => xml(status, &reply, response_encoding(&gateway, &hospital)),
+        Rest::Json => json_answer(status, &reply),
+        Rest::Xml => xml_answer(status, &reply, response_encoding(&gateway, &hospital)),
     }
 }
 
@@ -423,9 +423,10 @@ fn account(
 }
 
 /// A call the gateway could not answer: logged, and its reply.
-fn refused(e: &CallError, hospital: &str, method: &str) -> (u16, Reply) {
+fn refused(e: &CallError, hospital: &str, method: &str) -> (u16, Answer) {
     tracing::info!(hospital = %cut(hospital), method = %cut(method), error = %e, "refused");
-    e.to_reply()
+    let (status, reply) = e.to_reply();
+    (status, Answer::new(reply))
 }
 
 /// The one log line of a call, in its span, and its request id echoed.
@@ -588,17 +589,19 @@ async fn soap_call(
     soap_answer(&call, mapping, &reply)
 }
 
-fn soap_answer(call: &SoapCall, mapping: &HospitalMapping, reply: &Reply) -> HttpResponse {
+fn soap_answer(call: &SoapCall, mapping: &HospitalMapping, reply: &Answer) -> HttpResponse {
     let encoding = mapping.response_encoding;
     let namespace = call
         .namespace
         .as_deref()
         .or(Some(mapping.soap.namespace.as_str()));
+    // The answer escaped as the text of `<return>`: written once per answer.
+    let inner = reply.form(form::SOAP_TEXT, |r| encode::encode_xml_as_text(r).into());
     let text = encode::encode_soap(
         call.version,
         namespace,
         &call.operation,
-        &encode::encode_xml_as_text(reply),
+        std::str::from_utf8(&inner).unwrap_or_default(),
         encoding.label(),
     );
     let content_type = match call.version {
@@ -688,26 +691,67 @@ fn status(code: u16) -> StatusCode {
 }
 
 fn xml(code: u16, reply: &Reply, encoding: ResponseEncoding) -> HttpResponse {
+    xml_response(code, encoding, xml_bytes(reply, encoding))
+}
+
+/// An answer as XML: written once per encoding, however many calls it
+/// answers (a cached read).
+fn xml_answer(code: u16, answer: &Answer, encoding: ResponseEncoding) -> HttpResponse {
+    let bytes = answer.form(form::xml(encoding), |reply| xml_bytes(reply, encoding));
+    xml_response(code, encoding, bytes)
+}
+
+fn xml_bytes(reply: &Reply, encoding: ResponseEncoding) -> web::Bytes {
     let text = encode::encode_xml(reply);
-    let builder = &mut HttpResponse::build(status(code));
     if encoding == ResponseEncoding::Utf8 {
-        return builder
-            .content_type("application/xml; charset=utf-8")
-            .body(text);
+        return text.into();
     }
     let text = format!(
         "<?xml version=\"1.0\" encoding=\"{}\"?>{text}",
         encoding.label()
     );
+    charset::encode(&text, encoding.encoding()).into_owned().into()
+}
+
+fn xml_response(code: u16, encoding: ResponseEncoding, body: web::Bytes) -> HttpResponse {
+    let builder = &mut HttpResponse::build(status(code));
+    if encoding == ResponseEncoding::Utf8 {
+        return builder
+            .content_type("application/xml; charset=utf-8")
+            .body(body);
+    }
     builder
         .content_type(format!("application/xml; charset={}", encoding.label()))
-        .body(charset::encode(&text, encoding.encoding()).into_owned())
+        .body(body)
 }
 
 fn json(code: u16, reply: &Reply) -> HttpResponse {
     HttpResponse::build(status(code))
         .content_type("application/json; charset=utf-8")
         .body(encode::encode_json(reply))
+}
+
+fn json_answer(code: u16, answer: &Answer) -> HttpResponse {
+    let body = answer.form(form::JSON, |reply| encode::encode_json(reply).into());
+    HttpResponse::build(status(code))
+        .content_type("application/json; charset=utf-8")
+        .body(body)
+}
+
+/// Which slot of an answer (`Answer::form`) keeps which wire form.
+mod form {
+    use crate::encode::ResponseEncoding;
+
+    pub const JSON: usize = 0;
+    pub const SOAP_TEXT: usize = 1;
+
+    pub fn xml(encoding: ResponseEncoding) -> usize {
+        2 + match encoding {
+            ResponseEncoding::Utf8 => 0,
+            ResponseEncoding::Gbk => 1,
+            ResponseEncoding::Gb18030 => 2,
+        }
+    }
 }
 
 /// A SOAP Fault: the sender's envelope could not be answered. SOAP 1.1

@@ -7,6 +7,7 @@
 //! wire format: its output, `Reply`, is encoded by `encode`.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::catalogue::field::IS_REFUND;
 use crate::catalogue::{Field, FieldType, List, Method};
@@ -33,6 +34,59 @@ impl Reply {
 
     pub fn is_success(&self) -> bool {
         self.result.eq_ignore_ascii_case("success")
+    }
+}
+
+/// A reply as a call hands it on: one shared value — a cached answer is the
+/// same value for every caller — that keeps each wire form written of it,
+/// so a cached answer is encoded once, not once per call. The forms are
+/// opaque bytes here: `encode` writes them and the HTTP layer says which
+/// slot holds which.
+#[derive(Debug, Clone)]
+pub struct Answer(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    reply: Reply,
+    forms: [OnceLock<bytes::Bytes>; Answer::FORMS],
+}
+
+impl Answer {
+    /// How many wire forms an answer can keep.
+    pub const FORMS: usize = 6;
+
+    pub fn new(reply: Reply) -> Answer {
+        Answer(Arc::new(Shared {
+            reply,
+            forms: Default::default(),
+        }))
+    }
+
+    pub fn reply(&self) -> &Reply {
+        &self.0.reply
+    }
+
+    /// Wire form number `form` (below `FORMS`), written by `write` the
+    /// first time it is asked for. A form out of range is written afresh.
+    pub fn form(&self, form: usize, write: impl FnOnce(&Reply) -> bytes::Bytes) -> bytes::Bytes {
+        match self.0.forms.get(form) {
+            Some(slot) => slot.get_or_init(|| write(&self.0.reply)).clone(),
+            None => write(&self.0.reply),
+        }
+    }
+}
+
+impl std::ops::Deref for Answer {
+    type Target = Reply;
+
+    fn deref(&self) -> &Reply {
+        &self.0.reply
+    }
+}
+
+impl From<Reply> for Answer {
+    fn from(reply: Reply) -> Answer {
+        Answer::new(reply)
     }
 }
 
