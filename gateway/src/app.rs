@@ -140,10 +140,11 @@ impl Application {
         // Every call is answered: write down what is still queued.
         if let Some(audit) = self.gateway.audit() {
             let audit = audit.clone();
-            let flushed =
-                tokio::task::spawn_blocking(move || audit.flush(std::time::Duration::from_secs(30)))
-                    .await
-                    .unwrap_or(false);
+            let flushed = tokio::task::spawn_blocking(move || {
+                audit.flush(std::time::Duration::from_secs(30))
+            })
+            .await
+            .unwrap_or(false);
             if !flushed {
                 tracing::error!("the audit trail was not fully written within 30 s of stopping");
             }

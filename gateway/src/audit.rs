@@ -10,7 +10,7 @@
 //! pace of its audit trail rather than losing a line of it (each wait is
 //! counted). A clean stop writes everything queued (`flush`); a crash can
 //! lose what was queued and not yet committed: at most `QUEUE` records plus
-//! one batch of `BATCH`.
+//! one batch of `BATCH` — the calls of the last `GATHER` (50 ms) or so.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,9 +69,13 @@ pub const QUEUE: usize = 10_000;
 /// How many records one transaction of the writer inserts at most.
 pub const BATCH: usize = 500;
 
+/// How long the writer gathers records into one transaction.
+pub const GATHER: Duration = Duration::from_millis(50);
+
 /// What the writer is asked to do.
 enum Job {
-    Write(Box<Record>),
+    /// A record, stamped with the local time it was queued.
+    Write(Box<Record>, chrono::NaiveDateTime),
     /// Answer once everything queued before is committed.
     Flush(std::sync::mpsc::Sender<()>),
 }
@@ -101,7 +105,10 @@ impl Audit {
 
     /// Queues `record`; when the queue is full, waits for room (counted).
     pub fn record(&self, record: Record) {
-        match self.queue.try_send(Job::Write(Box::new(record))) {
+        match self
+            .queue
+            .try_send(Job::Write(Box::new(record), crate::clock::now()))
+        {
             Ok(()) => {}
             Err(flume::TrySendError::Full(job)) => {
                 self.waited.fetch_add(1, Ordering::Relaxed);
@@ -146,7 +153,8 @@ fn open(path: &Path) -> Result<Connection, String> {
              trade_no TEXT, outcome TEXT, status INTEGER, duration_ms REAL,
              request TEXT, response TEXT);
          CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at);
-         CREATE INDEX IF NOT EXISTS ix_audit_trade ON audit (trade_no);
+         DROP INDEX IF EXISTS ix_audit_trade;
+         CREATE INDEX IF NOT EXISTS ix_audit_trade_no ON audit (trade_no) WHERE trade_no IS NOT NULL;
          CREATE INDEX IF NOT EXISTS ix_audit_method ON audit (method, at);",
     )
     .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -158,23 +166,28 @@ fn open(path: &Path) -> Result<Connection, String> {
 fn writer(mut conn: Connection, jobs: flume::Receiver<Job>, keep_days: u32) {
     let mut last_sweep: Option<Instant> = None;
     while let Ok(first) = jobs.recv() {
-        let mut batch = Vec::with_capacity(64);
+        // The records of the next `GATHER` share a transaction: one commit
+        // per batch, not per call (a commit is most of an insert's cost).
+        // The writer sleeps meanwhile instead of waiting on the queue, so a
+        // call queueing its record does not have to wake it; a flush is
+        // answered after at most that long.
+        if !matches!(first, Job::Flush(_)) {
+            std::thread::sleep(GATHER);
+        }
+        let mut batch = Vec::with_capacity(256);
         let mut flushed = Vec::new();
         let mut next = Some(first);
         while let Some(job) = next.take() {
             match job {
-                Job::Write(record) => batch.push(*record),
+                Job::Write(record, at) => batch.push((*record, at)),
                 Job::Flush(done) => flushed.push(done),
             }
-            if batch.len() < BATCH {
-                next = jobs.try_recv().ok();
+            if batch.len() >= BATCH {
+                write_batch(&mut conn, &mut batch);
             }
+            next = jobs.try_recv().ok();
         }
-        if !batch.is_empty() {
-            if let Err(e) = insert(&mut conn, &batch) {
-                tracing::warn!(error = %e, records = batch.len(), "audit records not written");
-            }
-        }
+        write_batch(&mut conn, &mut batch);
         for done in flushed {
             let _ = done.send(());
         }
@@ -187,14 +200,30 @@ fn writer(mut conn: Connection, jobs: flume::Receiver<Job>, keep_days: u32) {
     }
 }
 
-fn insert(conn: &mut Connection, batch: &[Record]) -> rusqlite::Result<()> {
+/// Inserts and empties `batch` (in one transaction).
+fn write_batch(conn: &mut Connection, batch: &mut Vec<(Record, chrono::NaiveDateTime)>) {
+    if batch.is_empty() {
+        return;
+    }
+    if let Err(e) = insert(conn, batch) {
+        tracing::warn!(error = %e, records = batch.len(), "audit records not written");
+    }
+    batch.clear();
+}
+
+fn insert(
+    conn: &mut Connection,
+    batch: &[(Record, chrono::NaiveDateTime)],
+) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     {
         let mut stmt = tx.prepare_cached(
             "INSERT INTO audit (at, request_id, hospital, direction, transport, method, trade_no, outcome, status, duration_ms, request, response)
-             VALUES (strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
-        for r in batch {
+        for (r, at) in batch {
+            // The same text SQLite's strftime('%Y-%m-%d %H:%M:%f') writes.
+            let at = at.format("%Y-%m-%d %H:%M:%S%.3f").to_string();
             stmt.execute(rusqlite::params![
                 r.request_id,
                 r.hospital,
@@ -206,7 +235,8 @@ fn insert(conn: &mut Connection, batch: &[Record]) -> rusqlite::Result<()> {
                 r.status,
                 r.duration_ms,
                 r.request,
-                r.response
+                r.response,
+                at
             ])?;
         }
     }
@@ -261,34 +291,51 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
         return Ok(Vec::new());
     }
     let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+    // Only the conditions asked for, each one an index can serve (a
+    // "?1 IS NULL OR …" condition would make every search read the whole
+    // trail); the values are bound, as everywhere.
+    let mut conditions = Vec::new();
+    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
+    for (condition, value) in [
+        ("trade_no = ?", q.trade_no.as_ref()),
+        ("method = ?", q.method.as_ref()),
+        ("at >= ?", q.since.as_ref()),
+    ] {
+        if let Some(value) = value {
+            conditions.push(condition);
+            values.push(value);
+        }
+    }
+    let limit = q.limit.max(1) as i64;
+    values.push(&limit);
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
     let mut stmt = conn
-        .prepare(
+        .prepare(&format!(
             "SELECT at, request_id, hospital, direction, transport, method, COALESCE(trade_no, ''), outcome,
                     duration_ms, request, response
-             FROM audit
-             WHERE (?1 IS NULL OR trade_no = ?1) AND (?2 IS NULL OR method = ?2) AND (?3 IS NULL OR at >= ?3)
-             ORDER BY id DESC LIMIT ?4",
-        )
+             FROM audit {filter} ORDER BY id DESC LIMIT ?"
+        ))
         .map_err(|e| e.to_string())?;
     let rows = stmt
-        .query_map(
-            rusqlite::params![q.trade_no, q.method, q.since, q.limit.max(1) as i64],
-            |row| {
-                Ok(Entry {
-                    at: row.get(0)?,
-                    request_id: row.get(1)?,
-                    hospital: row.get(2)?,
-                    direction: row.get(3)?,
-                    transport: row.get(4)?,
-                    method: row.get(5)?,
-                    trade_no: row.get(6)?,
-                    outcome: row.get(7)?,
-                    duration_ms: row.get(8)?,
-                    request: row.get(9)?,
-                    response: row.get(10)?,
-                })
-            },
-        )
+        .query_map(values.as_slice(), |row| {
+            Ok(Entry {
+                at: row.get(0)?,
+                request_id: row.get(1)?,
+                hospital: row.get(2)?,
+                direction: row.get(3)?,
+                transport: row.get(4)?,
+                method: row.get(5)?,
+                trade_no: row.get(6)?,
+                outcome: row.get(7)?,
+                duration_ms: row.get(8)?,
+                request: row.get(9)?,
+                response: row.get(10)?,
+            })
+        })
         .map_err(|e| e.to_string())?;
     rows.collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())

@@ -4,7 +4,6 @@
 
 use hisgw::Settings;
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_subscriber::fmt::time::ChronoLocal;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -25,7 +24,9 @@ pub fn init(settings: Option<&Settings>) -> Vec<WorkerGuard> {
     let (stderr, guard) = buffered(std::io::stderr());
     guards.push(guard);
     let mut layers = vec![layer(json, ansi, stderr)];
-    if let Some((dir, keep)) = settings.and_then(|s| s.log_dir.as_ref().map(|d| (d, s.log_keep_days))) {
+    if let Some((dir, keep)) =
+        settings.and_then(|s| s.log_dir.as_ref().map(|d| (d, s.log_keep_days)))
+    {
         match tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("hisgw.log")
@@ -61,7 +62,7 @@ where
 {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let format = tracing_subscriber::fmt::layer()
-        .with_timer(ChronoLocal::rfc_3339())
+        .with_timer(LocalTime)
         .with_writer(writer);
     if json {
         format.json().with_filter(filter).boxed()
@@ -105,4 +106,21 @@ fn escape_controls(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Local time in RFC 3339 (as the HIS's own records and the spec's dates),
+/// read from the gateway's clock, which looks the offset up once a minute
+/// rather than for every line.
+#[derive(Default)]
+struct LocalTime;
+
+impl tracing_subscriber::fmt::time::FormatTime for LocalTime {
+    fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
+        let now = hisgw::clock::local_now();
+        write!(
+            w,
+            "{}",
+            now.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
+        )
+    }
 }

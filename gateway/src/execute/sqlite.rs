@@ -755,7 +755,12 @@ fn read_value(value: ValueRef<'_>) -> Value {
         ValueRef::Real(f) => crate::money::real_to_decimal(f)
             .map(Value::Decimal)
             .unwrap_or(Value::Null),
-        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        // Valid UTF-8 (nearly always) is checked and copied in one go; only
+        // text that is not goes through the lossy, character-wise path.
+        ValueRef::Text(t) => Value::Text(match std::str::from_utf8(t) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
         ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
     }
 }

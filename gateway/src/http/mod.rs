@@ -710,7 +710,9 @@ fn xml_bytes(reply: &Reply, encoding: ResponseEncoding) -> web::Bytes {
         "<?xml version=\"1.0\" encoding=\"{}\"?>{text}",
         encoding.label()
     );
-    charset::encode(&text, encoding.encoding()).into_owned().into()
+    charset::encode(&text, encoding.encoding())
+        .into_owned()
+        .into()
 }
 
 fn xml_response(code: u16, encoding: ResponseEncoding, body: web::Bytes) -> HttpResponse {

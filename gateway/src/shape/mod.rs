@@ -183,7 +183,7 @@ impl ShapeError {
 pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply, ShapeError> {
     let response = &method.response;
     let mut lists = rows.lists.into_iter();
-    let list_rows = lists.next().flatten();
+    let mut list_rows = lists.next().flatten();
     let child_rows = lists.next().flatten();
 
     // `result` and `message` come from the first row of the header, or of
@@ -259,7 +259,7 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
         None => Vec::new(),
     };
     let list = match response.list {
-        Some(list) => Some(shape_list(list, list_rows.as_ref(), child_rows.as_ref())?),
+        Some(list) => Some(shape_list(list, list_rows.as_mut(), child_rows.as_ref())?),
         None => None,
     };
     Ok(Reply {
@@ -275,7 +275,7 @@ pub fn shape(method: &Method, rows: Rows, empty: &WhenEmpty<'_>) -> Result<Reply
 
 fn shape_list(
     list: &'static List,
-    rows: Option<&ResultSet>,
+    rows: Option<&mut ResultSet>,
     child_rows: Option<&ResultSet>,
 ) -> Result<ListOut, ShapeError> {
     let mut children = match (list.child, child_rows) {
@@ -290,8 +290,10 @@ fn shape_list(
     if let Some(set) = rows {
         let columns = column_indexes(list.fields, set);
         out.reserve(set.rows.len());
-        for row in &set.rows {
-            let fields = shape_row_with(list.fields, &columns, row)?;
+        for row in &mut set.rows {
+            let fields = shape_row_with(list.fields, &columns, |field, i| {
+                row.get_mut(i).map(|v| format_taken(field, v))
+            })?;
             let child = match (list.child, key_index) {
                 (Some(child), Some(k)) => {
                     let key = fields
@@ -326,7 +328,9 @@ fn group_children(
     let columns = column_indexes(child.fields, set);
     let mut groups: HashMap<String, Vec<Row>> = HashMap::new();
     for row in &set.rows {
-        let fields = shape_row_with(child.fields, &columns, row)?;
+        let fields = shape_row_with(child.fields, &columns, |field, i| {
+            row.get(i).map(|v| format_value(field, v))
+        })?;
         let k = fields
             .iter()
             .find(|(n, _)| *n == key)
@@ -345,7 +349,9 @@ fn shape_row(
     set: &ResultSet,
     row: &[Value],
 ) -> Result<Vec<(&'static str, String)>, ShapeError> {
-    shape_row_with(fields, &column_indexes(fields, set), row)
+    shape_row_with(fields, &column_indexes(fields, set), |field, i| {
+        row.get(i).map(|v| format_value(field, v))
+    })
 }
 
 fn column_indexes(fields: &[Field], set: &ResultSet) -> Vec<Option<usize>> {
@@ -358,13 +364,13 @@ fn column_indexes(fields: &[Field], set: &ResultSet) -> Vec<Option<usize>> {
 fn shape_row_with(
     fields: &'static [Field],
     columns: &[Option<usize>],
-    row: &[Value],
+    mut value: impl FnMut(&'static Field, usize) -> Option<Result<String, ShapeError>>,
 ) -> Result<Vec<(&'static str, String)>, ShapeError> {
     let mut out = Vec::with_capacity(fields.len());
     let mut missing = None;
     for (field, column) in fields.iter().zip(columns) {
-        match column.and_then(|i| row.get(i)) {
-            Some(value) => out.push((field.name, format_value(field, value)?)),
+        match column.and_then(|i| value(field, i)) {
+            Some(formatted) => out.push((field.name, formatted?)),
             None if field.required => missing = missing.or(Some(field.name)),
             None => {}
         }
@@ -436,6 +442,23 @@ pub fn format_value(field: &'static Field, value: &Value) -> Result<String, Shap
             return Err(bad(format!("{} bytes of binary data", b.len()), "text"))
         }
     })
+}
+
+/// `format_value` of a value the shaper may consume: text sent as stored
+/// is moved out, not copied (a list of a few hundred rows is most of a
+/// read's answer).
+fn format_taken(field: &'static Field, value: &mut Value) -> Result<String, ShapeError> {
+    let as_stored = match (field.ty, &*value) {
+        (FieldType::Money, _) => false,
+        (FieldType::Date, Value::Text(t)) => is_canonical_date(t),
+        (FieldType::DateTime, Value::Text(t)) => is_canonical_datetime(t),
+        (_, Value::Text(_)) => true,
+        _ => false,
+    };
+    match value {
+        Value::Text(t) if as_stored => Ok(std::mem::take(t)),
+        _ => format_value(field, value),
+    }
 }
 
 /// `yyyy-MM-dd` naming a real day: already the wire form, so it is sent
