@@ -346,6 +346,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_full_queue_makes_callers_wait_and_a_flush_writes_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let audit = Audit::open(dir.path(), 90).unwrap();
+        let n = 2 * QUEUE + 123;
+        for i in 0..n {
+            audit.record(Record {
+                request_id: format!("r{i}"),
+                method: "findAllDepartments".into(),
+                direction: "in",
+                transport: "rest",
+                ..Record::default()
+            });
+        }
+        assert!(audit.waited() > 0, "the queue was full at times");
+        assert!(audit.flush(Duration::from_secs(30)));
+        let conn = Connection::open(path(dir.path())).unwrap();
+        let written: i64 = conn
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(written, n as i64, "no record is dropped");
+    }
+
+    #[test]
     fn records_are_written_masked_found_and_swept() {
         let dir = tempfile::tempdir().unwrap();
         let audit = Audit::open(dir.path(), 90).unwrap();

@@ -362,6 +362,32 @@ async fn a_payment_in_flight_is_finished_before_the_gateway_stops() {
     assert_eq!(bookings(&data, "EH-DRAIN"), (1, 1, 1));
 }
 
+/// The audit trail gathers records before it writes them; a gateway told to
+/// stop right after its calls still writes every one of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_call_is_in_the_audit_trail_after_a_stop() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let mappings = demo_mappings(root.path(), false);
+    let gateway = Gateway::start(&data, &mappings);
+    let url = gateway.url.replace("prePayExpense", "findAllDepartments");
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        let answer = client.post(&url).body("<request/>").send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 200);
+    }
+    gateway.stop();
+    let conn = rusqlite::Connection::open(data.join("audit.sqlite")).unwrap();
+    let written: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE method = 'findAllDepartments'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(written, 300, "every call written before the process ended");
+}
+
 /// A line break smuggled into the path (`%0A`) never starts a log line of
 /// its own in the plain log, also for a call that is refused.
 #[tokio::test]
