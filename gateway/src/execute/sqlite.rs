@@ -47,6 +47,11 @@ pub(crate) struct Worker {
     conn: Connection,
     deadline: Arc<Deadline>,
     query_timeout: Duration,
+    /// Sections of several statements, by their SQL: the statements as
+    /// SQLite takes them one at a time, each prepared once and cached
+    /// like a single statement (re-preparing a payment's batch on every
+    /// call was most of its cost).
+    batches: std::collections::HashMap<Arc<str>, Vec<String>>,
 }
 
 type Job = Box<dyn FnOnce(&mut Worker) + Send>;
@@ -353,6 +358,7 @@ impl Worker {
             conn,
             deadline,
             query_timeout,
+            batches: std::collections::HashMap::new(),
         })
     }
 }
@@ -437,10 +443,17 @@ impl<'w> SqliteSession<'w> {
     }
 
     /// Runs SQL without parameters or results, within the query timeout.
+    /// One statement without parameters or rows (BEGIN, SAVEPOINT, COMMIT),
+    /// prepared once per connection.
     fn batch(&mut self, sql: &str) -> Result<(), Failure> {
         let timeout = self.worker.query_timeout;
         self.worker.deadline.set(timeout);
-        let result = self.worker.conn.execute_batch(sql);
+        let result = self
+            .worker
+            .conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.raw_execute())
+            .map(drop);
         self.worker.deadline.clear();
         result.map_err(|e| failure(0, timeout, e))
     }
@@ -484,7 +497,7 @@ impl Session for SqliteSession<'_> {
         self.worker.deadline.set(timeout);
         let result = match &self.trace {
             Some(trace) => run_traced(&self.worker.conn, statement, trace),
-            None => run_statement(&self.worker.conn, statement),
+            None => run_statement(&self.worker.conn, &mut self.worker.batches, statement),
         };
         self.worker.deadline.clear();
         result.map_err(|e| failure(index, timeout, e))
@@ -541,7 +554,9 @@ fn open_connection(path: &Path) -> Result<Connection, ExecError> {
     conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
         .map_err(open_err)?;
-    conn.set_prepared_statement_cache_capacity(256);
+    // Every statement of every section a hospital maps, and the few the
+    // gateway runs itself.
+    conn.set_prepared_statement_cache_capacity(1024);
     // With the bundled build's STAT4, a bound value can make SQLite re-plan a
     // cached statement on every step (measured: 85% of a worker's time under
     // load). A stable plan per statement is what a mapping wants.
@@ -653,21 +668,59 @@ fn run_once_locked(
 
 /// Runs one section: a single statement (prepared once and cached), or a
 /// batch of several, each SELECT giving one result set in order.
-fn run_statement(conn: &Connection, statement: &Statement) -> rusqlite::Result<Vec<ResultSet>> {
+fn run_statement(
+    conn: &Connection,
+    batches: &mut std::collections::HashMap<Arc<str>, Vec<String>>,
+    statement: &Statement,
+) -> rusqlite::Result<Vec<ResultSet>> {
+    if let Some(statements) = batches.get(&statement.sql) {
+        let mut sets = Vec::new();
+        for sql in statements {
+            let mut stmt = conn.prepare_cached(sql)?;
+            let set = read_rows(&mut stmt, &statement.params)?;
+            if !set.columns.is_empty() {
+                sets.push(set);
+            }
+        }
+        return Ok(sets);
+    }
     match conn.prepare_cached(&statement.sql) {
         Ok(mut stmt) => Ok(vec![read_rows(&mut stmt, &statement.params)?]),
         // Several statements (rusqlite may also report an error from
-        // compiling the second one before the first has run): run it as a batch.
-        Err(_) => {
-            use rusqlite::fallible_iterator::FallibleIterator;
-            let mut batch = rusqlite::Batch::new(conn, &statement.sql);
+        // compiling the second one before the first has run): each runs
+        // on its own, prepared only once its predecessors ran (a later one
+        // may use a table an earlier one creates), and is remembered.
+        Err(first) => {
+            let pieces = super::sqlite_compile::pieces(&statement.sql);
+            if pieces.len() < 2 {
+                return Err(first);
+            }
             let mut sets = Vec::new();
-            while let Some(mut stmt) = batch.next()? {
-                let set = read_rows(&mut stmt, &statement.params)?;
+            let mut statements = Vec::new();
+            let mut pieces = pieces.into_iter().peekable();
+            while let Some(piece) = pieces.next() {
+                let mut text = piece.to_string();
+                let set = loop {
+                    match conn.prepare_cached(&text) {
+                        // `CREATE TRIGGER … BEGIN …; END;` holds semicolons of its own.
+                        Err(e)
+                            if super::sqlite_compile::is_incomplete(&e)
+                                && pieces.peek().is_some() =>
+                        {
+                            text.push_str(pieces.next().expect("peeked"));
+                        }
+                        prepared => {
+                            let mut stmt = prepared?;
+                            break read_rows(&mut stmt, &statement.params)?;
+                        }
+                    }
+                };
                 if !set.columns.is_empty() {
                     sets.push(set);
                 }
+                statements.push(text);
             }
+            batches.insert(statement.sql.clone(), statements);
             Ok(sets)
         }
     }
