@@ -687,43 +687,72 @@ fn run_statement(
     match conn.prepare_cached(&statement.sql) {
         Ok(mut stmt) => Ok(vec![read_rows(&mut stmt, &statement.params)?]),
         // Several statements (rusqlite may also report an error from
-        // compiling the second one before the first has run): each runs
-        // on its own, prepared only once its predecessors ran (a later one
-        // may use a table an earlier one creates), and is remembered.
+        // compiling the second one before the first has run): each runs on
+        // its own, and the split is remembered.
         Err(first) => {
-            let pieces = super::sqlite_compile::pieces(&statement.sql);
-            if pieces.len() < 2 {
+            if super::sqlite_compile::pieces(&statement.sql).len() < 2 {
                 return Err(first);
             }
             let mut sets = Vec::new();
             let mut statements = Vec::new();
-            let mut pieces = pieces.into_iter().peekable();
-            while let Some(piece) = pieces.next() {
-                let mut text = piece.to_string();
-                let set = loop {
-                    match conn.prepare_cached(&text) {
-                        // `CREATE TRIGGER … BEGIN …; END;` holds semicolons of its own.
-                        Err(e)
-                            if super::sqlite_compile::is_incomplete(&e)
-                                && pieces.peek().is_some() =>
-                        {
-                            text.push_str(pieces.next().expect("peeked"));
-                        }
-                        prepared => {
-                            let mut stmt = prepared?;
-                            break read_rows(&mut stmt, &statement.params)?;
-                        }
-                    }
-                };
+            each_statement(conn, statement, |ran| {
+                let set = ran.result?;
                 if !set.columns.is_empty() {
                     sets.push(set);
                 }
-                statements.push(text);
-            }
+                statements.push(ran.text);
+                Ok(())
+            })?;
             batches.insert(statement.sql.clone(), statements);
             Ok(sets)
         }
     }
+}
+
+/// One statement of a section, run.
+struct Ran {
+    text: String,
+    result: rusqlite::Result<ResultSet>,
+    took: Duration,
+    changed: u64,
+}
+
+/// Runs the statements of a section one at a time, as SQLite takes them:
+/// a piece that is incomplete on its own (`CREATE TRIGGER … BEGIN …; END;`
+/// holds semicolons of its own) is joined with the next, and each is
+/// prepared (once, then cached) only after its predecessors ran — a later
+/// one may use a table an earlier one creates. `each` sees every statement
+/// run and stops the section by returning an error.
+fn each_statement(
+    conn: &Connection,
+    statement: &Statement,
+    mut each: impl FnMut(Ran) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let mut pieces = super::sqlite_compile::pieces(&statement.sql)
+        .into_iter()
+        .peekable();
+    while let Some(piece) = pieces.next() {
+        let mut text = piece.to_string();
+        let before = conn.total_changes();
+        let started = Instant::now();
+        let result = loop {
+            match conn.prepare_cached(&text) {
+                Err(e) if super::sqlite_compile::is_incomplete(&e) && pieces.peek().is_some() => {
+                    text.push_str(pieces.next().expect("peeked"));
+                }
+                prepared => {
+                    break prepared.and_then(|mut stmt| read_rows(&mut stmt, &statement.params))
+                }
+            }
+        };
+        each(Ran {
+            text,
+            result,
+            took: started.elapsed(),
+            changed: conn.total_changes().saturating_sub(before),
+        })?;
+    }
+    Ok(())
 }
 
 /// Runs one section as `run_statement` does, recording each statement of a
@@ -734,46 +763,28 @@ fn run_traced(
     statement: &Statement,
     trace: &Rehearsal,
 ) -> rusqlite::Result<Vec<ResultSet>> {
-    let pieces = super::sqlite_compile::pieces(&statement.sql);
     // As `run_statement`: one statement gives its result set even without
     // columns; a batch gives those of its statements that return rows.
-    let single = pieces.len() == 1;
+    let single = super::sqlite_compile::pieces(&statement.sql).len() == 1;
     let mut sets = Vec::new();
-    let mut pieces = pieces.into_iter().peekable();
-    while let Some(piece) = pieces.next() {
-        let mut text = piece.to_string();
-        let before = conn.total_changes();
-        let started = Instant::now();
-        let result = loop {
-            match conn.prepare(&text) {
-                // `CREATE TRIGGER … BEGIN …; END;` holds semicolons of its own.
-                Err(e) if super::sqlite_compile::is_incomplete(&e) && pieces.peek().is_some() => {
-                    text.push_str(pieces.next().expect("peeked"));
-                }
-                prepared => {
-                    break prepared.and_then(|mut stmt| read_rows(&mut stmt, &statement.params))
-                }
+    each_statement(conn, statement, |ran| match ran.result {
+        Ok(set) => {
+            trace.record_text(
+                &ran.text,
+                ran.took,
+                Ok(std::slice::from_ref(&set)),
+                Some(ran.changed),
+            );
+            if single || !set.columns.is_empty() {
+                sets.push(set);
             }
-        };
-        let changed = Some(conn.total_changes().saturating_sub(before));
-        match result {
-            Ok(set) => {
-                trace.record_text(
-                    &text,
-                    started.elapsed(),
-                    Ok(std::slice::from_ref(&set)),
-                    changed,
-                );
-                if single || !set.columns.is_empty() {
-                    sets.push(set);
-                }
-            }
-            Err(e) => {
-                trace.record_text(&text, started.elapsed(), Err(e.to_string()), changed);
-                return Err(e);
-            }
+            Ok(())
         }
-    }
+        Err(e) => {
+            trace.record_text(&ran.text, ran.took, Err(e.to_string()), Some(ran.changed));
+            Err(e)
+        }
+    })?;
     Ok(sets)
 }
 
@@ -857,20 +868,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = SqliteDatabase::open(&SqliteOptions {
             path: dir.path().join("t.sqlite"),
-            pool_size: 2,
+            pool_size: 1,
             init_scripts: vec![],
             start_scripts: vec![],
             checkout_timeout: Duration::from_secs(1),
             query_timeout: Duration::from_secs(5),
         })
         .unwrap();
-        let sets = db
-            .query(vec![Statement::new(
-                "CREATE TEMP TABLE IF NOT EXISTS t(x TEXT); INSERT INTO t VALUES (?2); SELECT x FROM t; SELECT ?1 AS y, dec_add(?2, '0.5') AS z",
+        let section = || {
+            Statement::new(
+                "CREATE TEMP TABLE IF NOT EXISTS t(x TEXT); DELETE FROM t; INSERT INTO t VALUES (?2); SELECT x FROM t; SELECT ?1 AS y, dec_add(?2, '0.5') AS z",
                 vec![Param::Text("a".into()), Param::Text("1.25".into())],
-            )])
-            .await
-            .unwrap();
+            )
+        };
+        // The first run splits the section; later runs reuse the split and
+        // the prepared statements, with the same results.
+        let first = db.query(vec![section()]).await.unwrap();
+        let sets = db.query(vec![section()]).await.unwrap();
+        assert_eq!(first, sets);
         assert_eq!(sets.len(), 1);
         assert_eq!(sets[0].len(), 2);
         assert_eq!(sets[0][0].rows, vec![vec![Value::Text("1.25".into())]]);
