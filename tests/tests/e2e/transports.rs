@@ -560,3 +560,47 @@ async fn a_json_field_repeated_with_another_amount_is_refused_and_books_nothing(
         .await;
     assert_eq!(booked, 0);
 }
+
+/// A cached answer keeps one wire form per transport: the same cached read
+/// asked over REST XML, JSON, SOAP 1.1 and REST XML again gets each in its
+/// own form, with the same content.
+#[tokio::test]
+async fn a_cached_answer_is_sent_in_the_form_each_transport_asks_for() {
+    let app = hisgw_e2e::spawn_demo_with(hisgw_e2e::Backend::Sqlite, |t| {
+        let mut cached = toml::Table::new();
+        cached.insert("cache_ttl_s".into(), toml::Value::Integer(60));
+        let mut methods = toml::Table::new();
+        methods.insert("findAllDepartments".into(), cached.into());
+        t.insert("methods".into(), methods.into());
+    })
+    .await
+    .unwrap();
+    let xml = app.call("findAllDepartments", &[]).await;
+    xml.assert_success();
+    let as_json = json(&app, "findAllDepartments", "{}".into()).await;
+    assert_eq!(as_json.status, 200, "{}", as_json.body);
+    let parsed: serde_json::Value = serde_json::from_str(&as_json.body).expect("JSON");
+    assert_eq!(parsed["result"], "success", "{parsed}");
+    let via_soap = soap(
+        &app,
+        "text/xml",
+        envelope(
+            SOAP11,
+            "<his:findAllDepartments><arg0>&lt;request/&gt;</arg0></his:findAllDepartments>",
+        ),
+    )
+    .await;
+    assert_eq!(via_soap.status, 200, "{}", via_soap.body);
+    assert_eq!(
+        returned(&via_soap),
+        xml.body,
+        "the same document inside <return>"
+    );
+    let again = app.call("findAllDepartments", &[]).await;
+    assert_eq!(again.body, xml.body);
+    assert_eq!(
+        xml_leaves(&xml.body, None).len(),
+        json_leaves(&as_json.body).len(),
+        "the same fields in both forms"
+    );
+}
