@@ -205,8 +205,17 @@ fn write_batch(conn: &mut Connection, batch: &mut Vec<(Record, chrono::NaiveDate
     if batch.is_empty() {
         return;
     }
-    if let Err(e) = insert(conn, batch) {
-        tracing::warn!(error = %e, records = batch.len(), "audit records not written");
+    // A busy or briefly failing file is tried again before the batch is
+    // given up (and said so, with how many records it held).
+    let mut attempt = 0;
+    while let Err(e) = insert(conn, batch) {
+        attempt += 1;
+        if attempt == 3 {
+            tracing::error!(error = %e, records = batch.len(), "audit records not written after 3 attempts");
+            break;
+        }
+        tracing::warn!(error = %e, records = batch.len(), attempt, "audit records not written yet; trying again");
+        std::thread::sleep(Duration::from_millis(200 * attempt));
     }
     batch.clear();
 }

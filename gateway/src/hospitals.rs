@@ -367,7 +367,7 @@ async fn load_one(
                 log_unproven(&mapping.id, &proof);
                 errors.extend(proof.errors);
             }
-            Err(e) if may_wait => {
+            Err(e) if may_wait && e.is_transient() => {
                 wait("proof", &e);
                 stage = Stage::Unproven;
             }
@@ -420,9 +420,7 @@ async fn finish_start(hospital: &Hospital) -> Result<(), Pending> {
         hospital.set_stage(Stage::Unproven);
         tracing::info!(hospital = %hospital.id(), "database answers: start scripts run");
     }
-    let proof = proof::prove(mapping, db)
-        .await
-        .map_err(|_| Pending::Waiting)?;
+    let proof = proof::prove(mapping, db).await.map_err(failed)?;
     log_unproven(hospital.id(), &proof);
     if !proof.errors.is_empty() {
         return Err(Pending::Refused(HospitalError::Mapping(proof.errors)));

@@ -82,7 +82,8 @@ fn plain_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> + Se
 {
     use tracing_subscriber::field::MakeExt;
     tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
-        let text = escape_controls(&format!("{value:?}"));
+        let shown = format!("{value:?}");
+        let text = escape_controls(&shown);
         if field.name() == "message" {
             write!(writer, "{text}")
         } else {
@@ -93,9 +94,9 @@ fn plain_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> + Se
 }
 
 /// `text` with each control character written as its escape (`\n`, `\u{1b}`).
-fn escape_controls(text: &str) -> String {
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(char::is_control) {
-        return text.to_string();
+        return text.into();
     }
     text.chars()
         .map(|c| {
@@ -105,13 +106,13 @@ fn escape_controls(text: &str) -> String {
                 c.to_string()
             }
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// Local time in RFC 3339 (as the HIS's own records and the spec's dates),
 /// read from the gateway's clock, which looks the offset up once a minute
 /// rather than for every line.
-#[derive(Default)]
 struct LocalTime;
 
 impl tracing_subscriber::fmt::time::FormatTime for LocalTime {

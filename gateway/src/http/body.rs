@@ -52,8 +52,8 @@ const BODIES_IN_FLIGHT_KIB: usize = 16 * 1024;
 /// platform's own calls refused.
 const SMALL_BODY: usize = 16 * 1024;
 
-/// The room all bodies being received by one listener share, in KiB.
-#[derive(Clone)]
+/// The room all bodies being received by one listener share, in KiB
+/// (shared by its workers as `web::Data`).
 pub struct BodyBudget(Arc<tokio::sync::Semaphore>);
 
 impl BodyBudget {
@@ -65,15 +65,15 @@ impl BodyBudget {
 /// One body's share of its listener's `BodyBudget`: room is taken before
 /// memory is.
 struct BodyShare {
-    budget: BodyBudget,
+    budget: Arc<tokio::sync::Semaphore>,
     held: Option<tokio::sync::OwnedSemaphorePermit>,
     kib: usize,
 }
 
 impl BodyShare {
-    fn of(budget: BodyBudget) -> BodyShare {
+    fn of(budget: &BodyBudget) -> BodyShare {
         BodyShare {
-            budget,
+            budget: budget.0.clone(),
             held: None,
             kib: 0,
         }
@@ -92,7 +92,6 @@ impl BodyShare {
         // no room and are never refused here.
         let permit = self
             .budget
-            .0
             .clone()
             .try_acquire_many_owned(more)
             .map_err(|_| BodyError::NoRoom)?;
@@ -113,6 +112,7 @@ impl BodyShare {
 pub async fn read_body(
     payload: web::Payload,
     request: &HttpRequest,
+    budget: &BodyBudget,
 ) -> Result<web::Bytes, BodyError> {
     use futures_util::StreamExt;
     let identity = request
@@ -134,10 +134,6 @@ pub async fn read_body(
     let mut payload =
         actix_web::dev::Decompress::from_headers(payload.into_inner(), request.headers());
     let read = async {
-        let budget = request
-            .app_data::<BodyBudget>()
-            .cloned()
-            .unwrap_or_else(BodyBudget::new);
         let mut share = BodyShare::of(budget);
         let mut body = web::BytesMut::new();
         if let Some(n) = announced {

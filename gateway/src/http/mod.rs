@@ -37,7 +37,7 @@ pub fn serve(
     tls: Option<rustls::ServerConfig>,
 ) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(gateway);
-    let budget = BodyBudget::new();
+    let budget = web::Data::new(BodyBudget::new());
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -101,13 +101,15 @@ async fn api(
     request: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Payload,
+    budget: web::Data<BodyBudget>,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     let id = request_id(&request);
     let (hospital, method) = path.into_inner();
-    let span = tracing::info_span!("call", request_id = %cut(&id), hospital = %cut(&hospital), method = %cut(&method), transport = "rest", result = tracing::field::Empty);
+    let shown = Shown::of(&id, &hospital);
+    let span = tracing::info_span!("call", request_id = %shown.id, hospital = %shown.hospital, method = %cut(&method), transport = "rest", result = tracing::field::Empty);
     let started = std::time::Instant::now();
-    let mut response = api_call(request, hospital, method, body, gateway, &id)
+    let mut response = api_call(request, hospital, method, (body, &budget), gateway, &shown)
         .instrument(span.clone())
         .await;
     answered(&span, &mut response, &id, started);
@@ -118,9 +120,9 @@ async fn api_call(
     request: HttpRequest,
     hospital: String,
     method: String,
-    body: web::Payload,
+    (body, budget): (web::Payload, &BodyBudget),
     gateway: web::Data<Gateway>,
-    id: &str,
+    shown: &Shown,
 ) -> HttpResponse {
     let started = std::time::Instant::now();
     let content_type = header(&request, "content-type");
@@ -135,7 +137,7 @@ async fn api_call(
         "rest"
     };
     let call = Accounted {
-        id,
+        shown,
         hospital: &hospital,
         method: &method,
         transport: transport_name,
@@ -154,7 +156,7 @@ async fn api_call(
         }
     }
     // Access is decided from the headers above; only then is the body read.
-    let body = match read_body(body, &request).await {
+    let body = match read_body(body, &request, budget).await {
         Ok(body) => body,
         Err(e) => {
             let reply = Reply::error(e.to_string());
@@ -189,22 +191,41 @@ async fn soap(
     request: HttpRequest,
     path: web::Path<String>,
     body: web::Payload,
+    budget: web::Data<BodyBudget>,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     let id = request_id(&request);
     let hospital = path.into_inner();
-    let span = tracing::info_span!("call", request_id = %cut(&id), hospital = %cut(&hospital), method = tracing::field::Empty, transport = "soap", result = tracing::field::Empty);
+    let shown = Shown::of(&id, &hospital);
+    let span = tracing::info_span!("call", request_id = %shown.id, hospital = %shown.hospital, method = tracing::field::Empty, transport = "soap", result = tracing::field::Empty);
     let started = std::time::Instant::now();
-    let mut response = soap_call(request, hospital, body, gateway, &id)
+    let mut response = soap_call(request, hospital, (body, &budget), gateway, &shown)
         .instrument(span.clone())
         .await;
     answered(&span, &mut response, &id, started);
     response
 }
 
+/// The caller's request id and hospital as logs and the audit show them
+/// (`cut`), made once per call.
+struct Shown {
+    id: String,
+    hospital: String,
+}
+
+impl Shown {
+    fn of(id: &str, hospital: &str) -> Shown {
+        Shown {
+            id: cut(id),
+            hospital: cut(hospital),
+        }
+    }
+}
+
 /// Who called what, for `account`.
 struct Accounted<'a> {
-    id: &'a str,
+    shown: &'a Shown,
+    /// As the caller sent it, to look the hospital up.
     hospital: &'a str,
     method: &'a str,
     transport: &'static str,
@@ -238,8 +259,8 @@ fn account(
         .metrics()
         .record(hospital, call.method, call.transport, result, took);
     gateway.audit_record(crate::audit::Record {
-        request_id: cut(call.id),
-        hospital: cut(call.hospital),
+        request_id: call.shown.id.clone(),
+        hospital: call.shown.hospital.clone(),
         direction: "in",
         transport: call.transport,
         method: cut(call.method),
@@ -313,9 +334,9 @@ fn request_id(request: &HttpRequest) -> String {
 async fn soap_call(
     request: HttpRequest,
     hospital: String,
-    body: web::Payload,
+    (body, budget): (web::Payload, &BodyBudget),
     gateway: web::Data<Gateway>,
-    id: &str,
+    shown: &Shown,
 ) -> HttpResponse {
     let started = std::time::Instant::now();
     let content_type = header(&request, "content-type");
@@ -325,11 +346,11 @@ async fn soap_call(
         SoapVersion::V11
     };
     let Some(served) = gateway.hospital(&hospital) else {
-        return fault(hint, 404, &format!("unknown hospital {:?}", cut(&hospital)));
+        return fault(hint, 404, &format!("unknown hospital {:?}", shown.hospital));
     };
     let mapping = &served.mapping;
     let mut call_info = Accounted {
-        id,
+        shown,
         hospital: &hospital,
         method: "",
         transport: "soap",
@@ -348,7 +369,7 @@ async fn soap_call(
         return response;
     }
     // Access is decided from the headers above; only then is the body read.
-    let body = match read_body(body, &request).await {
+    let body = match read_body(body, &request, budget).await {
         Ok(body) => body,
         Err(e) => {
             let message = e.to_string();
