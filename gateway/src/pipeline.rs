@@ -349,6 +349,8 @@ impl Gateway {
         plan: &MethodPlan,
         params: &Params,
     ) -> Result<Reply, CallError> {
+        self.metrics
+            .his_call(&hospital.mapping.id, plan.method.name);
         let sets = hospital
             .db
             .query(plan.statements(params))
@@ -371,6 +373,8 @@ impl Gateway {
             .mapping
             .keeps_ledger()
             .then(|| hospital.mapping.dialect());
+        self.metrics
+            .his_call(&hospital.mapping.id, plan.method.name);
         writes::plain(&hospital.db, plan, params, ledger)
             .await
             .map_err(|e| failed(hospital, plan, e))
@@ -394,6 +398,7 @@ impl Gateway {
         };
         let params = validate::validate(method, request, today)
             .map_err(|e| not_booked(PaymentError::Invalid(e)))?;
+        self.metrics.his_call(&hospital.mapping.id, method.name);
         let booking = Booking {
             hospital: &hospital.mapping.id,
             db: &hospital.db,

@@ -291,6 +291,79 @@ async fn a_cached_read_is_not_asked_of_the_his_again_within_its_ttl() {
     assert!(changed > 0, "the HIS did change meanwhile");
 }
 
+/// The slot-release rush: many callers asking the same cached schedule
+/// reads at once reach the HIS once per distinct request
+/// (`hisgw_his_calls_total`), while every call is answered and counted.
+#[tokio::test]
+async fn a_rush_of_identical_cached_reads_reaches_the_his_once_per_distinct_request() {
+    let app = std::sync::Arc::new(
+        spawn_demo_with(Backend::Sqlite, |t| {
+            let methods = t
+                .entry("methods")
+                .or_insert(toml::Value::Table(Default::default()));
+            for method in ["querySchedule", "queryRealtimeSchedule"] {
+                let mut options = toml::Table::new();
+                options.insert("cache_ttl_s".into(), toml::Value::Integer(60));
+                methods
+                    .as_table_mut()
+                    .unwrap()
+                    .insert(method.into(), options.into());
+            }
+        })
+        .await
+        .unwrap(),
+    );
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let mut calls = Vec::new();
+    for i in 0..150 {
+        let (app, today) = (app.clone(), today.clone());
+        calls.push(tokio::spawn(async move {
+            match i % 3 {
+                0 => app.call("querySchedule", &[("startDate", &today)]).await,
+                1 => {
+                    app.call(
+                        "queryRealtimeSchedule",
+                        &[("startDate", &today), ("departmentCode", "001")],
+                    )
+                    .await
+                }
+                _ => {
+                    app.call(
+                        "queryRealtimeSchedule",
+                        &[("startDate", &today), ("departmentCode", "002")],
+                    )
+                    .await
+                }
+            }
+        }));
+    }
+    for call in calls {
+        call.await.unwrap().assert_success();
+    }
+    // An uncached read reaches the HIS every time.
+    for _ in 0..3 {
+        app.call("findAllDepartments", &[]).await.assert_success();
+    }
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.admin_address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "hisgw_his_calls_total{hospital=\"demo\",method=\"querySchedule\"} 1\n",
+        "hisgw_his_calls_total{hospital=\"demo\",method=\"queryRealtimeSchedule\"} 2\n",
+        "hisgw_his_calls_total{hospital=\"demo\",method=\"findAllDepartments\"} 3\n",
+        "hisgw_calls_total{hospital=\"demo\",method=\"querySchedule\",transport=\"rest\",result=\"success\"} 50\n",
+        "hisgw_calls_total{hospital=\"demo\",method=\"queryRealtimeSchedule\",transport=\"rest\",result=\"success\"} 100\n",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+}
+
 /// `tls_cert`/`tls_key`: the platform-facing listener speaks HTTPS.
 #[tokio::test]
 async fn the_platform_listener_serves_tls_with_certificate_files() {
