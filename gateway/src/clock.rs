@@ -32,6 +32,64 @@ pub fn local_now() -> DateTime<FixedOffset> {
     now.with_timezone(&offset)
 }
 
+/// Writes the local time now in RFC 3339 to the microsecond
+/// (`2026-12-02T09:37:20.123456+08:00`), as every log line starts. The
+/// text up to the second is made once per second per thread.
+pub fn write_local_rfc3339(out: &mut impl std::fmt::Write) -> std::fmt::Result {
+    use std::cell::RefCell;
+    thread_local! {
+        /// (second since the epoch, text up to it, offset text)
+        static SECOND: RefCell<(i64, String, String)> = RefCell::default();
+    }
+    let now = local_now();
+    let second = now.timestamp();
+    SECOND.with_borrow_mut(|(at, head, offset)| {
+        if *at != second || head.is_empty() {
+            *at = second;
+            *head = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+            *offset = now.format("%:z").to_string();
+        }
+        out.write_str(head)?;
+        out.write_char('.')?;
+        let mut digits = [b'0'; 6];
+        let mut micros = now.timestamp_subsec_micros().min(999_999);
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (micros % 10) as u8;
+            micros /= 10;
+        }
+        out.write_str(std::str::from_utf8(&digits).unwrap_or("000000"))?;
+        out.write_str(offset)
+    })
+}
+
+/// `t` as the gateway's own tables store a time: `yyyy-MM-dd HH:mm:ss.SSS`
+/// (what SQLite's `strftime('%Y-%m-%d %H:%M:%f')` writes), without going
+/// through a format string.
+pub fn millis_text(t: &NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    let mut out = String::with_capacity(23);
+    let mut put = |n: u32, width: usize, after: Option<char>| {
+        let mut digits = [b'0'; 4];
+        let mut n = n;
+        for d in digits[..width].iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        out.push_str(std::str::from_utf8(&digits[..width]).unwrap_or("0"));
+        if let Some(c) = after {
+            out.push(c);
+        }
+    };
+    put(t.year().clamp(0, 9999) as u32, 4, Some('-'));
+    put(t.month(), 2, Some('-'));
+    put(t.day(), 2, Some(' '));
+    put(t.hour(), 2, Some(':'));
+    put(t.minute(), 2, Some(':'));
+    put(t.second(), 2, Some('.'));
+    put((t.nanosecond() / 1_000_000).min(999), 3, None);
+    out
+}
+
 /// Today's local date.
 pub fn today() -> NaiveDate {
     local_now().date_naive()
@@ -44,6 +102,29 @@ pub fn now() -> NaiveDateTime {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn time_texts_are_the_format_strings_own() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
+            .unwrap()
+            .and_hms_milli_opt(3, 4, 5, 67)
+            .unwrap();
+        assert_eq!(super::millis_text(&t), "2026-01-02 03:04:05.067");
+        assert_eq!(
+            super::millis_text(&t),
+            t.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+        );
+        let mut line = String::new();
+        super::write_local_rfc3339(&mut line).unwrap();
+        let parsed = chrono::DateTime::parse_from_rfc3339(&line).unwrap();
+        let drift = (parsed.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
+        assert!(drift.abs() <= 2, "{line}");
+        assert_eq!(
+            line.len(),
+            "2026-12-02T09:37:20.123456+08:00".len(),
+            "{line}"
+        );
+    }
+
     #[test]
     fn the_cached_offset_reads_the_same_clock_as_the_system() {
         let ours = super::now();

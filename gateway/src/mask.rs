@@ -55,6 +55,11 @@ pub fn field(name: &str, value: &str) -> String {
 /// and 4, a mobile number (11 digits from 13–19) 3 and 4. Other text, and
 /// digits inside longer runs, pass unchanged.
 pub fn text(value: &str) -> String {
+    // Most text (ids, names, messages) holds no run of 11 digits or more:
+    // nothing to mask, and nothing to take apart.
+    if !has_digit_run(value.as_bytes(), 11) {
+        return value.to_string();
+    }
     let chars: Vec<char> = value.chars().collect();
     let mut out = String::with_capacity(value.len());
     let mut i = 0;
@@ -87,6 +92,18 @@ pub fn text(value: &str) -> String {
         i = x_end;
     }
     out
+}
+
+/// Whether `bytes` holds `at_least` ASCII digits in a row.
+fn has_digit_run(bytes: &[u8], at_least: usize) -> bool {
+    let mut run = 0;
+    for b in bytes {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= at_least {
+            return true;
+        }
+    }
+    false
 }
 
 /// The first `head` and last `tail` characters, the rest as `*`.

@@ -82,32 +82,31 @@ fn plain_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> + Se
 {
     use tracing_subscriber::field::MakeExt;
     tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
-        let shown = format!("{value:?}");
-        let text = escape_controls(&shown);
-        if field.name() == "message" {
-            write!(writer, "{text}")
-        } else {
-            write!(writer, "{field}={text}")
+        use std::fmt::Write as _;
+        // Escaped on the way through: no copy of the value is made.
+        if field.name() != "message" {
+            write!(writer, "{field}=")?;
         }
+        write!(Escaping(writer), "{value:?}")
     })
     .delimited(" ")
 }
 
-/// `text` with each control character written as its escape (`\n`, `\u{1b}`).
-fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return text.into();
+/// A writer that writes each control character as its escape (`\n`,
+/// `\u{1b}`) and everything else as it is.
+struct Escaping<W>(W);
+
+impl<W: std::fmt::Write> std::fmt::Write for Escaping<W> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let mut rest = text;
+        while let Some(at) = rest.find(char::is_control) {
+            self.0.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().expect("found at `at`");
+            write!(self.0, "{}", c.escape_default())?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        self.0.write_str(rest)
     }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
 }
 
 /// Local time in RFC 3339 (as the HIS's own records and the spec's dates),
@@ -117,11 +116,6 @@ struct LocalTime;
 
 impl tracing_subscriber::fmt::time::FormatTime for LocalTime {
     fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
-        let now = hisgw::clock::local_now();
-        write!(
-            w,
-            "{}",
-            now.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
-        )
+        hisgw::clock::write_local_rfc3339(w)
     }
 }
