@@ -541,7 +541,10 @@ fn work(mut worker: Worker, jobs: flume::Receiver<Job>) {
     }
 }
 
-fn open_connection(path: &Path) -> Result<Connection, ExecError> {
+/// A connection set up as every pooled worker sets up its own (WAL, a
+/// stable plan per statement, the decimal functions mappings use); also
+/// what the driver baseline of `deploy/bench/driver.sh` runs on.
+pub fn open_connection(path: &Path) -> Result<Connection, ExecError> {
     let open_err = |e: rusqlite::Error| ExecError::Open {
         path: path.display().to_string(),
         message: e.to_string(),
