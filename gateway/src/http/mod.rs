@@ -324,9 +324,12 @@ fn request_id(request: &HttpRequest) -> String {
     {
         return given.to_string();
     }
+    // The process id is asked of the system once (a system call per call
+    // otherwise).
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     format!(
         "{:x}-{:x}",
-        std::process::id(),
+        PID.get_or_init(std::process::id),
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
 }
