@@ -31,17 +31,7 @@ declare -A BODY=(
 
 WORK=$(mktemp -d -t hisgw-driver.XXXXXX)
 HISGW_PID=
-cleanup() {
-    local status=$?
-    if [[ -n $HISGW_PID ]]; then
-        kill "$HISGW_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$HISGW_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$HISGW_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-    exit "$status"
-}
-trap cleanup EXIT
+source "$HERE/serve.sh"
 
 command -v wrk >/dev/null || { echo "driver.sh: wrk is required (apt-get install wrk; load.sh installs it)" >&2; exit 1; }
 if [[ -z ${SKIP_BUILD:-} ]]; then
@@ -56,14 +46,7 @@ else
     HOSPITAL_DIR=mappings/demo
 fi
 
-RUST_LOG=${RUST_LOG:-info} target/release/hisgw serve "${CONFIG_ARGS[@]}" \
-    --listen "127.0.0.1:$HISGW_PORT" --data-dir "$WORK/data" >"$WORK/hisgw.log" 2>&1 &
-HISGW_PID=$!
-for _ in $(seq 1 120); do
-    kill -0 "$HISGW_PID" 2>/dev/null || { tail -n 20 "$WORK/hisgw.log" >&2; exit 1; }
-    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$HISGW_PORT/healthz" && break
-    sleep 0.5
-done
+start_hisgw "$HISGW_PORT" "${CONFIG_ARGS[@]}" --data-dir "$WORK/data"
 
 ROWS=()
 for method in "${METHODS[@]}"; do

@@ -27,17 +27,7 @@ cd "$ROOT"
 
 WORK=$(mktemp -d -t hisgw-rush.XXXXXX)
 HISGW_PID=
-cleanup() {
-    local status=$?
-    if [[ -n $HISGW_PID ]]; then
-        kill "$HISGW_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$HISGW_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$HISGW_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-    exit "$status"
-}
-trap cleanup EXIT
+source "$HERE/serve.sh"
 
 command -v wrk >/dev/null || { echo "rush.sh: wrk is required (apt-get install wrk; load.sh installs it)" >&2; exit 1; }
 ulimit -n $((CONNECTIONS + 1024)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -53,14 +43,8 @@ sed -e "s|^id = \"demo\"|id = \"demo\"\nsql_dir = \"$ROOT/mappings/demo\"|" \
 printf '\n[methods.querySchedule]\ncache_ttl_s = %s\n\n[methods.queryRealtimeSchedule]\ncache_ttl_s = %s\n' \
     "$TTL" "$TTL" >>"$WORK/mappings/demo/hospital.toml"
 
-HISGW_MAPPINGS_DIR=$WORK/mappings HISGW_ADMIN_LISTEN=127.0.0.1:$ADMIN_PORT RUST_LOG=${RUST_LOG:-info} \
-    target/release/hisgw serve --listen "127.0.0.1:$HISGW_PORT" --data-dir "$WORK/data" >"$WORK/hisgw.log" 2>&1 &
-HISGW_PID=$!
-for _ in $(seq 1 120); do
-    kill -0 "$HISGW_PID" 2>/dev/null || { tail -n 20 "$WORK/hisgw.log" >&2; exit 1; }
-    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$HISGW_PORT/healthz" && break
-    sleep 0.5
-done
+HISGW_MAPPINGS_DIR=$WORK/mappings HISGW_ADMIN_LISTEN=127.0.0.1:$ADMIN_PORT \
+    start_hisgw "$HISGW_PORT" --data-dir "$WORK/data"
 
 # Today's departments, as the demo's own querySchedule lists them (this
 # call is the HIS's first querySchedule query of the run).

@@ -313,6 +313,18 @@ macro_rules! on_both_backends {
 }
 
 impl TestApp {
+    /// The Prometheus text of the admin listener's `/metrics`.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.admin_address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Runs SQL on the demo hospital's database (portable SQL only: the
     /// same text runs on both backends).
     pub async fn demo_sql(&self, sql: &str) -> Vec<Vec<hisgw::execute::ResultSet>> {

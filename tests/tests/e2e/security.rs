@@ -215,15 +215,7 @@ async fn metrics_and_health_are_on_the_admin_listener_only() {
     .await
     .assert_success();
 
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.admin_address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     for line in [
         "hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"success\"} 1",
         "hisgw_calls_total{hospital=\"demo\",method=\"queryPatientInfo\",transport=\"rest\",result=\"error\"} 2",
@@ -344,15 +336,7 @@ async fn a_rush_of_identical_cached_reads_reaches_the_his_once_per_distinct_requ
     for _ in 0..3 {
         app.call("findAllDepartments", &[]).await.assert_success();
     }
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.admin_address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     for line in [
         "hisgw_his_calls_total{hospital=\"demo\",method=\"querySchedule\"} 1\n",
         "hisgw_his_calls_total{hospital=\"demo\",method=\"queryRealtimeSchedule\"} 2\n",
