@@ -45,7 +45,15 @@ pub fn init(settings: Option<&Settings>) -> Vec<Guard> {
             Err(e) => eprintln!("hisgw: cannot write logs to {}: {e}", dir.display()),
         }
     }
-    tracing_subscriber::registry().with(layers).init();
+    // One filter for every destination (a filter layer filters globally):
+    // a span or
+    // line the filter turns away costs nothing further, and the layers do
+    // not each keep per-layer filter state for every span.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::registry()
+        .with(layers)
+        .with(filter)
+        .init();
     guards
 }
 
@@ -157,23 +165,18 @@ impl Drop for Guard {
 }
 
 /// One destination of the log, in local time (as the HIS's own records and
-/// the spec's dates), filtered by `RUST_LOG`.
+/// the spec's dates).
 fn layer<W>(json: bool, ansi: bool, writer: W) -> Box<dyn Layer<Registry> + Send + Sync>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let format = tracing_subscriber::fmt::layer()
         .with_timer(LocalTime)
         .with_writer(writer);
     if json {
-        format.json().with_filter(filter).boxed()
+        format.json().boxed()
     } else {
-        format
-            .fmt_fields(plain_fields())
-            .with_ansi(ansi)
-            .with_filter(filter)
-            .boxed()
+        format.fmt_fields(plain_fields()).with_ansi(ansi).boxed()
     }
 }
 
