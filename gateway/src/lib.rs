@@ -14,6 +14,7 @@ pub mod hospitals;
 pub mod http;
 pub mod ledger;
 pub mod limits;
+pub mod log_lines;
 pub mod mapping;
 pub mod mapping_tests;
 pub mod mask;

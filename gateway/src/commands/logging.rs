@@ -2,10 +2,7 @@
 //! JSON lines, to standard error and — for `serve`, with `log_dir` — to
 //! daily files kept `log_keep_days`.
 
-use std::io::Write;
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
-
+use hisgw::log_lines::Guard;
 use hisgw::Settings;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -15,17 +12,14 @@ use tracing_subscriber::{EnvFilter, Layer, Registry};
 /// Starts the log: `RUST_LOG` filter (default info), plain or JSON lines, to
 /// standard error and, with `log_dir`, to daily files kept `log_keep_days`.
 ///
-/// Each destination gathers lines in memory; a thread of its own writes
-/// them out every `WRITE_EVERY` (one write for all the lines of that time,
-/// instead of a write and a thread wake-up per line). No line is dropped: a
-/// caller that finds `GATHER_MAX` bytes waiting writes them out itself. The
-/// returned guards write what is gathered when they are dropped at exit; a
-/// crash loses at most the last `WRITE_EVERY` of lines.
+/// Each destination gathers its lines in memory and a thread of its own
+/// writes them out (`hisgw::log_lines`); the returned guards write what is
+/// gathered when they are dropped at exit.
 pub fn init(settings: Option<&Settings>) -> Vec<Guard> {
     let json = settings.is_some_and(|s| s.log_format == hisgw::settings::LogFormat::Json);
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut guards = Vec::new();
-    let (stderr, guard) = buffered(std::io::stderr());
+    let (stderr, guard) = hisgw::log_lines::gathered(std::io::stderr());
     guards.push(guard);
     let mut layers = vec![layer(json, ansi, stderr)];
     if let Some((dir, keep)) =
@@ -38,7 +32,7 @@ pub fn init(settings: Option<&Settings>) -> Vec<Guard> {
             .build(dir)
         {
             Ok(appender) => {
-                let (writer, guard) = buffered(appender);
+                let (writer, guard) = hisgw::log_lines::gathered(appender);
                 layers.push(layer(json, false, writer));
                 guards.push(guard);
             }
@@ -46,122 +40,14 @@ pub fn init(settings: Option<&Settings>) -> Vec<Guard> {
         }
     }
     // One filter for every destination (a filter layer filters globally):
-    // a span or
-    // line the filter turns away costs nothing further, and the layers do
-    // not each keep per-layer filter state for every span.
+    // a span or line it turns away costs nothing further, and the layers
+    // do not each keep per-layer filter state for every span.
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     tracing_subscriber::registry()
         .with(layers)
         .with(filter)
         .init();
     guards
-}
-
-/// How often gathered lines are written out.
-const WRITE_EVERY: Duration = Duration::from_millis(100);
-
-/// Gathered bytes at which the caller writes them out itself.
-const GATHER_MAX: usize = 1 << 20;
-
-/// `out` written every `WRITE_EVERY` by its own thread, never dropping a line.
-fn buffered<W: Write + Send + 'static>(out: W) -> (Gathered, Guard) {
-    let shared = Arc::new(Shared {
-        lines: Mutex::new(Vec::with_capacity(64 * 1024)),
-        out: Mutex::new(Box::new(out)),
-        stop: (Mutex::new(false), Condvar::new()),
-    });
-    let writer = shared.clone();
-    let thread = std::thread::Builder::new()
-        .name("log-writer".into())
-        .spawn(move || {
-            let (stop, wake) = &writer.stop;
-            let mut stopped = stop.lock().unwrap_or_else(|e| e.into_inner());
-            while !*stopped {
-                stopped = wake
-                    .wait_timeout(stopped, WRITE_EVERY)
-                    .unwrap_or_else(|e| e.into_inner())
-                    .0;
-                writer.write_out();
-            }
-        })
-        .ok();
-    (Gathered(shared.clone()), Guard { shared, thread })
-}
-
-/// One destination's gathered lines and where they go.
-struct Shared {
-    lines: Mutex<Vec<u8>>,
-    out: Mutex<Box<dyn Write + Send>>,
-    stop: (Mutex<bool>, Condvar),
-}
-
-impl Shared {
-    /// Writes out everything gathered so far. The destination is taken
-    /// before the lines, so lines are written in the order they came.
-    fn write_out(&self) {
-        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
-        let lines = {
-            let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
-            if lines.is_empty() {
-                return;
-            }
-            std::mem::replace(&mut *lines, Vec::with_capacity(64 * 1024))
-        };
-        // Nowhere to report a log that cannot be written but the log.
-        let _ = out.write_all(&lines);
-        let _ = out.flush();
-    }
-}
-
-/// The `MakeWriter` of one destination: each line is appended to what is
-/// gathered.
-#[derive(Clone)]
-struct Gathered(Arc<Shared>);
-
-impl<'a> MakeWriter<'a> for Gathered {
-    type Writer = Line<'a>;
-
-    fn make_writer(&'a self) -> Line<'a> {
-        Line(&self.0)
-    }
-}
-
-struct Line<'a>(&'a Shared);
-
-impl Write for Line<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let full = {
-            let mut lines = self.0.lines.lock().unwrap_or_else(|e| e.into_inner());
-            lines.extend_from_slice(bytes);
-            lines.len() >= GATHER_MAX
-        };
-        if full {
-            self.0.write_out();
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Writes out what is gathered, and stops the writer thread, when dropped.
-pub struct Guard {
-    shared: Arc<Shared>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let (stop, wake) = &self.shared.stop;
-        *stop.lock().unwrap_or_else(|e| e.into_inner()) = true;
-        wake.notify_all();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-        self.shared.write_out();
-    }
 }
 
 /// One destination of the log, in local time (as the HIS's own records and
@@ -192,26 +78,9 @@ fn plain_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> + Se
         if field.name() != "message" {
             write!(writer, "{field}=")?;
         }
-        write!(Escaping(writer), "{value:?}")
+        write!(hisgw::log_lines::Escaping(writer), "{value:?}")
     })
     .delimited(" ")
-}
-
-/// A writer that writes each control character as its escape (`\n`,
-/// `\u{1b}`) and everything else as it is.
-struct Escaping<W>(W);
-
-impl<W: std::fmt::Write> std::fmt::Write for Escaping<W> {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        let mut rest = text;
-        while let Some(at) = rest.find(char::is_control) {
-            self.0.write_str(&rest[..at])?;
-            let c = rest[at..].chars().next().expect("found at `at`");
-            write!(self.0, "{}", c.escape_default())?;
-            rest = &rest[at + c.len_utf8()..];
-        }
-        self.0.write_str(rest)
-    }
 }
 
 /// Local time in RFC 3339 (as the HIS's own records and the spec's dates),
@@ -222,71 +91,5 @@ struct LocalTime;
 impl tracing_subscriber::fmt::time::FormatTime for LocalTime {
     fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
         hisgw::clock::write_local_rfc3339(w)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::fmt::Write as _;
-
-    /// A destination the test can read while the writer holds it.
-    #[derive(Clone, Default)]
-    struct Seen(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Seen {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn text(seen: &Seen) -> String {
-        String::from_utf8(seen.0.lock().unwrap().clone()).unwrap()
-    }
-
-    #[test]
-    fn gathered_lines_are_written_in_order_on_time_and_all_at_the_end() {
-        let seen = Seen::default();
-        let (gathered, guard) = buffered(seen.clone());
-        let mut expected = String::new();
-        for i in 0..1000 {
-            let line = format!("line {i}\n");
-            gathered.make_writer().write_all(line.as_bytes()).unwrap();
-            expected.push_str(&line);
-        }
-        // The writer thread writes them out within WRITE_EVERY.
-        let mut waited = Duration::ZERO;
-        while text(&seen) != expected && waited < Duration::from_secs(5) {
-            std::thread::sleep(Duration::from_millis(20));
-            waited += Duration::from_millis(20);
-        }
-        assert_eq!(text(&seen), expected, "written within {waited:?}");
-        gathered.make_writer().write_all(b"last\n").unwrap();
-        drop(guard);
-        assert!(
-            text(&seen).ends_with("line 999\nlast\n"),
-            "nothing lost at exit"
-        );
-    }
-
-    #[test]
-    fn a_caller_that_finds_the_gathering_full_writes_it_out_itself() {
-        let seen = Seen::default();
-        let (gathered, guard) = buffered(seen.clone());
-        let big = vec![b'x'; GATHER_MAX];
-        gathered.make_writer().write_all(&big).unwrap();
-        assert_eq!(seen.0.lock().unwrap().len(), GATHER_MAX, "written at once");
-        drop(guard);
-    }
-
-    #[test]
-    fn control_characters_are_escaped_on_the_way_through() {
-        let mut out = String::new();
-        write!(Escaping(&mut out), "a\nb\u{1b}c—d").unwrap();
-        assert_eq!(out, "a\\nb\\u{1b}c—d");
     }
 }
