@@ -51,13 +51,7 @@ pub fn write_local_rfc3339(out: &mut impl std::fmt::Write) -> std::fmt::Result {
         }
         out.write_str(head)?;
         out.write_char('.')?;
-        let mut digits = [b'0'; 6];
-        let mut micros = now.timestamp_subsec_micros().min(999_999);
-        for d in digits.iter_mut().rev() {
-            *d = b'0' + (micros % 10) as u8;
-            micros /= 10;
-        }
-        out.write_str(std::str::from_utf8(&digits).unwrap_or("000000"))?;
+        digits(out, now.timestamp_subsec_micros().min(999_999), 6)?;
         out.write_str(offset)
     })
 }
@@ -68,26 +62,32 @@ pub fn write_local_rfc3339(out: &mut impl std::fmt::Write) -> std::fmt::Result {
 pub fn millis_text(t: &NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
     let mut out = String::with_capacity(23);
-    let mut put = |n: u32, width: usize, after: Option<char>| {
-        let mut digits = [b'0'; 4];
-        let mut n = n;
-        for d in digits[..width].iter_mut().rev() {
-            *d = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        out.push_str(std::str::from_utf8(&digits[..width]).unwrap_or("0"));
-        if let Some(c) = after {
-            out.push(c);
-        }
-    };
-    put(t.year().clamp(0, 9999) as u32, 4, Some('-'));
-    put(t.month(), 2, Some('-'));
-    put(t.day(), 2, Some(' '));
-    put(t.hour(), 2, Some(':'));
-    put(t.minute(), 2, Some(':'));
-    put(t.second(), 2, Some('.'));
-    put((t.nanosecond() / 1_000_000).min(999), 3, None);
+    let parts = [
+        (t.year().clamp(0, 9999) as u32, 4, "-"),
+        (t.month(), 2, "-"),
+        (t.day(), 2, " "),
+        (t.hour(), 2, ":"),
+        (t.minute(), 2, ":"),
+        (t.second(), 2, "."),
+        ((t.nanosecond() / 1_000_000).min(999), 3, ""),
+    ];
+    for (n, width, after) in parts {
+        // Writing to a String cannot fail.
+        let _ = digits(&mut out, n, width);
+        out.push_str(after);
+    }
     out
+}
+
+/// The last `width` (at most 6) decimal digits of `n`, zero-padded.
+fn digits(out: &mut impl std::fmt::Write, mut n: u32, width: usize) -> std::fmt::Result {
+    let mut text = [b'0'; 6];
+    let width = width.min(text.len());
+    for d in text[..width].iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.write_str(std::str::from_utf8(&text[..width]).unwrap_or_default())
 }
 
 /// Today's local date.

@@ -116,9 +116,9 @@ impl Metrics {
         latency.sum += seconds;
     }
 
-    /// Counts one call that ran on the hospital's HIS database (a read
+    /// Counts one call sent to the hospital's HIS database (a read
     /// answered from the cache, or shared with an identical call at once,
-    /// does not).
+    /// is not one).
     pub fn his_call(&self, hospital: &str, method: &'static str) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.series(hospital, method).his += 1;
@@ -145,7 +145,7 @@ impl Metrics {
                 );
             }
         }
-        out.push_str("# HELP hisgw_his_calls_total Calls that ran on the HIS database; answers from a read cache, or shared with an identical call at once, are not counted.\n");
+        out.push_str("# HELP hisgw_his_calls_total Calls sent to the HIS database; answers from a read cache, or shared with an identical call at once, are not counted.\n");
         out.push_str("# TYPE hisgw_his_calls_total counter\n");
         for (hospital, method, series) in all.iter().filter(|(_, _, s)| s.his > 0) {
             let _ = writeln!(
