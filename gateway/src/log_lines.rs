@@ -42,6 +42,10 @@ pub fn gathered<W: Write + Send + 'static>(out: W) -> (Gathered, Guard) {
                 writer.write_out();
             }
         })
+        .map_err(|e| {
+            // Lines are then written when 1 MiB has gathered, and at exit.
+            eprintln!("hisgw: cannot start the log writer thread: {e}");
+        })
         .ok();
     (Gathered(shared.clone()), Guard { shared, thread })
 }

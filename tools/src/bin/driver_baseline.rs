@@ -104,9 +104,22 @@ fn run() -> Result<(), String> {
 }
 
 /// What the callers measured: each call's duration and rows read.
+#[derive(Default)]
 struct Took {
     calls: Vec<Duration>,
     rows: usize,
+}
+
+impl Took {
+    fn add(&mut self, other: Took) {
+        self.calls.extend(other.calls);
+        self.rows += other.rows;
+    }
+}
+
+/// Why a statement failed, named as the tool reports it (the run stops).
+fn failed(e: impl std::fmt::Display) -> String {
+    format!("the mapping's statement failed: {e}")
 }
 
 fn report(took: &Took, seconds: u64) {
@@ -139,31 +152,23 @@ fn sqlite(
         let conn = hisgw::execute::sqlite::open_connection(path).map_err(|e| e.to_string())?;
         let statements = statements.to_vec();
         let stop = stop.clone();
-        threads.push(std::thread::spawn(move || {
-            let mut took = Took {
-                calls: Vec::new(),
-                rows: 0,
-            };
+        threads.push(std::thread::spawn(move || -> Result<Took, String> {
+            let mut took = Took::default();
             while !stop.load(Ordering::Relaxed) {
                 let started = Instant::now();
                 for s in &statements {
-                    took.rows += sqlite_call(&conn, s).expect("the mapping's statement runs");
+                    took.rows += sqlite_call(&conn, s).map_err(failed)?;
                 }
                 took.calls.push(started.elapsed());
             }
-            took
+            Ok(took)
         }));
     }
     std::thread::sleep(Duration::from_secs(seconds));
     stop.store(true, Ordering::Relaxed);
-    let mut all = Took {
-        calls: Vec::new(),
-        rows: 0,
-    };
+    let mut all = Took::default();
     for t in threads {
-        let took = t.join().map_err(|_| "a caller panicked")?;
-        all.calls.extend(took.calls);
-        all.rows += took.rows;
+        all.add(t.join().map_err(|_| "a caller panicked")??);
     }
     Ok(all)
 }
@@ -210,32 +215,25 @@ async fn mssql(
     for _ in 0..callers.max(1) {
         let (give, take, statements) = (give.clone(), take.clone(), statements.clone());
         tasks.push(tokio::spawn(async move {
-            let mut took = Took {
-                calls: Vec::new(),
-                rows: 0,
-            };
+            let mut took = Took::default();
             while Instant::now() < deadline {
                 let started = Instant::now();
-                let mut client = take.lock().await.recv().await.expect("the pool is open");
+                // Every caller holds a sender, so the pool stays open.
+                let Some(mut client) = take.lock().await.recv().await else {
+                    return Err("the pool closed".to_string());
+                };
                 for s in statements.iter() {
-                    took.rows += mssql_call(&mut client, s)
-                        .await
-                        .expect("the mapping's statement runs");
+                    took.rows += mssql_call(&mut client, s).await.map_err(failed)?;
                 }
-                give.send(client).await.expect("the pool is open");
+                give.send(client).await.map_err(|e| e.to_string())?;
                 took.calls.push(started.elapsed());
             }
-            took
+            Ok(took)
         }));
     }
-    let mut all = Took {
-        calls: Vec::new(),
-        rows: 0,
-    };
+    let mut all = Took::default();
     for t in tasks {
-        let took = t.await.map_err(|e| e.to_string())?;
-        all.calls.extend(took.calls);
-        all.rows += took.rows;
+        all.add(t.await.map_err(|e| e.to_string())??);
     }
     Ok(all)
 }
