@@ -64,6 +64,7 @@ impl Database {
         match self {
             Database::Sqlite(db) => db.compile(sql).await,
             Database::Mssql(db) => db.compile(sql, params).await,
+            Database::Postgres(db) => db.compile(sql).await,
         }
     }
 }

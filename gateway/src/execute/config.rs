@@ -11,6 +11,7 @@ use super::Dialect;
 pub enum DatabaseConfig {
     Sqlite(SqliteConfig),
     Mssql(Box<MssqlConfig>),
+    Postgres(Box<PostgresConfig>),
 }
 
 impl DatabaseConfig {
@@ -18,6 +19,7 @@ impl DatabaseConfig {
         match self {
             DatabaseConfig::Sqlite(_) => Dialect::Sqlite,
             DatabaseConfig::Mssql(_) => Dialect::Mssql,
+            DatabaseConfig::Postgres(_) => Dialect::Postgres,
         }
     }
 
@@ -26,7 +28,7 @@ impl DatabaseConfig {
     pub fn varchar_params(&self) -> &[String] {
         match self {
             DatabaseConfig::Mssql(m) => &m.varchar_params,
-            DatabaseConfig::Sqlite(_) => &[],
+            DatabaseConfig::Sqlite(_) | DatabaseConfig::Postgres(_) => &[],
         }
     }
 }
@@ -107,6 +109,62 @@ pub struct MssqlConfig {
     /// HIS has none.
     #[serde(default)]
     pub start_scripts: Vec<String>,
+}
+
+/// A HIS on PostgreSQL or a database of its family (Kingbase, openGauss,
+/// Highgo, Vastbase, PolarDB for PostgreSQL). Either `connection_string` /
+/// `connection_string_env` (libpq `key=value` pairs or a `postgres://` URL)
+/// or `host` with the other keys; keys given beside a connection string
+/// override it. The password never sits in this file: `password_env` names
+/// the environment variable that holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresConfig {
+    pub connection_string: Option<String>,
+    pub connection_string_env: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub password_env: Option<String>,
+    /// `disable`, `prefer` (the default: TLS when the server offers it),
+    /// `require` (TLS, the certificate not checked, as libpq), or
+    /// `verify-full` (TLS with the certificate checked against the system's
+    /// roots and the host name).
+    pub sslmode: Option<SslMode>,
+    #[serde(default = "default_application_name")]
+    pub application_name: String,
+    #[serde(default = "default_connect_timeout_ms")]
+    pub connect_timeout_ms: u64,
+    #[serde(default = "default_query_timeout_ms")]
+    pub query_timeout_ms: u64,
+    #[serde(default = "default_max_size")]
+    pub max_size: u32,
+    #[serde(default)]
+    pub min_idle: u32,
+    #[serde(default = "default_checkout_timeout_ms")]
+    pub checkout_timeout_ms: u64,
+    #[serde(default = "default_idle_timeout_s")]
+    pub idle_timeout_s: u64,
+    #[serde(default = "default_max_lifetime_s")]
+    pub max_lifetime_s: u64,
+    /// Run `SELECT 1` on a connection before lending it out.
+    #[serde(default = "default_true")]
+    pub health_check: bool,
+    /// SQL scripts (relative to this folder) run at every start; they must
+    /// be idempotent. The demo uses one to keep its dates current.
+    #[serde(default)]
+    pub start_scripts: Vec<String>,
+}
+
+/// How a PostgreSQL connection uses TLS (libpq's `sslmode` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SslMode {
+    Disable,
+    Prefer,
+    Require,
+    VerifyFull,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

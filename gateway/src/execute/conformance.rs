@@ -1,6 +1,7 @@
 //! The backend conformance suite: what every backend must do the same way,
-//! run on SQLite always and on SQL Server when `HISGW_TEST_MSSQL_URL`
-//! names a test server (each test in a fresh database, dropped after).
+//! run on SQLite always, on SQL Server when `HISGW_TEST_MSSQL_URL` names a
+//! test server and on PostgreSQL when `HISGW_TEST_POSTGRES_URL` does (each
+//! test in a fresh database, dropped after).
 //!
 //! - the settle matrix: with and without a claim, each ending (commit,
 //!   undo the work, abort), a claim already held, and an error at each
@@ -8,7 +9,8 @@
 //! - read consistency: the statements of one read see one state, even when
 //!   another connection commits between them (SQL Server: where the
 //!   database allows snapshot isolation; otherwise each statement sees what
-//!   was committed when it started, and the test says which held);
+//!   was committed when it started, and the test says which held;
+//!   PostgreSQL: always, by REPEATABLE READ);
 //! - busy: with every connection held, a caller gets `Busy` within the
 //!   checkout timeout, and the pool serves again once one is free;
 //! - timeouts: a statement past the query timeout fails with `Timeout`, its
@@ -18,6 +20,8 @@ use std::time::{Duration, Instant};
 
 use super::mssql::scratch::ScratchDatabase;
 use super::mssql::{MssqlDatabase, MssqlOptions};
+use super::postgres::scratch::ScratchDatabase as PgScratch;
+use super::postgres::PostgresDatabase;
 use super::session::{self as driver, Failure, Session};
 use super::sqlite::{SqliteDatabase, SqliteOptions, SqliteSession};
 use super::{
@@ -29,6 +33,7 @@ use super::{
 enum Backend {
     Sqlite,
     Mssql,
+    Postgres,
 }
 
 /// One backend's database for one test.
@@ -38,6 +43,7 @@ struct Fixture {
     _sqlite_dir: Option<tempfile::TempDir>,
     sqlite_path: Option<std::path::PathBuf>,
     scratch: Option<ScratchDatabase>,
+    pg_scratch: Option<PgScratch>,
 }
 
 struct Limits {
@@ -73,6 +79,7 @@ impl Fixture {
                     _sqlite_dir: Some(dir),
                     sqlite_path: Some(path),
                     scratch: None,
+                    pg_scratch: None,
                 }
             }
             Backend::Mssql => {
@@ -99,6 +106,21 @@ impl Fixture {
                     _sqlite_dir: None,
                     sqlite_path: None,
                     scratch: Some(scratch),
+                    pg_scratch: None,
+                }
+            }
+            Backend::Postgres => {
+                let scratch = PgScratch::create().await?;
+                let mut options = scratch.options();
+                options.max_size = limits.pool as u32;
+                options.checkout_timeout = limits.checkout;
+                options.query_timeout = limits.query;
+                Fixture {
+                    db: Database::Postgres(PostgresDatabase::open(&options)),
+                    _sqlite_dir: None,
+                    sqlite_path: None,
+                    scratch: None,
+                    pg_scratch: Some(scratch),
                 }
             }
         };
@@ -229,6 +251,14 @@ macro_rules! on_every_backend {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     super::$name(super::Backend::Mssql).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Postgres).await;
                 }
             )*
         }
@@ -424,7 +454,7 @@ async fn reads_see_one_state(backend: Backend) {
     // What the backend says a call's reads get: SQLite always one state;
     // SQL Server one state where the database allows snapshot isolation.
     let snapshot = match backend {
-        Backend::Sqlite => true,
+        Backend::Sqlite | Backend::Postgres => true,
         Backend::Mssql => {
             let sets = f
                 .db
@@ -477,6 +507,19 @@ async fn reads_see_one_state(backend: Backend) {
             .await
             .unwrap()
         }
+        Database::Postgres(db) => {
+            let other = f.pg_scratch.as_ref().unwrap().client().await;
+            let statements = read();
+            db.with_session(async |session| {
+                let mut interleaved = Interleaved {
+                    inner: session,
+                    after_first: Some(async || other.batch_execute(commit_four).await.unwrap()),
+                };
+                driver::read(&mut interleaved, &statements, None).await
+            })
+            .await
+            .unwrap()
+        }
     };
     let seen: Vec<i64> = sets.iter().map(|s| s[0].rows[0][0].int()).collect();
     assert_eq!(seen[0], 5);
@@ -514,6 +557,13 @@ async fn hold_a_connection(db: &Database, hold: Duration) -> Result<(), ExecErro
             .await
         }
         Database::Mssql(db) => db
+            .with_session(async |_| {
+                tokio::time::sleep(hold).await;
+                Ok::<_, Failure>(())
+            })
+            .await
+            .map_err(Failure::into_error),
+        Database::Postgres(db) => db
             .with_session(async |_| {
                 tokio::time::sleep(hold).await;
                 Ok::<_, Failure>(())
@@ -567,6 +617,33 @@ async fn a_statement_past_the_query_timeout_times_out_and_the_pool_serves_on(bac
     };
     // Something that takes far longer than the query timeout: SQLite
     // counts, SQL Server waits for a row another session has locked.
+    if let Some(scratch) = &f.pg_scratch {
+        // PostgreSQL waits for a row another session has locked too.
+        let holder = scratch.client().await;
+        holder
+            .batch_execute("BEGIN; UPDATE slot SET remain = remain WHERE id = 's1';")
+            .await
+            .unwrap();
+        let slow = f.statement("UPDATE slot SET remain = remain - 1 WHERE id = 's1'", &[]);
+        let started = Instant::now();
+        let e = f
+            .write(None, vec![slow], Settle::Commit(Vec::new()))
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert!(matches!(e, ExecError::Timeout(_)), "{e}");
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        holder.batch_execute("COMMIT").await.unwrap();
+        assert_eq!(f.remain().await, 5);
+        // The cancelled statement's connection was given up: the next
+        // call of the pool (of one) runs on a fresh one.
+        f.write(None, f.take(), Settle::Commit(Vec::new()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(f.remain().await, 4);
+        return;
+    }
     let (slow, holder) = match &f.scratch {
         None => (
             f.statement(

@@ -14,6 +14,7 @@ pub mod config;
 mod decimal_functions;
 pub mod mssql;
 mod open;
+pub mod postgres;
 pub mod rehearsal;
 mod session;
 pub mod sqlite;
@@ -30,7 +31,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 pub use compile::{CompileError, Compiled, Position};
-pub use config::{DatabaseConfig, Encrypt, MssqlConfig, SqliteConfig};
+pub use config::{DatabaseConfig, Encrypt, MssqlConfig, PostgresConfig, SqliteConfig, SslMode};
 pub use open::{create_database, open, run_start_scripts, StartScripts};
 
 /// A value bound to a placeholder.
@@ -84,6 +85,8 @@ pub enum Dialect {
     Sqlite,
     /// `@P1`, `@P2`, ... (SQL Server, as tiberius binds them).
     Mssql,
+    /// `$1`, `$2`, ... (PostgreSQL and its family).
+    Postgres,
 }
 
 impl Dialect {
@@ -91,6 +94,7 @@ impl Dialect {
         match self {
             Dialect::Sqlite => format!("?{n}"),
             Dialect::Mssql => format!("@P{n}"),
+            Dialect::Postgres => format!("${n}"),
         }
     }
 
@@ -99,11 +103,12 @@ impl Dialect {
         match self {
             Dialect::Sqlite => "sqlite",
             Dialect::Mssql => "mssql",
+            Dialect::Postgres => "postgres",
         }
     }
 
     /// Every dialect, for telling an override file of another database.
-    pub const ALL: [Dialect; 2] = [Dialect::Sqlite, Dialect::Mssql];
+    pub const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Mssql, Dialect::Postgres];
 }
 
 /// One statement ready to run: SQL in the backend's dialect and the values
@@ -280,6 +285,7 @@ pub struct PoolStats {
 pub enum Database {
     Sqlite(sqlite::SqliteDatabase),
     Mssql(mssql::MssqlDatabase),
+    Postgres(postgres::PostgresDatabase),
 }
 
 impl Database {
@@ -287,6 +293,7 @@ impl Database {
         match self {
             Database::Sqlite(_) => Dialect::Sqlite,
             Database::Mssql(_) => Dialect::Mssql,
+            Database::Postgres(_) => Dialect::Postgres,
         }
     }
 
@@ -295,6 +302,7 @@ impl Database {
         match self {
             Database::Sqlite(db) => db.pool_stats(),
             Database::Mssql(db) => db.pool_stats(),
+            Database::Postgres(db) => db.pool_stats(),
         }
     }
 
@@ -309,6 +317,7 @@ impl Database {
         match self {
             Database::Sqlite(db) => db.query(statements).await,
             Database::Mssql(db) => db.query(statements).await,
+            Database::Postgres(db) => db.query(statements).await,
         }
     }
 
@@ -324,6 +333,7 @@ impl Database {
         match self {
             Database::Sqlite(db) => db.write(tx).await,
             Database::Mssql(db) => db.write(tx).await,
+            Database::Postgres(db) => db.write(tx).await,
         }
     }
 
@@ -347,6 +357,7 @@ impl Database {
         match self {
             Database::Sqlite(db) => db.run_script(script).await,
             Database::Mssql(db) => db.run_script(script).await,
+            Database::Postgres(db) => db.run_script(script).await,
         }
     }
 
@@ -356,6 +367,7 @@ impl Database {
         match self {
             Database::Sqlite(db) => db.describe(sql).await,
             Database::Mssql(db) => db.describe(sql, params).await,
+            Database::Postgres(db) => db.describe(sql, params).await,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::mssql::{MssqlDatabase, MssqlOptions};
+use super::postgres::{PostgresDatabase, PostgresOptions};
 use super::sqlite::{SqliteDatabase, SqliteOptions};
 use super::{Database, DatabaseConfig, ExecError};
 
@@ -58,6 +59,13 @@ pub async fn open(
             }
             Ok(db)
         }
+        DatabaseConfig::Postgres(c) => {
+            let db = Database::Postgres(PostgresDatabase::open(&PostgresOptions::from_config(c)?));
+            if run {
+                run_start_scripts(config, &db, hospital_dir).await?;
+            }
+            Ok(db)
+        }
     }
 }
 
@@ -70,10 +78,13 @@ pub async fn run_start_scripts(
     db: &Database,
     hospital_dir: &Path,
 ) -> Result<(), ExecError> {
-    if let DatabaseConfig::Mssql(c) = config {
-        for script in &c.start_scripts {
-            run_start_script(db, &hospital_dir.join(script)).await?;
-        }
+    let scripts = match config {
+        DatabaseConfig::Mssql(c) => &c.start_scripts,
+        DatabaseConfig::Postgres(c) => &c.start_scripts,
+        DatabaseConfig::Sqlite(_) => return Ok(()),
+    };
+    for script in scripts {
+        run_start_script(db, &hospital_dir.join(script)).await?;
     }
     Ok(())
 }
@@ -109,7 +120,7 @@ async fn run_start_script(db: &Database, path: &Path) -> Result<(), ExecError> {
     }
 }
 
-/// Creates a SQL Server hospital's database if it does not exist yet
+/// Creates a server hospital's database if it does not exist yet
 /// (`hisgw sql --create-database`); returns its name. SQLite files are
 /// created on open anyway.
 pub async fn create_database(config: &DatabaseConfig) -> Result<Option<String>, ExecError> {
@@ -117,6 +128,11 @@ pub async fn create_database(config: &DatabaseConfig) -> Result<Option<String>, 
         DatabaseConfig::Mssql(c) => super::mssql::create_database(&MssqlOptions::from_config(c)?)
             .await
             .map(Some),
+        DatabaseConfig::Postgres(c) => {
+            super::postgres::create_database(&PostgresOptions::from_config(c)?)
+                .await
+                .map(Some)
+        }
         DatabaseConfig::Sqlite(_) => Ok(None),
     }
 }

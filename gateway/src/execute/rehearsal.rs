@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::mssql::PinnedTds;
+use super::postgres::PinnedPg;
 use super::sqlite::Worker;
 use super::{ExecError, ResultSet, Statement};
 
@@ -46,6 +47,7 @@ pub struct Rehearsal {
 pub(crate) enum Pinned {
     Sqlite(Arc<Mutex<Worker>>),
     Mssql(Arc<tokio::sync::Mutex<PinnedTds>>),
+    Postgres(Arc<tokio::sync::Mutex<PinnedPg>>),
 }
 
 impl std::fmt::Debug for Pinned {
@@ -53,6 +55,7 @@ impl std::fmt::Debug for Pinned {
         f.write_str(match self {
             Pinned::Sqlite(_) => "Pinned::Sqlite",
             Pinned::Mssql(_) => "Pinned::Mssql",
+            Pinned::Postgres(_) => "Pinned::Postgres",
         })
     }
 }
@@ -192,6 +195,7 @@ impl Rehearsal {
             let ended = match p {
                 Pinned::Sqlite(worker) => super::sqlite::end_pinned(worker, self.commit).await,
                 Pinned::Mssql(conn) => super::mssql::end_pinned(conn, self.commit).await,
+                Pinned::Postgres(conn) => super::postgres::end_pinned(conn, self.commit).await,
             };
             if result.is_ok() {
                 result = ended;

@@ -20,6 +20,7 @@ struct Migration {
     description: &'static str,
     sqlite: &'static str,
     mssql: &'static str,
+    postgres: &'static str,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -28,12 +29,14 @@ const MIGRATIONS: &[Migration] = &[
         description: "payment ledger",
         sqlite: include_str!("../../../sql/gateway/sqlite/001_payment_ledger.sql"),
         mssql: include_str!("../../../sql/gateway/mssql/001_payment_ledger.sql"),
+        postgres: include_str!("../../../sql/gateway/postgres/001_payment_ledger.sql"),
     },
     Migration {
         version: 2,
         description: "outbox and watermarks",
         sqlite: include_str!("../../../sql/gateway/sqlite/002_outbox.sql"),
         mssql: include_str!("../../../sql/gateway/mssql/002_outbox.sql"),
+        postgres: include_str!("../../../sql/gateway/postgres/002_outbox.sql"),
     },
 ];
 
@@ -48,6 +51,10 @@ pub async fn version(db: &Database, dialect: Dialect) -> Result<u32, ExecError> 
         }
         Dialect::Mssql => {
             "SELECT CASE WHEN OBJECT_ID(N'dbo.hisgw_schema', N'U') IS NULL THEN 0 ELSE 1 END"
+        }
+        // The table as the search path finds it (the HIS's schema).
+        Dialect::Postgres => {
+            "SELECT CASE WHEN to_regclass('hisgw_schema') IS NULL THEN 0 ELSE 1 END"
         }
     };
     let sets = db.query(vec![Statement::new(exists, Vec::new())]).await?;
@@ -77,6 +84,7 @@ pub async fn migrate(db: &Database, dialect: Dialect) -> Result<Vec<u32>, ExecEr
         let script = match dialect {
             Dialect::Sqlite => m.sqlite,
             Dialect::Mssql => m.mssql,
+            Dialect::Postgres => m.postgres,
         };
         db.run_script(script.to_string())
             .await
@@ -122,6 +130,9 @@ pub fn builtin_answer(answer: LedgerAnswer, dialect: Dialect) -> Builtin {
         (Dialect::Mssql, LedgerAnswer::Totals) => sql!("mssql", "ledger_totals"),
         (Dialect::Mssql, LedgerAnswer::Details) => sql!("mssql", "ledger_details"),
         (Dialect::Mssql, LedgerAnswer::OrderStatus) => sql!("mssql", "order_status"),
+        (Dialect::Postgres, LedgerAnswer::Totals) => sql!("postgres", "ledger_totals"),
+        (Dialect::Postgres, LedgerAnswer::Details) => sql!("postgres", "ledger_details"),
+        (Dialect::Postgres, LedgerAnswer::OrderStatus) => sql!("postgres", "order_status"),
     };
     let empty_message = (answer == LedgerAnswer::OrderStatus)
         .then_some("未查询到该订单的记账记录 (no booking of this tradeNo)");
@@ -205,6 +216,10 @@ pub fn claim(dialect: Dialect, c: &Claim) -> Statement {
             "INSERT INTO dbo.hisgw_payment (trade_no, method, transaction_type, data_src, order_ref, amount, patient, pay_type, payed_time, state, received_at) \
              VALUES (@P1, @P2, @P3, @P4, NULLIF(@P5, N''), CAST(@P6 AS DECIMAL(18, 4)), @P7, NULLIF(@P8, N''), CAST(@P9 AS DATETIME2(0)), 'pending', SYSDATETIME())"
         }
+        Dialect::Postgres => {
+            "INSERT INTO hisgw_payment (trade_no, method, transaction_type, data_src, order_ref, amount, patient, pay_type, payed_time, state, received_at) \
+             VALUES ($1, $2, $3, $4, NULLIF($5::text, ''), CAST($6::text AS numeric(18, 4)), $7, NULLIF($8::text, ''), CAST($9::text AS timestamp(0)), 'pending', LOCALTIMESTAMP(3))"
+        }
     };
     Statement::new(
         sql,
@@ -236,6 +251,12 @@ pub fn settle(dialect: Dialect, trade_no: &str, state: State, s: &Settlement) ->
              invoice_no = NULLIF(@P6, N''), his_pay_id = NULLIF(@P7, N''), register_id = NULLIF(@P8, N''), \
              his_order_number = NULLIF(@P9, N''), reply = @P10, settled_at = SYSDATETIME() \
              WHERE trade_no = @P1 AND state = 'pending'"
+        }
+        Dialect::Postgres => {
+            "UPDATE hisgw_payment SET state = $2, result = $3, message = NULLIF($4::text, ''), is_refund = NULLIF($5::text, ''), \
+             invoice_no = NULLIF($6::text, ''), his_pay_id = NULLIF($7::text, ''), register_id = NULLIF($8::text, ''), \
+             his_order_number = NULLIF($9::text, ''), reply = $10, settled_at = LOCALTIMESTAMP(3) \
+             WHERE trade_no = $1 AND state = 'pending'"
         }
     };
     Statement::new(
@@ -291,6 +312,9 @@ pub fn lookup(dialect: Dialect, trade_no: &str) -> Statement {
         Dialect::Mssql => {
             "SELECT method, amount, patient, state, reply FROM dbo.hisgw_payment WHERE trade_no = @P1 AND state <> 'pending'"
         }
+        Dialect::Postgres => {
+            "SELECT method, amount, patient, state, reply FROM hisgw_payment WHERE trade_no = $1 AND state <> 'pending'"
+        }
     };
     Statement::new(sql, vec![text(Some(trade_no))])
 }
@@ -339,6 +363,13 @@ pub fn refund(
              WHERE p.method = @P2 AND p.order_ref = @P3 AND p.state = 'booked' \
                AND NOT EXISTS (SELECT 1 FROM dbo.hisgw_refund r WHERE r.his_refund_id = @P1)"
         }
+        Dialect::Postgres => {
+            "INSERT INTO hisgw_refund (his_refund_id, trade_no, transaction_type, amount, refund_time, source) \
+             SELECT $1::text, p.trade_no, p.transaction_type, p.amount, LOCALTIMESTAMP(0), $4::text \
+             FROM hisgw_payment p \
+             WHERE p.method = $2::text AND p.order_ref = $3::text AND p.state = 'booked' \
+               AND NOT EXISTS (SELECT 1 FROM hisgw_refund r WHERE r.his_refund_id = $1::text)"
+        }
     };
     Statement::new(
         sql,
@@ -378,6 +409,13 @@ pub fn confirmed_refund(
              WHERE p.trade_no = @P2 AND p.state = 'booked' \
                AND NOT EXISTS (SELECT 1 FROM dbo.hisgw_refund r WHERE r.his_refund_id = @P1)"
         }
+        Dialect::Postgres => {
+            "INSERT INTO hisgw_refund (his_refund_id, trade_no, transaction_type, amount, refund_time, source) \
+             SELECT $1::text, p.trade_no, p.transaction_type, CAST($3::text AS numeric(18, 4)), LOCALTIMESTAMP(0), $4::text \
+             FROM hisgw_payment p \
+             WHERE p.trade_no = $2::text AND p.state = 'booked' \
+               AND NOT EXISTS (SELECT 1 FROM hisgw_refund r WHERE r.his_refund_id = $1::text)"
+        }
     };
     Statement::new(
         sql,
@@ -403,6 +441,11 @@ pub fn refundable(dialect: Dialect, trade_no: &str) -> Statement {
             "SELECT p.amount, \
                     COALESCE((SELECT SUM(r.amount) FROM dbo.hisgw_refund r WHERE r.trade_no = p.trade_no), 0) \
              FROM dbo.hisgw_payment p WHERE p.trade_no = @P1 AND p.state = 'booked'"
+        }
+        Dialect::Postgres => {
+            "SELECT p.amount, \
+                    COALESCE((SELECT SUM(r.amount) FROM hisgw_refund r WHERE r.trade_no = p.trade_no), 0) \
+             FROM hisgw_payment p WHERE p.trade_no = $1 AND p.state = 'booked'"
         }
     };
     Statement::new(sql, vec![text(Some(trade_no))])

@@ -117,10 +117,12 @@ fn text(v: &str) -> Param {
     Param::Text(v.to_string())
 }
 
-fn pick(dialect: Dialect, sqlite: &'static str, mssql: &'static str) -> &'static str {
+/// The statement of `dialect`, given as (SQLite, SQL Server, PostgreSQL).
+fn pick(dialect: Dialect, [sqlite, mssql, postgres]: [&'static str; 3]) -> &'static str {
     match dialect {
         Dialect::Sqlite => sqlite,
         Dialect::Mssql => mssql,
+        Dialect::Postgres => postgres,
     }
 }
 
@@ -187,12 +189,16 @@ fn enqueue(
 ) -> Statement {
     let sql = pick(
         dialect,
+        [
         "INSERT OR IGNORE INTO hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at) \
          VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)",
         "IF NOT EXISTS (SELECT 1 FROM dbo.hisgw_outbox WHERE data_type = @P2 AND event_key = @P3) \
          INSERT INTO dbo.hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at) \
          VALUES (@P1, @P2, @P3, @P4, 'pending', 0, CAST(@P5 AS DATETIME2(3)), CAST(@P5 AS DATETIME2(3)))",
-    );
+        "INSERT INTO hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, 'pending', 0, CAST($5::text AS timestamp(3)), CAST($5::text AS timestamp(3))) \
+         ON CONFLICT (data_type, event_key) DO NOTHING",
+    ]);
     Statement::new(
         sql,
         vec![
@@ -217,6 +223,7 @@ fn claim(
 ) -> Statement {
     let sql = pick(
         dialect,
+        [
         "UPDATE hisgw_outbox SET claimed_by = ?1, claimed_until = ?2 \
          WHERE id IN (SELECT id FROM hisgw_outbox \
                       WHERE state = 'pending' AND next_attempt_at <= ?3 \
@@ -236,7 +243,20 @@ fn claim(
            AND (claimed_until IS NULL OR claimed_until < CAST(@P3 AS DATETIME2(3))); \
          SELECT id, kind, data_type, event_key, payload, attempts FROM dbo.hisgw_outbox \
          WHERE claimed_by = @P1 AND state = 'pending' ORDER BY id;",
-    );
+        // SKIP LOCKED: a row another gateway process is claiming is left
+        // to it, as READPAST does on SQL Server.
+        "UPDATE hisgw_outbox SET claimed_by = $1::text, claimed_until = CAST($2::text AS timestamp(3)) \
+         WHERE id IN (SELECT id FROM hisgw_outbox \
+                      WHERE state = 'pending' AND next_attempt_at <= CAST($3::text AS timestamp(3)) \
+                        AND (claimed_until IS NULL OR claimed_until < CAST($3::text AS timestamp(3))) \
+                        AND ($5::text = '' OR id = CAST(NULLIF($5::text, '') AS bigint)) \
+                      ORDER BY next_attempt_at, id LIMIT CAST($4::text AS integer) \
+                      FOR UPDATE SKIP LOCKED) \
+           AND state = 'pending' \
+           AND (claimed_until IS NULL OR claimed_until < CAST($3::text AS timestamp(3))); \
+         SELECT id, kind, data_type, event_key, payload, attempts FROM hisgw_outbox \
+         WHERE claimed_by = $1::text AND state = 'pending' ORDER BY id;",
+    ]);
     Statement::new(
         sql,
         vec![
@@ -281,6 +301,7 @@ fn settle(
 ) -> Statement {
     let sql = pick(
         dialect,
+        [
         "UPDATE hisgw_outbox SET state = ?2, attempts = attempts + 1, next_attempt_at = ?3, \
          last_result = ?4, last_message = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END, \
          claimed_by = NULL, claimed_until = NULL WHERE id = CAST(?1 AS INTEGER) AND claimed_by = ?7",
@@ -288,7 +309,11 @@ fn settle(
          last_result = @P4, last_message = @P5, \
          sent_at = CASE WHEN @P2 = 'sent' THEN CAST(@P6 AS DATETIME2(3)) ELSE sent_at END, \
          claimed_by = NULL, claimed_until = NULL WHERE id = CAST(@P1 AS BIGINT) AND claimed_by = @P7",
-    );
+        "UPDATE hisgw_outbox SET state = $2::text, attempts = attempts + 1, next_attempt_at = CAST($3::text AS timestamp(3)), \
+         last_result = $4::text, last_message = $5::text, \
+         sent_at = CASE WHEN $2::text = 'sent' THEN CAST($6::text AS timestamp(3)) ELSE sent_at END, \
+         claimed_by = NULL, claimed_until = NULL WHERE id = CAST($1::text AS bigint) AND claimed_by = $7::text",
+    ]);
     Statement::new(
         sql,
         vec![
@@ -307,13 +332,17 @@ fn settle(
 fn list(dialect: Dialect, state: &str, key: Option<(&str, &str)>) -> Statement {
     let sql = pick(
         dialect,
+        [
         "SELECT id, kind, data_type, event_key, state, attempts, next_attempt_at, last_result, last_message, payload \
          FROM hisgw_outbox WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR (data_type = ?2 AND event_key = ?3)) \
          ORDER BY id DESC LIMIT 500",
         "SELECT TOP (500) id, kind, data_type, event_key, state, attempts, next_attempt_at, last_result, last_message, payload \
          FROM dbo.hisgw_outbox WHERE (@P1 = N'' OR state = @P1) AND (@P2 = N'' OR (data_type = @P2 AND event_key = @P3)) \
          ORDER BY id DESC",
-    );
+        "SELECT id, kind, data_type, event_key, state, attempts, next_attempt_at, last_result, last_message, payload \
+         FROM hisgw_outbox WHERE ($1::text = '' OR state = $1::text) AND ($2::text = '' OR (data_type = $2::text AND event_key = $3::text)) \
+         ORDER BY id DESC LIMIT 500",
+    ]);
     let (data_type, event_key) = key.unwrap_or(("", ""));
     Statement::new(sql, vec![text(state), text(data_type), text(event_key)])
 }
@@ -343,11 +372,16 @@ fn rows(sets: &[Vec<ResultSet>]) -> Vec<Row> {
 fn retry(dialect: Dialect, id: i64, at: NaiveDateTime) -> Statement {
     let sql = pick(
         dialect,
+        [
         "UPDATE hisgw_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, claimed_by = NULL, claimed_until = NULL \
          WHERE id = CAST(?1 AS INTEGER) AND state IN ('pending', 'dead', 'failed'); SELECT changes() AS changed;",
         "UPDATE dbo.hisgw_outbox SET state = 'pending', attempts = 0, next_attempt_at = CAST(@P2 AS DATETIME2(3)), claimed_by = NULL, claimed_until = NULL \
          WHERE id = CAST(@P1 AS BIGINT) AND state IN ('pending', 'dead', 'failed'); SELECT @@ROWCOUNT AS changed;",
-    );
+        "WITH u AS (UPDATE hisgw_outbox SET state = 'pending', attempts = 0, next_attempt_at = CAST($2::text AS timestamp(3)), \
+         claimed_by = NULL, claimed_until = NULL \
+         WHERE id = CAST($1::text AS bigint) AND state IN ('pending', 'dead', 'failed') RETURNING 1) \
+         SELECT COUNT(*) AS changed FROM u",
+    ]);
     Statement::new(sql, vec![text(&id.to_string()), text(&stamp(at))])
 }
 
@@ -355,19 +389,26 @@ fn retry(dialect: Dialect, id: i64, at: NaiveDateTime) -> Statement {
 fn drop_row(dialect: Dialect, id: i64) -> Statement {
     let sql = pick(
         dialect,
+        [
         "UPDATE hisgw_outbox SET state = 'dropped', claimed_by = NULL, claimed_until = NULL \
          WHERE id = CAST(?1 AS INTEGER) AND state <> 'sent'; SELECT changes() AS changed;",
         "UPDATE dbo.hisgw_outbox SET state = 'dropped', claimed_by = NULL, claimed_until = NULL \
          WHERE id = CAST(@P1 AS BIGINT) AND state <> 'sent'; SELECT @@ROWCOUNT AS changed;",
-    );
+        "WITH u AS (UPDATE hisgw_outbox SET state = 'dropped', claimed_by = NULL, claimed_until = NULL \
+         WHERE id = CAST($1::text AS bigint) AND state <> 'sent' RETURNING 1) \
+         SELECT COUNT(*) AS changed FROM u",
+    ]);
     Statement::new(sql, vec![text(&id.to_string())])
 }
 
 fn get_watermark(dialect: Dialect, source: &str) -> Statement {
     let sql = pick(
         dialect,
-        "SELECT value FROM hisgw_watermark WHERE source = ?1",
-        "SELECT value FROM dbo.hisgw_watermark WHERE source = @P1",
+        [
+            "SELECT value FROM hisgw_watermark WHERE source = ?1",
+            "SELECT value FROM dbo.hisgw_watermark WHERE source = @P1",
+            "SELECT value FROM hisgw_watermark WHERE source = $1",
+        ],
     );
     Statement::new(sql, vec![text(source)])
 }
@@ -376,6 +417,7 @@ fn get_watermark(dialect: Dialect, source: &str) -> Statement {
 fn set_watermark(dialect: Dialect, source: &str, value: &str, at: NaiveDateTime) -> Statement {
     let sql = pick(
         dialect,
+        [
         "INSERT INTO hisgw_watermark (source, value, updated_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at \
          WHERE hisgw_watermark.value IS NULL OR hisgw_watermark.value < excluded.value",
@@ -383,7 +425,10 @@ fn set_watermark(dialect: Dialect, source: &str, value: &str, at: NaiveDateTime)
          WHERE source = @P1 AND (value IS NULL OR value < @P2); \
          IF NOT EXISTS (SELECT 1 FROM dbo.hisgw_watermark WHERE source = @P1) \
          INSERT INTO dbo.hisgw_watermark (source, value, updated_at) VALUES (@P1, @P2, CAST(@P3 AS DATETIME2(3)));",
-    );
+        "INSERT INTO hisgw_watermark (source, value, updated_at) VALUES ($1, $2, CAST($3::text AS timestamp(3))) \
+         ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at \
+         WHERE hisgw_watermark.value IS NULL OR hisgw_watermark.value < excluded.value",
+    ]);
     Statement::new(sql, vec![text(source), text(value), text(&stamp(at))])
 }
 

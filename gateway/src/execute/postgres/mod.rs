@@ -1,0 +1,474 @@
+//! The PostgreSQL backend (and the databases of its family: Kingbase,
+//! openGauss / GaussDB, Highgo, Vastbase, PolarDB for PostgreSQL):
+//! tokio-postgres connections in a bb8 pool.
+//!
+//! As for SQL Server, the pool never opens more than its maximum, a caller
+//! waits at most the checkout timeout for a connection ("HIS database
+//! busy"), every statement has a query timeout, and a connection that
+//! failed at the connection level is discarded. A section's statements are
+//! split and each is prepared once per connection (`statements`);
+//! parameters go as text and the server reads them by the types it infers
+//! (`values`). Text stored in another encoding (GBK, GB18030, EUC_CN)
+//! arrives as UTF-8: the client always asks for UTF-8 and the server
+//! converts. Transactions follow the one sequence of `execute::session`,
+//! carried out by `session::PgSession`.
+
+mod compile;
+mod options;
+mod session;
+mod statements;
+mod values;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod scratch;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The PostgreSQL client library, for callers that set up test databases.
+pub use tokio_postgres;
+
+pub use options::{PostgresOptions, Tls};
+
+use self::session::PgSession;
+use self::statements::Piece;
+use super::rehearsal::{self, Pinned, Rehearsal};
+use super::session::{self as driver, Failure, Nested};
+use super::{ExecError, PoolStats, ResultSet, Statement, WriteTx, Written};
+
+/// A pooled connection; `broken` makes the pool discard it on return.
+pub struct PgConnection {
+    client: tokio_postgres::Client,
+    broken: bool,
+    /// Statements prepared on this connection, by their text.
+    prepared: HashMap<String, tokio_postgres::Statement>,
+    /// Sections split into statements, by their text.
+    split: HashMap<Arc<str>, Arc<[Piece]>>,
+    /// Rows changed on this connection (for a rehearsal's trace).
+    changes: u64,
+}
+
+impl PgConnection {
+    fn pieces(&mut self, sql: &Arc<str>) -> Arc<[Piece]> {
+        if let Some(p) = self.split.get(sql) {
+            return p.clone();
+        }
+        let p: Arc<[Piece]> = statements::pieces(sql).into();
+        if self.split.len() >= 1_000 {
+            self.split.clear();
+        }
+        self.split.insert(sql.clone(), p.clone());
+        p
+    }
+}
+
+/// Opens one connection; its connection task runs on the runtime.
+pub async fn connect(options: &PostgresOptions) -> Result<tokio_postgres::Client, ExecError> {
+    let unavailable = |e: tokio_postgres::Error| {
+        ExecError::Unavailable(format!(
+            "cannot connect to {}: {}",
+            where_to(options),
+            session::describe_error(&e)
+        ))
+    };
+    let connecting = async {
+        match &options.tls {
+            Tls::Off => {
+                let (client, connection) = options
+                    .config
+                    .connect(tokio_postgres::NoTls)
+                    .await
+                    .map_err(unavailable)?;
+                tokio::spawn(connection);
+                Ok(client)
+            }
+            Tls::Rustls(tls) => {
+                let (client, connection) = options
+                    .config
+                    .connect(tls.clone())
+                    .await
+                    .map_err(unavailable)?;
+                tokio::spawn(connection);
+                Ok(client)
+            }
+        }
+    };
+    tokio::time::timeout(options.connect_timeout, connecting)
+        .await
+        .map_err(|_| {
+            ExecError::Unavailable(format!(
+                "connect to {} timed out after {:?}",
+                where_to(options),
+                options.connect_timeout
+            ))
+        })?
+}
+
+/// Host and port, for messages.
+fn where_to(options: &PostgresOptions) -> String {
+    let host = match options.config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".into(),
+    };
+    let port = options.config.get_ports().first().copied().unwrap_or(5432);
+    format!("{host}:{port}")
+}
+
+/// The bb8 manager: connects with a timeout and checks health with `SELECT 1`.
+pub struct PgManager {
+    options: PostgresOptions,
+    last_error: LastError,
+}
+
+impl bb8::ManageConnection for PgManager {
+    type Connection = PgConnection;
+    type Error = ExecError;
+
+    async fn connect(&self) -> Result<PgConnection, ExecError> {
+        let client = connect(&self.options).await?;
+        *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(PgConnection {
+            client,
+            broken: false,
+            prepared: HashMap::new(),
+            split: HashMap::new(),
+            changes: 0,
+        })
+    }
+
+    async fn is_valid(&self, conn: &mut PgConnection) -> Result<(), ExecError> {
+        if conn.client.is_closed() {
+            return Err(ExecError::Unavailable("connection closed".into()));
+        }
+        match tokio::time::timeout(
+            self.options.connect_timeout,
+            conn.client.simple_query("SELECT 1"),
+        )
+        .await
+        {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(ExecError::Unavailable(e.to_string())),
+            Err(_) => Err(ExecError::Unavailable("health check timed out".into())),
+        }
+    }
+
+    fn has_broken(&self, conn: &mut PgConnection) -> bool {
+        conn.broken || conn.client.is_closed()
+    }
+}
+
+/// The pool's last connection error (bb8 hands these to an error sink, not
+/// to the caller that was waiting).
+#[derive(Debug, Clone, Default)]
+struct LastError(Arc<std::sync::Mutex<Option<(Instant, String)>>>);
+
+impl bb8::ErrorSink<ExecError> for LastError {
+    fn sink(&self, error: ExecError) {
+        tracing::warn!(error = %error, "cannot connect to the HIS database");
+        let why = match error {
+            ExecError::Unavailable(why) => why,
+            other => other.to_string(),
+        };
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why));
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<ExecError>> {
+        Box::new(self.clone())
+    }
+}
+
+impl LastError {
+    fn recent(&self, within: Duration) -> Option<String> {
+        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|(at, _)| at.elapsed() <= within)
+            .map(|(_, e)| e.clone())
+    }
+}
+
+/// The connection a rehearsal holds, with its one transaction open.
+pub struct PinnedPg {
+    conn: bb8::PooledConnection<'static, PgManager>,
+    tls: Tls,
+    query_timeout: Duration,
+    /// A step failed at the connection level: the transaction is gone.
+    lost: bool,
+}
+
+/// Ends a rehearsal's transaction; the connection goes back to the pool
+/// only when that succeeded.
+pub(crate) async fn end_pinned(
+    pinned: Arc<tokio::sync::Mutex<PinnedPg>>,
+    commit: bool,
+) -> Result<(), ExecError> {
+    let mut pinned = pinned.lock().await;
+    if pinned.lost {
+        return Ok(());
+    }
+    let timeout = pinned.query_timeout;
+    let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+    tokio::time::timeout(timeout, pinned.conn.client.batch_execute(sql))
+        .await
+        .map_err(|_| ExecError::Timeout(timeout))?
+        .map_err(|e| ExecError::Sql {
+            statement: 0,
+            message: session::describe_error(&e),
+        })?;
+    pinned.conn.broken = false;
+    Ok(())
+}
+
+pub struct PostgresDatabase {
+    pool: bb8::Pool<PgManager>,
+    tls: Tls,
+    checkout_timeout: Duration,
+    query_timeout: Duration,
+    waiting: AtomicUsize,
+    /// Why the last connection attempt failed, and when.
+    last_error: LastError,
+}
+
+impl PostgresDatabase {
+    /// Builds the pool. It connects lazily, so the gateway starts while the
+    /// HIS is down and heals when it comes back.
+    pub fn open(options: &PostgresOptions) -> PostgresDatabase {
+        let last_error = LastError::default();
+        let manager = PgManager {
+            options: options.clone(),
+            last_error: last_error.clone(),
+        };
+        let pool = bb8::Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(options.min_idle).filter(|n| *n > 0))
+            .connection_timeout(options.checkout_timeout)
+            .idle_timeout(Some(options.idle_timeout))
+            .max_lifetime(Some(options.max_lifetime))
+            .test_on_check_out(options.health_check)
+            .retry_connection(false)
+            .error_sink(Box::new(last_error.clone()))
+            .build_unchecked(manager);
+        PostgresDatabase {
+            pool,
+            tls: options.tls.clone(),
+            checkout_timeout: options.checkout_timeout,
+            query_timeout: options.query_timeout,
+            waiting: AtomicUsize::new(0),
+            last_error,
+        }
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        let s = self.pool.state();
+        PoolStats {
+            size: u64::from(s.connections),
+            in_use: u64::from(s.connections.saturating_sub(s.idle_connections)),
+            waiting: self.waiting.load(Ordering::Relaxed) as u64,
+        }
+    }
+
+    async fn checkout(&self) -> Result<bb8::PooledConnection<'_, PgManager>, ExecError> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let got = self.pool.get().await;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        got.map_err(|e| match e {
+            bb8::RunError::TimedOut => match self.last_error.recent(self.checkout_timeout * 2) {
+                Some(why) => ExecError::Unavailable(why),
+                None => ExecError::Busy(self.checkout_timeout),
+            },
+            bb8::RunError::User(e) => e,
+        })
+    }
+
+    /// Runs a driver on a checked-out connection. Until the driver has
+    /// ended cleanly the connection counts as broken: a caller that gives
+    /// up mid-call drops it with a transaction open, and it must never be
+    /// lent out again.
+    async fn on_connection<V>(
+        &self,
+        drive: impl AsyncFnOnce(&mut PgSession<'_>) -> Result<V, Failure>,
+    ) -> Result<V, Failure> {
+        let mut conn = self.checkout().await.map_err(Failure::Failed)?;
+        conn.broken = true;
+        let mut session = PgSession::new(&mut conn, &self.tls, self.query_timeout, None);
+        let result = drive(&mut session).await;
+        let lost = session.lost;
+        conn.broken = lost;
+        result
+    }
+
+    /// Runs `drive` on the rehearsal's own connection to this database, as
+    /// a transaction nested in the rehearsal's one transaction.
+    async fn rehearsed<V>(
+        &self,
+        rehearsal: &Rehearsal,
+        drive: impl AsyncFnOnce(&mut Nested<'_, PgSession<'_>>) -> Result<V, Failure>,
+    ) -> Result<V, ExecError> {
+        let open = async {
+            let mut conn = self.pool.get_owned().await.map_err(|e| match e {
+                bb8::RunError::TimedOut => ExecError::Busy(self.checkout_timeout),
+                bb8::RunError::User(e) => e,
+            })?;
+            conn.broken = true;
+            tokio::time::timeout(self.query_timeout, conn.client.batch_execute("BEGIN"))
+                .await
+                .map_err(|_| ExecError::Timeout(self.query_timeout))?
+                .map_err(|e| ExecError::Unavailable(e.to_string()))?;
+            Ok(Pinned::Postgres(Arc::new(tokio::sync::Mutex::new(
+                PinnedPg {
+                    conn,
+                    tls: self.tls.clone(),
+                    query_timeout: self.query_timeout,
+                    lost: false,
+                },
+            ))))
+        };
+        let Pinned::Postgres(pinned) = rehearsal.pinned(self as *const Self as usize, open).await?
+        else {
+            return Err(ExecError::Unavailable(
+                "a rehearsal mixed up its connections".into(),
+            ));
+        };
+        let mut pinned = pinned.lock().await;
+        if pinned.lost {
+            return Err(ExecError::Unavailable(
+                "the rehearsal's connection was lost: its transaction has ended".into(),
+            ));
+        }
+        let PinnedPg {
+            conn,
+            tls,
+            query_timeout,
+            ..
+        } = &mut *pinned;
+        let mut session = PgSession::new(conn, tls, *query_timeout, Some(rehearsal));
+        let mut nested = Nested::new(&mut session);
+        let result = drive(&mut nested).await;
+        let lost = session.lost;
+        pinned.lost |= lost;
+        result.map_err(Failure::into_error)
+    }
+
+    /// Runs `drive` on a checked-out connection (for tests that step in
+    /// between the statements of a transaction).
+    #[cfg(test)]
+    pub(crate) async fn with_session<V>(
+        &self,
+        drive: impl AsyncFnOnce(&mut PgSession<'_>) -> Result<V, Failure>,
+    ) -> Result<V, Failure> {
+        self.on_connection(drive).await
+    }
+
+    pub async fn query(
+        &self,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        if let Some(rehearsal) = rehearsal::current() {
+            return Box::pin(self.rehearsed(&rehearsal, async |session| {
+                driver::read(session, &statements, Some(&rehearsal)).await
+            }))
+            .await;
+        }
+        let read = async || {
+            Box::pin(
+                self.on_connection(async |session| driver::read(session, &statements, None).await),
+            )
+            .await
+        };
+        match read().await {
+            Ok(sets) => Ok(sets),
+            // A connection the server dropped (restart, terminated backend)
+            // fails at the connection level: reads are safe to run once
+            // more on a fresh one.
+            Err(Failure::Lost(ExecError::Unavailable(_))) => {
+                read().await.map_err(Failure::into_error)
+            }
+            Err(e) => Err(e.into_error()),
+        }
+    }
+
+    pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>
+    where
+        R: Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(rehearsal) = rehearsal::current() {
+            return Box::pin(self.rehearsed(&rehearsal, async |session| {
+                driver::write(session, tx, Some(&rehearsal)).await
+            }))
+            .await;
+        }
+        Box::pin(self.on_connection(async |session| driver::write(session, tx, None).await))
+            .await
+            .map_err(Failure::into_error)
+    }
+
+    /// Runs a script (schema, seed, migrations, start scripts) as one
+    /// simple-query batch: one transaction unless it says otherwise.
+    pub async fn run_script(&self, script: String) -> Result<(), ExecError> {
+        let mut conn = self.checkout().await?;
+        match conn.client.batch_execute(&script).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                conn.broken = true;
+                Err(ExecError::Sql {
+                    statement: 0,
+                    message: script_error(&script, &e),
+                })
+            }
+        }
+    }
+}
+
+/// A script's error with the line it is on, where the server said.
+fn script_error(script: &str, e: &tokio_postgres::Error) -> String {
+    let text = session::describe_error(e);
+    let position = e.as_db_error().and_then(|db| match db.position()? {
+        tokio_postgres::error::ErrorPosition::Original(p) => Some(*p as usize),
+        tokio_postgres::error::ErrorPosition::Internal { .. } => None,
+    });
+    match position {
+        Some(p) => {
+            let line = script
+                .chars()
+                .take(p.saturating_sub(1))
+                .filter(|&c| c == '\n')
+                .count()
+                + 1;
+            format!("line {line}: {text}")
+        }
+        None => text,
+    }
+}
+
+/// Creates the configured database on the server if it does not exist yet
+/// (connecting to the `postgres` database), so a demo or test database can
+/// be set up with the gateway alone.
+pub async fn create_database(options: &PostgresOptions) -> Result<String, ExecError> {
+    let name = options
+        .database()
+        .ok_or_else(|| ExecError::Unavailable("no database named in the configuration".into()))?;
+    let mut admin = options.clone();
+    admin.config.dbname("postgres");
+    let client = connect(&admin).await?;
+    let failed = |e: tokio_postgres::Error| ExecError::Sql {
+        statement: 0,
+        message: format!("CREATE DATABASE {name}: {}", session::describe_error(&e)),
+    };
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await
+        .map_err(failed)?;
+    if exists.is_none() {
+        // A quoted identifier: the name cannot end the statement.
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        client
+            .batch_execute(&format!("CREATE DATABASE {quoted}"))
+            .await
+            .map_err(failed)?;
+    }
+    Ok(name)
+}
