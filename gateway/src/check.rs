@@ -184,7 +184,7 @@ async fn check_live(settings: &Settings, report: &mut Report) {
         plans.sort_by_key(|p| p.method.section);
         for plan in plans {
             let method = plan.method;
-            if hospital.db.dialect() == Dialect::Mssql {
+            if matches!(hospital.db.dialect(), Dialect::Mssql | Dialect::Postgres) {
                 for section in &plan.sections {
                     let at = format!("{}:{}", plan.file.display(), section.line);
                     if let Ok(d) = hospital
@@ -192,7 +192,13 @@ async fn check_live(settings: &Settings, report: &mut Report) {
                         .describe(section.sql.clone(), section.fields.len())
                         .await
                     {
-                        check_parameter_types(method, section, &d.parameter_types, &at, report);
+                        let types = &d.parameter_types;
+                        match hospital.db.dialect() {
+                            Dialect::Postgres => {
+                                check_inferred_types(method, section, types, &at, report)
+                            }
+                            _ => check_parameter_types(method, section, types, &at, report),
+                        }
                     }
                 }
             }
@@ -299,6 +305,38 @@ fn check_parameter_types(
                 Level::Warning,
                 format!(
                     "{at}: :{name} is compared with a {ty} column but binds as nvarchar, which makes SQL Server convert the column and scan; add `-- @varchar :{name}` to the file or list it in varchar_params"
+                ),
+            );
+        }
+    }
+}
+
+/// PostgreSQL reads each parameter by the type it infers from the
+/// statement: a text field of the spec (a card number, a code) read as a
+/// number fails on the first value with a letter and loses leading zeros.
+fn check_inferred_types(
+    method: &Method,
+    section: &SectionPlan,
+    types: &[Option<String>],
+    at: &str,
+    report: &mut Report,
+) {
+    use crate::catalogue::FieldType;
+    for (i, ty) in types.iter().enumerate() {
+        let (Some(ty), Some(&field)) = (ty, section.fields.get(i)) else {
+            continue;
+        };
+        let field = &method.request.fields[field];
+        let numeric = matches!(
+            ty.as_str(),
+            "int2" | "int4" | "int8" | "numeric" | "float4" | "float8"
+        );
+        if numeric && matches!(field.ty, FieldType::Text | FieldType::IdCard) {
+            report.push(
+                Level::Warning,
+                format!(
+                    "{at}: :{name} is text in the spec but PostgreSQL reads it as {ty} (from how the statement uses it): a value with a letter fails the call and leading zeros are lost; compare with the column cast to text (CAST(col AS text) = :{name}) or cast it yourself",
+                    name = field.name
                 ),
             );
         }

@@ -9,9 +9,11 @@ use hisgw::{Application, Settings};
 
 pub mod mssql;
 pub mod platform;
+pub mod postgres;
 pub mod proxy;
 
 pub use mssql::MSSQL_URL_VAR;
+pub use postgres::POSTGRES_URL_VAR;
 
 /// Which HIS database the demo hospital runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,9 @@ pub enum Backend {
     /// The T-SQL demo loaded into a fresh database on the server named by
     /// `HISGW_TEST_MSSQL_URL` (skipped, with a message, when it is unset).
     Mssql,
+    /// The PostgreSQL demo loaded into a fresh database on the server named
+    /// by `HISGW_TEST_POSTGRES_URL` (skipped, with a message, when unset).
+    Postgres,
 }
 
 pub struct TestApp {
@@ -32,6 +37,8 @@ pub struct TestApp {
     pub gateway: std::sync::Arc<hisgw::pipeline::Gateway>,
     /// Drops the SQL Server test database when the test ends.
     pub mssql: Option<mssql::TestDatabase>,
+    /// Drops the PostgreSQL test database when the test ends.
+    pub postgres: Option<postgres::TestDatabase>,
     /// The task serving it: aborting it stops the gateway's outbound work.
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     /// The admin listener (refunds, outbox).
@@ -151,6 +158,14 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
             let mappings = db.write_demo_mappings(data_dir.path());
             Some(start(data_dir, Some(mappings), Some(db)).await)
         }
+        Backend::Postgres => {
+            let db = postgres::TestDatabase::create().await?;
+            let data_dir = tempfile::tempdir().expect("temp dir");
+            let mappings = db.write_demo_mappings(data_dir.path());
+            let mut app = start(data_dir, Some(mappings), None).await;
+            app.postgres = Some(db);
+            Some(app)
+        }
     }
 }
 
@@ -162,18 +177,24 @@ pub async fn spawn_demo_with(
     edit: impl FnOnce(&mut toml::Table),
 ) -> Option<TestApp> {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (mappings, db) = match backend {
-        Backend::Sqlite => (sqlite_demo_mappings(data_dir.path()), None),
+    let (mappings, db, pg) = match backend {
+        Backend::Sqlite => (sqlite_demo_mappings(data_dir.path()), None, None),
         Backend::Mssql => {
             let db = mssql::TestDatabase::create().await?;
-            (db.write_demo_mappings(data_dir.path()), Some(db))
+            (db.write_demo_mappings(data_dir.path()), Some(db), None)
+        }
+        Backend::Postgres => {
+            let db = postgres::TestDatabase::create().await?;
+            (db.write_demo_mappings(data_dir.path()), None, Some(db))
         }
     };
     let path = mappings.join("demo/hospital.toml");
     let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
     edit(&mut table);
     std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
-    Some(start(data_dir, Some(mappings), db).await)
+    let mut app = start(data_dir, Some(mappings), db).await;
+    app.postgres = pg;
+    Some(app)
 }
 
 /// A mappings folder under `root` whose `demo` hospital has its own copies
@@ -272,14 +293,16 @@ async fn start(
         data_dir,
         gateway,
         mssql,
+        postgres: None,
         server,
         admin_address,
         mappings_dir,
     }
 }
 
-/// Writes each test once per backend: `mod sqlite` and `mod mssql`, the
-/// latter skipped (with a visible message) without a SQL Server.
+/// Writes each test once per backend: `mod sqlite`, `mod mssql` and `mod
+/// postgres`, the server ones skipped (with a visible message) without a
+/// test server.
 #[macro_export]
 macro_rules! on_both_backends {
     ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
@@ -303,6 +326,20 @@ macro_rules! on_both_backends {
                 #[tokio::test]
                 async fn $name() {
                     let Some($app) = $crate::spawn_app_on($crate::Backend::Mssql).await else {
+                        return;
+                    };
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test]
+                async fn $name() {
+                    let Some($app) = $crate::spawn_app_on($crate::Backend::Postgres).await else {
                         return;
                     };
                     $body

@@ -90,6 +90,7 @@ async fn see(app: &TestApp, backend: Backend, ids: &[String]) {
     let now = match backend {
         Backend::Sqlite => "datetime('now', 'localtime', '-1 seconds')",
         Backend::Mssql => "DATEADD(SECOND, -1, GETDATE())",
+        Backend::Postgres => "LOCALTIMESTAMP(0) - interval '1 second'",
     };
     let list = ids
         .iter()
@@ -122,6 +123,7 @@ macro_rules! per_backend {
     ($( async fn $name:ident($backend:ident) $body:block )*) => {
         mod sqlite { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Sqlite; $body } )* }
         mod mssql { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Mssql; $body } )* }
+        mod postgres { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Postgres; $body } )* }
     };
 }
 

@@ -65,6 +65,7 @@ impl Sql {
         match self.0 {
             Backend::Sqlite => format!("datetime('now', 'localtime', '-{secs} seconds')"),
             Backend::Mssql => format!("DATEADD(SECOND, -{secs}, GETDATE())"),
+            Backend::Postgres => format!("(LOCALTIMESTAMP(0) - interval '{secs} seconds')"),
         }
     }
 
@@ -73,6 +74,7 @@ impl Sql {
         match self.0 {
             Backend::Sqlite => self.ago(secs),
             Backend::Mssql => format!("CONVERT(varchar(19), {}, 120)", self.ago(secs)),
+            Backend::Postgres => format!("to_char({}, 'YYYY-MM-DD HH24:MI:SS')", self.ago(secs)),
         }
     }
 
@@ -81,6 +83,7 @@ impl Sql {
         match self.0 {
             Backend::Sqlite => format!("date('now', 'localtime', '{days:+} days')"),
             Backend::Mssql => format!("CAST(DATEADD(DAY, {days}, GETDATE()) AS date)"),
+            Backend::Postgres => format!("(CURRENT_DATE + {days})"),
         }
     }
 
@@ -91,13 +94,14 @@ impl Sql {
             Backend::Mssql => format!(
                 "CAST(CONVERT(varchar(10), DATEADD(DAY, {days}, GETDATE()), 120) + 'T{hms}' AS datetime)"
             ),
+            Backend::Postgres => format!("((CURRENT_DATE + {days}) + time '{hms}')"),
         }
     }
 
     /// A string literal that may hold Chinese.
     fn text(self, s: &str) -> String {
         match self.0 {
-            Backend::Sqlite => format!("'{s}'"),
+            Backend::Sqlite | Backend::Postgres => format!("'{s}'"),
             Backend::Mssql => format!("N'{s}'"),
         }
     }
@@ -591,6 +595,7 @@ macro_rules! per_backend {
     ($( async fn $name:ident($backend:ident) $body:block )*) => {
         mod sqlite { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Sqlite; $body } )* }
         mod mssql { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Mssql; $body } )* }
+        mod postgres { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Postgres; $body } )* }
     };
 }
 

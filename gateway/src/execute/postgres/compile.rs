@@ -148,3 +148,53 @@ fn refused(sql: &str, piece: &Piece, k: usize, e: &tokio_postgres::Error) -> Com
         name: quoted_name(db.message()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::scratch::ScratchDatabase;
+    use super::*;
+
+    #[tokio::test]
+    async fn statements_are_compiled_described_and_placed_without_running() {
+        let Some(scratch) = ScratchDatabase::create().await else {
+            return;
+        };
+        let db = PostgresDatabase::open(&scratch.options());
+        db.run_script(
+            "CREATE TABLE card (card_no integer PRIMARY KEY, name varchar(20), balance numeric(12, 2));"
+                .into(),
+        )
+        .await
+        .unwrap();
+        // A temp table made by the section exists for the statements after it.
+        let section: Arc<str> = Arc::from(
+            "CREATE TEMP TABLE IF NOT EXISTS t (n text);\nDELETE FROM t;\nINSERT INTO t VALUES ($2);\nSELECT c.name, t.n FROM card c, t WHERE c.card_no = $1",
+        );
+        let compiled = db.compile(section.clone()).await.unwrap();
+        assert_eq!(
+            compiled.result_sets,
+            Some(vec![vec!["name".to_string(), "n".to_string()]])
+        );
+        let described = db.describe(section, 2).await.unwrap();
+        assert_eq!(described.columns, ["name", "n"]);
+        assert_eq!(
+            described.parameter_types,
+            [Some("int4".to_string()), Some("text".to_string())]
+        );
+        // Nothing stayed: the temp table went with the rollback.
+        let e = db
+            .compile(Arc::from("SELECT n FROM pg_temp.t"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        // A fault is placed at its byte in the section.
+        let sql = "SELECT name FROM card;\nSELECT nosuch FROM card WHERE card_no = $1";
+        let CompileError::Refused { at, statement, .. } =
+            db.compile(Arc::from(sql)).await.unwrap_err()
+        else {
+            panic!("refused")
+        };
+        assert_eq!(statement, Some(2));
+        assert_eq!(at, Position::Offset(sql.find("nosuch").unwrap()));
+    }
+}

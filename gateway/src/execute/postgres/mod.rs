@@ -472,3 +472,116 @@ pub async fn create_database(options: &PostgresOptions) -> Result<String, ExecEr
     }
     Ok(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::scratch::ScratchDatabase;
+    use super::*;
+    use crate::execute::{Param, Value};
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    fn statement(sql: &str, params: &[&str]) -> Statement {
+        Statement::new(
+            sql,
+            params.iter().map(|p| Param::Text(p.to_string())).collect(),
+        )
+    }
+
+    #[tokio::test]
+    async fn values_cross_exactly_and_parameters_take_the_inferred_type() {
+        let Some(scratch) = ScratchDatabase::create().await else {
+            return;
+        };
+        let db = PostgresDatabase::open(&scratch.options());
+        let sets = db
+            .query(vec![statement(
+                "SELECT 12.3450::numeric(10, 4), 'ab'::char(5), 0.1::float8, DATE '2026-01-02', \
+                 TIMESTAMP '2026-01-02 03:04:05', true, 42::int8, NULL::text, \
+                 $1::numeric + 0.1, $2::date + 1, $3 || '!'",
+                &["0.2", "2026-12-31", "中文"],
+            )])
+            .await
+            .unwrap();
+        let row = &sets[0][0].rows[0];
+        let d = |s: &str| Value::Decimal(s.parse::<Decimal>().unwrap());
+        assert_eq!(row[0], d("12.3450"));
+        assert_eq!(row[1], Value::Text("ab".into()));
+        assert_eq!(row[2], d("0.1"));
+        assert_eq!(
+            row[3],
+            Value::Date(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap())
+        );
+        assert_eq!(row[4].text(), "2026-01-02 03:04:05.000");
+        assert_eq!(row[5], Value::Int(1));
+        assert_eq!(row[6], Value::Int(42));
+        assert_eq!(row[7], Value::Null);
+        assert_eq!(row[8], d("0.3"), "exact, not 0.30000000000000004");
+        assert_eq!(
+            row[9],
+            Value::Date(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+        );
+        assert_eq!(row[10], Value::Text("中文!".into()));
+        // A value that does not fit the inferred type is the server's
+        // error, naming it; the pool serves on.
+        db.run_script("CREATE TABLE t (n integer)".into())
+            .await
+            .unwrap();
+        let e = db
+            .query(vec![statement("SELECT n FROM t WHERE n = $1", &["12x"])])
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("invalid input syntax for type integer: \"12x\""),
+            "{e}"
+        );
+        let sets = db
+            .query(vec![statement(
+                "SELECT count(*) FROM t WHERE n = $1",
+                &["12"],
+            )])
+            .await
+            .unwrap();
+        assert_eq!(sets[0][0].rows[0][0], Value::Int(0));
+    }
+
+    #[tokio::test]
+    async fn text_stored_in_a_chinese_encoding_arrives_as_utf8() {
+        let Some(scratch) = ScratchDatabase::create().await else {
+            return;
+        };
+        let name = format!("{}_euc", scratch.name);
+        let admin = connect(&scratch::options(&scratch.url, "postgres"))
+            .await
+            .unwrap();
+        admin
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} ENCODING 'EUC_CN' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+            ))
+            .await
+            .unwrap();
+        let db = PostgresDatabase::open(&scratch::options(&scratch.url, &name));
+        db.run_script(
+            "CREATE TABLE patient (name varchar(20)); INSERT INTO patient VALUES ('张三');".into(),
+        )
+        .await
+        .unwrap();
+        let sets = db
+            .query(vec![statement(
+                "SELECT name, current_setting('server_encoding') FROM patient WHERE name = $1",
+                &["张三"],
+            )])
+            .await
+            .unwrap();
+        assert_eq!(
+            sets[0][0].rows[0],
+            [Value::Text("张三".into()), Value::Text("EUC_CN".into())]
+        );
+        drop(db);
+        admin
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .await
+            .unwrap();
+    }
+}
