@@ -65,6 +65,7 @@ impl Database {
             Database::Sqlite(db) => db.compile(sql).await,
             Database::Mssql(db) => db.compile(sql, params).await,
             Database::Postgres(db) => db.compile(sql).await,
+            Database::Mysql(db) => db.compile(sql).await,
         }
     }
 }

@@ -12,6 +12,7 @@ pub enum DatabaseConfig {
     Sqlite(SqliteConfig),
     Mssql(Box<MssqlConfig>),
     Postgres(Box<PostgresConfig>),
+    Mysql(Box<MysqlConfig>),
 }
 
 impl DatabaseConfig {
@@ -20,6 +21,7 @@ impl DatabaseConfig {
             DatabaseConfig::Sqlite(_) => Dialect::Sqlite,
             DatabaseConfig::Mssql(_) => Dialect::Mssql,
             DatabaseConfig::Postgres(_) => Dialect::Postgres,
+            DatabaseConfig::Mysql(_) => Dialect::Mysql,
         }
     }
 
@@ -28,7 +30,9 @@ impl DatabaseConfig {
     pub fn varchar_params(&self) -> &[String] {
         match self {
             DatabaseConfig::Mssql(m) => &m.varchar_params,
-            DatabaseConfig::Sqlite(_) | DatabaseConfig::Postgres(_) => &[],
+            DatabaseConfig::Sqlite(_) | DatabaseConfig::Postgres(_) | DatabaseConfig::Mysql(_) => {
+                &[]
+            }
         }
     }
 }
@@ -165,6 +169,74 @@ pub enum SslMode {
     Prefer,
     Require,
     VerifyFull,
+}
+
+/// A HIS on MySQL or a database of its family (MariaDB, OceanBase in MySQL
+/// mode, TiDB, GoldenDB, GreatSQL, PolarDB-X). Either `connection_string` /
+/// `connection_string_env` (`mysql://user:password@host:port/database`) or
+/// `host` with the other keys; keys given beside a connection string
+/// override it. `password_env` names the environment variable that holds
+/// the password.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MysqlConfig {
+    pub connection_string: Option<String>,
+    pub connection_string_env: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub password_env: Option<String>,
+    /// `disabled`, `preferred` (the default: TLS when the server can),
+    /// `required` (TLS, the certificate not checked), `verify-identity`
+    /// (TLS with the certificate and host name checked).
+    pub ssl_mode: Option<MysqlSslMode>,
+    /// The connection's character set: `utf8mb4` (the default: the server
+    /// converts GBK tables) or `gbk` (old servers without utf8mb4).
+    #[serde(default)]
+    pub charset: MysqlCharset,
+    #[serde(default = "default_application_name")]
+    pub application_name: String,
+    #[serde(default = "default_connect_timeout_ms")]
+    pub connect_timeout_ms: u64,
+    #[serde(default = "default_query_timeout_ms")]
+    pub query_timeout_ms: u64,
+    #[serde(default = "default_max_size")]
+    pub max_size: u32,
+    #[serde(default)]
+    pub min_idle: u32,
+    #[serde(default = "default_checkout_timeout_ms")]
+    pub checkout_timeout_ms: u64,
+    #[serde(default = "default_idle_timeout_s")]
+    pub idle_timeout_s: u64,
+    #[serde(default = "default_max_lifetime_s")]
+    pub max_lifetime_s: u64,
+    /// Ping a connection before lending it out.
+    #[serde(default = "default_true")]
+    pub health_check: bool,
+    /// SQL scripts (relative to this folder) run at every start; they must
+    /// be idempotent.
+    #[serde(default)]
+    pub start_scripts: Vec<String>,
+}
+
+/// How a MySQL connection uses TLS (MySQL's `--ssl-mode` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MysqlSslMode {
+    Disabled,
+    Preferred,
+    Required,
+    VerifyIdentity,
+}
+
+/// A MySQL connection's character set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MysqlCharset {
+    #[default]
+    Utf8mb4,
+    Gbk,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

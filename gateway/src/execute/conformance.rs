@@ -1,7 +1,8 @@
 //! The backend conformance suite: what every backend must do the same way,
 //! run on SQLite always, on SQL Server when `HISGW_TEST_MSSQL_URL` names a
-//! test server and on PostgreSQL when `HISGW_TEST_POSTGRES_URL` does (each
-//! test in a fresh database, dropped after).
+//! test server, on PostgreSQL when `HISGW_TEST_POSTGRES_URL` does and on
+//! MySQL when `HISGW_TEST_MYSQL_URL` does (each test in a fresh database,
+//! dropped after).
 //!
 //! - the settle matrix: with and without a claim, each ending (commit,
 //!   undo the work, abort), a claim already held, and an error at each
@@ -10,7 +11,7 @@
 //!   another connection commits between them (SQL Server: where the
 //!   database allows snapshot isolation; otherwise each statement sees what
 //!   was committed when it started, and the test says which held;
-//!   PostgreSQL: always, by REPEATABLE READ);
+//!   PostgreSQL and MySQL: always, by REPEATABLE READ);
 //! - busy: with every connection held, a caller gets `Busy` within the
 //!   checkout timeout, and the pool serves again once one is free;
 //! - timeouts: a statement past the query timeout fails with `Timeout`, its
@@ -20,6 +21,8 @@ use std::time::{Duration, Instant};
 
 use super::mssql::scratch::ScratchDatabase;
 use super::mssql::{MssqlDatabase, MssqlOptions};
+use super::mysql::scratch::ScratchDatabase as MyScratch;
+use super::mysql::MysqlDatabase;
 use super::postgres::scratch::ScratchDatabase as PgScratch;
 use super::postgres::PostgresDatabase;
 use super::session::{self as driver, Failure, Session};
@@ -34,6 +37,7 @@ enum Backend {
     Sqlite,
     Mssql,
     Postgres,
+    Mysql,
 }
 
 /// One backend's database for one test.
@@ -44,6 +48,7 @@ struct Fixture {
     sqlite_path: Option<std::path::PathBuf>,
     scratch: Option<ScratchDatabase>,
     pg_scratch: Option<PgScratch>,
+    my_scratch: Option<MyScratch>,
 }
 
 struct Limits {
@@ -80,6 +85,7 @@ impl Fixture {
                     sqlite_path: Some(path),
                     scratch: None,
                     pg_scratch: None,
+                    my_scratch: None,
                 }
             }
             Backend::Mssql => {
@@ -107,6 +113,7 @@ impl Fixture {
                     sqlite_path: None,
                     scratch: Some(scratch),
                     pg_scratch: None,
+                    my_scratch: None,
                 }
             }
             Backend::Postgres => {
@@ -121,6 +128,22 @@ impl Fixture {
                     sqlite_path: None,
                     scratch: None,
                     pg_scratch: Some(scratch),
+                    my_scratch: None,
+                }
+            }
+            Backend::Mysql => {
+                let scratch = MyScratch::create().await?;
+                let mut options = scratch.options();
+                options.max_size = limits.pool as u32;
+                options.checkout_timeout = limits.checkout;
+                options.query_timeout = limits.query;
+                Fixture {
+                    db: Database::Mysql(MysqlDatabase::open(&options)),
+                    _sqlite_dir: None,
+                    sqlite_path: None,
+                    scratch: None,
+                    pg_scratch: None,
+                    my_scratch: Some(scratch),
                 }
             }
         };
@@ -259,6 +282,14 @@ macro_rules! on_every_backend {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     super::$name(super::Backend::Postgres).await;
+                }
+            )*
+        }
+        mod mysql {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Mysql).await;
                 }
             )*
         }
@@ -454,7 +485,7 @@ async fn reads_see_one_state(backend: Backend) {
     // What the backend says a call's reads get: SQLite always one state;
     // SQL Server one state where the database allows snapshot isolation.
     let snapshot = match backend {
-        Backend::Sqlite | Backend::Postgres => true,
+        Backend::Sqlite | Backend::Postgres | Backend::Mysql => true,
         Backend::Mssql => {
             let sets = f
                 .db
@@ -520,6 +551,22 @@ async fn reads_see_one_state(backend: Backend) {
             .await
             .unwrap()
         }
+        Database::Mysql(db) => {
+            use mysql_async::prelude::Queryable;
+            let other = tokio::sync::Mutex::new(f.my_scratch.as_ref().unwrap().conn().await);
+            let statements = read();
+            db.with_session(async |session| {
+                let mut interleaved = Interleaved {
+                    inner: session,
+                    after_first: Some(async || {
+                        other.lock().await.query_drop(commit_four).await.unwrap()
+                    }),
+                };
+                driver::read(&mut interleaved, &statements, None).await
+            })
+            .await
+            .unwrap()
+        }
     };
     let seen: Vec<i64> = sets.iter().map(|s| s[0].rows[0][0].int()).collect();
     assert_eq!(seen[0], 5);
@@ -564,6 +611,13 @@ async fn hold_a_connection(db: &Database, hold: Duration) -> Result<(), ExecErro
             .await
             .map_err(Failure::into_error),
         Database::Postgres(db) => db
+            .with_session(async |_| {
+                tokio::time::sleep(hold).await;
+                Ok::<_, Failure>(())
+            })
+            .await
+            .map_err(Failure::into_error),
+        Database::Mysql(db) => db
             .with_session(async |_| {
                 tokio::time::sleep(hold).await;
                 Ok::<_, Failure>(())
@@ -637,6 +691,32 @@ async fn a_statement_past_the_query_timeout_times_out_and_the_pool_serves_on(bac
         assert_eq!(f.remain().await, 5);
         // The cancelled statement's connection was given up: the next
         // call of the pool (of one) runs on a fresh one.
+        f.write(None, f.take(), Settle::Commit(Vec::new()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(f.remain().await, 4);
+        return;
+    }
+    if let Some(scratch) = &f.my_scratch {
+        // MySQL waits for a row another session has locked too.
+        use mysql_async::prelude::Queryable;
+        let mut holder = scratch.conn().await;
+        holder
+            .query_drop("START TRANSACTION; UPDATE slot SET remain = remain WHERE id = 's1';")
+            .await
+            .unwrap();
+        let slow = f.statement("UPDATE slot SET remain = remain - 1 WHERE id = 's1'", &[]);
+        let started = Instant::now();
+        let e = f
+            .write(None, vec![slow], Settle::Commit(Vec::new()))
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert!(matches!(e, ExecError::Timeout(_)), "{e}");
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        holder.query_drop("COMMIT").await.unwrap();
+        assert_eq!(f.remain().await, 5);
         f.write(None, f.take(), Settle::Commit(Vec::new()))
             .await
             .unwrap()

@@ -13,6 +13,7 @@ pub mod compile;
 pub mod config;
 mod decimal_functions;
 pub mod mssql;
+pub mod mysql;
 mod open;
 pub mod postgres;
 pub mod rehearsal;
@@ -31,7 +32,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 pub use compile::{CompileError, Compiled, Position};
-pub use config::{DatabaseConfig, Encrypt, MssqlConfig, PostgresConfig, SqliteConfig, SslMode};
+pub use config::{
+    DatabaseConfig, Encrypt, MssqlConfig, MysqlCharset, MysqlConfig, MysqlSslMode, PostgresConfig,
+    SqliteConfig, SslMode,
+};
 pub use open::{create_database, open, run_start_scripts, StartScripts};
 
 /// A value bound to a placeholder.
@@ -87,12 +91,15 @@ pub enum Dialect {
     Mssql,
     /// `$1`, `$2`, ... (PostgreSQL and its family).
     Postgres,
+    /// `?1`, `?2`, ... (MySQL and its family; the backend binds each use
+    /// as a plain `?`).
+    Mysql,
 }
 
 impl Dialect {
     pub fn placeholder(self, n: usize) -> String {
         match self {
-            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Sqlite | Dialect::Mysql => format!("?{n}"),
             Dialect::Mssql => format!("@P{n}"),
             Dialect::Postgres => format!("${n}"),
         }
@@ -104,11 +111,17 @@ impl Dialect {
             Dialect::Sqlite => "sqlite",
             Dialect::Mssql => "mssql",
             Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
         }
     }
 
     /// Every dialect, for telling an override file of another database.
-    pub const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Mssql, Dialect::Postgres];
+    pub const ALL: [Dialect; 4] = [
+        Dialect::Sqlite,
+        Dialect::Mssql,
+        Dialect::Postgres,
+        Dialect::Mysql,
+    ];
 }
 
 /// One statement ready to run: SQL in the backend's dialect and the values
@@ -286,6 +299,7 @@ pub enum Database {
     Sqlite(sqlite::SqliteDatabase),
     Mssql(mssql::MssqlDatabase),
     Postgres(postgres::PostgresDatabase),
+    Mysql(mysql::MysqlDatabase),
 }
 
 impl Database {
@@ -294,6 +308,7 @@ impl Database {
             Database::Sqlite(_) => Dialect::Sqlite,
             Database::Mssql(_) => Dialect::Mssql,
             Database::Postgres(_) => Dialect::Postgres,
+            Database::Mysql(_) => Dialect::Mysql,
         }
     }
 
@@ -303,6 +318,7 @@ impl Database {
             Database::Sqlite(db) => db.pool_stats(),
             Database::Mssql(db) => db.pool_stats(),
             Database::Postgres(db) => db.pool_stats(),
+            Database::Mysql(db) => db.pool_stats(),
         }
     }
 
@@ -318,6 +334,7 @@ impl Database {
             Database::Sqlite(db) => db.query(statements).await,
             Database::Mssql(db) => db.query(statements).await,
             Database::Postgres(db) => db.query(statements).await,
+            Database::Mysql(db) => db.query(statements).await,
         }
     }
 
@@ -334,6 +351,7 @@ impl Database {
             Database::Sqlite(db) => db.write(tx).await,
             Database::Mssql(db) => db.write(tx).await,
             Database::Postgres(db) => db.write(tx).await,
+            Database::Mysql(db) => db.write(tx).await,
         }
     }
 
@@ -358,6 +376,7 @@ impl Database {
             Database::Sqlite(db) => db.run_script(script).await,
             Database::Mssql(db) => db.run_script(script).await,
             Database::Postgres(db) => db.run_script(script).await,
+            Database::Mysql(db) => db.run_script(script).await,
         }
     }
 
@@ -368,6 +387,7 @@ impl Database {
             Database::Sqlite(db) => db.describe(sql).await,
             Database::Mssql(db) => db.describe(sql, params).await,
             Database::Postgres(db) => db.describe(sql, params).await,
+            Database::Mysql(db) => db.describe(sql, params).await,
         }
     }
 }

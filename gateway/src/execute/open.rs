@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::mssql::{MssqlDatabase, MssqlOptions};
+use super::mysql::{MysqlDatabase, MysqlOptions};
 use super::postgres::{PostgresDatabase, PostgresOptions};
 use super::sqlite::{SqliteDatabase, SqliteOptions};
 use super::{Database, DatabaseConfig, ExecError};
@@ -66,6 +67,13 @@ pub async fn open(
             }
             Ok(db)
         }
+        DatabaseConfig::Mysql(c) => {
+            let db = Database::Mysql(MysqlDatabase::open(&MysqlOptions::from_config(c)?));
+            if run {
+                run_start_scripts(config, &db, hospital_dir).await?;
+            }
+            Ok(db)
+        }
     }
 }
 
@@ -81,6 +89,7 @@ pub async fn run_start_scripts(
     let scripts = match config {
         DatabaseConfig::Mssql(c) => &c.start_scripts,
         DatabaseConfig::Postgres(c) => &c.start_scripts,
+        DatabaseConfig::Mysql(c) => &c.start_scripts,
         DatabaseConfig::Sqlite(_) => return Ok(()),
     };
     for script in scripts {
@@ -133,6 +142,9 @@ pub async fn create_database(config: &DatabaseConfig) -> Result<Option<String>, 
                 .await
                 .map(Some)
         }
+        DatabaseConfig::Mysql(c) => super::mysql::create_database(&MysqlOptions::from_config(c)?)
+            .await
+            .map(Some),
         DatabaseConfig::Sqlite(_) => Ok(None),
     }
 }

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::mssql::PinnedTds;
+use super::mysql::PinnedMy;
 use super::postgres::PinnedPg;
 use super::sqlite::Worker;
 use super::{ExecError, ResultSet, Statement};
@@ -48,6 +49,7 @@ pub(crate) enum Pinned {
     Sqlite(Arc<Mutex<Worker>>),
     Mssql(Arc<tokio::sync::Mutex<PinnedTds>>),
     Postgres(Arc<tokio::sync::Mutex<PinnedPg>>),
+    Mysql(Arc<tokio::sync::Mutex<PinnedMy>>),
 }
 
 impl std::fmt::Debug for Pinned {
@@ -56,6 +58,7 @@ impl std::fmt::Debug for Pinned {
             Pinned::Sqlite(_) => "Pinned::Sqlite",
             Pinned::Mssql(_) => "Pinned::Mssql",
             Pinned::Postgres(_) => "Pinned::Postgres",
+            Pinned::Mysql(_) => "Pinned::Mysql",
         })
     }
 }
@@ -196,6 +199,7 @@ impl Rehearsal {
                 Pinned::Sqlite(worker) => super::sqlite::end_pinned(worker, self.commit).await,
                 Pinned::Mssql(conn) => super::mssql::end_pinned(conn, self.commit).await,
                 Pinned::Postgres(conn) => super::postgres::end_pinned(conn, self.commit).await,
+                Pinned::Mysql(conn) => super::mysql::end_pinned(conn, self.commit).await,
             };
             if result.is_ok() {
                 result = ended;

@@ -21,6 +21,7 @@ struct Migration {
     sqlite: &'static str,
     mssql: &'static str,
     postgres: &'static str,
+    mysql: &'static str,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -30,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../sql/gateway/sqlite/001_payment_ledger.sql"),
         mssql: include_str!("../../../sql/gateway/mssql/001_payment_ledger.sql"),
         postgres: include_str!("../../../sql/gateway/postgres/001_payment_ledger.sql"),
+        mysql: include_str!("../../../sql/gateway/mysql/001_payment_ledger.sql"),
     },
     Migration {
         version: 2,
@@ -37,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../sql/gateway/sqlite/002_outbox.sql"),
         mssql: include_str!("../../../sql/gateway/mssql/002_outbox.sql"),
         postgres: include_str!("../../../sql/gateway/postgres/002_outbox.sql"),
+        mysql: include_str!("../../../sql/gateway/mysql/002_outbox.sql"),
     },
 ];
 
@@ -55,6 +58,9 @@ pub async fn version(db: &Database, dialect: Dialect) -> Result<u32, ExecError> 
         // The table as the search path finds it (the HIS's schema).
         Dialect::Postgres => {
             "SELECT CASE WHEN to_regclass('hisgw_schema') IS NULL THEN 0 ELSE 1 END"
+        }
+        Dialect::Mysql => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'hisgw_schema'"
         }
     };
     let sets = db.query(vec![Statement::new(exists, Vec::new())]).await?;
@@ -85,6 +91,7 @@ pub async fn migrate(db: &Database, dialect: Dialect) -> Result<Vec<u32>, ExecEr
             Dialect::Sqlite => m.sqlite,
             Dialect::Mssql => m.mssql,
             Dialect::Postgres => m.postgres,
+            Dialect::Mysql => m.mysql,
         };
         db.run_script(script.to_string())
             .await
@@ -133,6 +140,9 @@ pub fn builtin_answer(answer: LedgerAnswer, dialect: Dialect) -> Builtin {
         (Dialect::Postgres, LedgerAnswer::Totals) => sql!("postgres", "ledger_totals"),
         (Dialect::Postgres, LedgerAnswer::Details) => sql!("postgres", "ledger_details"),
         (Dialect::Postgres, LedgerAnswer::OrderStatus) => sql!("postgres", "order_status"),
+        (Dialect::Mysql, LedgerAnswer::Totals) => sql!("mysql", "ledger_totals"),
+        (Dialect::Mysql, LedgerAnswer::Details) => sql!("mysql", "ledger_details"),
+        (Dialect::Mysql, LedgerAnswer::OrderStatus) => sql!("mysql", "order_status"),
     };
     let empty_message = (answer == LedgerAnswer::OrderStatus)
         .then_some("未查询到该订单的记账记录 (no booking of this tradeNo)");
@@ -220,6 +230,10 @@ pub fn claim(dialect: Dialect, c: &Claim) -> Statement {
             "INSERT INTO hisgw_payment (trade_no, method, transaction_type, data_src, order_ref, amount, patient, pay_type, payed_time, state, received_at) \
              VALUES ($1, $2, $3, $4, NULLIF($5::text, ''), CAST($6::text AS numeric(18, 4)), $7, NULLIF($8::text, ''), CAST($9::text AS timestamp(0)), 'pending', LOCALTIMESTAMP(3))"
         }
+        Dialect::Mysql => {
+            "INSERT INTO hisgw_payment (trade_no, method, transaction_type, data_src, order_ref, amount, patient, pay_type, payed_time, state, received_at) \
+             VALUES (?1, ?2, ?3, ?4, NULLIF(?5, ''), CAST(?6 AS DECIMAL(18, 4)), ?7, NULLIF(?8, ''), CAST(?9 AS DATETIME), 'pending', NOW(3))"
+        }
     };
     Statement::new(
         sql,
@@ -257,6 +271,12 @@ pub fn settle(dialect: Dialect, trade_no: &str, state: State, s: &Settlement) ->
              invoice_no = NULLIF($6::text, ''), his_pay_id = NULLIF($7::text, ''), register_id = NULLIF($8::text, ''), \
              his_order_number = NULLIF($9::text, ''), reply = $10, settled_at = LOCALTIMESTAMP(3) \
              WHERE trade_no = $1 AND state = 'pending'"
+        }
+        Dialect::Mysql => {
+            "UPDATE hisgw_payment SET state = ?2, result = ?3, message = NULLIF(?4, ''), is_refund = NULLIF(?5, ''), \
+             invoice_no = NULLIF(?6, ''), his_pay_id = NULLIF(?7, ''), register_id = NULLIF(?8, ''), \
+             his_order_number = NULLIF(?9, ''), reply = ?10, settled_at = NOW(3) \
+             WHERE trade_no = ?1 AND state = 'pending'"
         }
     };
     Statement::new(
@@ -315,6 +335,9 @@ pub fn lookup(dialect: Dialect, trade_no: &str) -> Statement {
         Dialect::Postgres => {
             "SELECT method, amount, patient, state, reply FROM hisgw_payment WHERE trade_no = $1 AND state <> 'pending'"
         }
+        Dialect::Mysql => {
+            "SELECT method, amount, patient, state, reply FROM hisgw_payment WHERE trade_no = ?1 AND state <> 'pending'"
+        }
     };
     Statement::new(sql, vec![text(Some(trade_no))])
 }
@@ -370,6 +393,13 @@ pub fn refund(
              WHERE p.method = $2::text AND p.order_ref = $3::text AND p.state = 'booked' \
                AND NOT EXISTS (SELECT 1 FROM hisgw_refund r WHERE r.his_refund_id = $1::text)"
         }
+        Dialect::Mysql => {
+            "INSERT INTO hisgw_refund (his_refund_id, trade_no, transaction_type, amount, refund_time, source) \
+             SELECT ?1, p.trade_no, p.transaction_type, p.amount, NOW(), ?4 \
+             FROM hisgw_payment p \
+             WHERE p.method = ?2 AND p.order_ref = ?3 AND p.state = 'booked' \
+               AND NOT EXISTS (SELECT 1 FROM hisgw_refund r WHERE r.his_refund_id = ?1)"
+        }
     };
     Statement::new(
         sql,
@@ -416,6 +446,13 @@ pub fn confirmed_refund(
              WHERE p.trade_no = $2::text AND p.state = 'booked' \
                AND NOT EXISTS (SELECT 1 FROM hisgw_refund r WHERE r.his_refund_id = $1::text)"
         }
+        Dialect::Mysql => {
+            "INSERT INTO hisgw_refund (his_refund_id, trade_no, transaction_type, amount, refund_time, source) \
+             SELECT ?1, p.trade_no, p.transaction_type, CAST(?3 AS DECIMAL(18, 4)), NOW(), ?4 \
+             FROM hisgw_payment p \
+             WHERE p.trade_no = ?2 AND p.state = 'booked' \
+               AND NOT EXISTS (SELECT 1 FROM hisgw_refund r WHERE r.his_refund_id = ?1)"
+        }
     };
     Statement::new(
         sql,
@@ -446,6 +483,11 @@ pub fn refundable(dialect: Dialect, trade_no: &str) -> Statement {
             "SELECT p.amount, \
                     COALESCE((SELECT SUM(r.amount) FROM hisgw_refund r WHERE r.trade_no = p.trade_no), 0) \
              FROM hisgw_payment p WHERE p.trade_no = $1 AND p.state = 'booked'"
+        }
+        Dialect::Mysql => {
+            "SELECT p.amount, \
+                    COALESCE((SELECT SUM(r.amount) FROM hisgw_refund r WHERE r.trade_no = p.trade_no), 0) \
+             FROM hisgw_payment p WHERE p.trade_no = ?1 AND p.state = 'booked'"
         }
     };
     Statement::new(sql, vec![text(Some(trade_no))])

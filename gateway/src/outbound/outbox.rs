@@ -117,12 +117,14 @@ fn text(v: &str) -> Param {
     Param::Text(v.to_string())
 }
 
-/// The statement of `dialect`, given as (SQLite, SQL Server, PostgreSQL).
-fn pick(dialect: Dialect, [sqlite, mssql, postgres]: [&'static str; 3]) -> &'static str {
+/// The statement of `dialect`, given as (SQLite, SQL Server, PostgreSQL,
+/// MySQL).
+fn pick(dialect: Dialect, [sqlite, mssql, postgres, mysql]: [&'static str; 4]) -> &'static str {
     match dialect {
         Dialect::Sqlite => sqlite,
         Dialect::Mssql => mssql,
         Dialect::Postgres => postgres,
+        Dialect::Mysql => mysql,
     }
 }
 
@@ -198,6 +200,8 @@ fn enqueue(
         "INSERT INTO hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at) \
          VALUES ($1, $2, $3, $4, 'pending', 0, CAST($5::text AS timestamp(3)), CAST($5::text AS timestamp(3))) \
          ON CONFLICT (data_type, event_key) DO NOTHING",
+        "INSERT IGNORE INTO hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at) \
+         VALUES (?1, ?2, ?3, ?4, 'pending', 0, CAST(?5 AS DATETIME(3)), CAST(?5 AS DATETIME(3)))",
     ]);
     Statement::new(
         sql,
@@ -256,6 +260,20 @@ fn claim(
            AND (claimed_until IS NULL OR claimed_until < CAST($3::text AS timestamp(3))); \
          SELECT id, kind, data_type, event_key, payload, attempts FROM hisgw_outbox \
          WHERE claimed_by = $1::text AND state = 'pending' ORDER BY id;",
+        // MySQL takes no LIMIT in an IN subquery and no subquery on the
+        // table it updates: the due rows are numbered in a derived table
+        // and joined. A row another process claimed meanwhile fails the
+        // re-checked WHERE (READ COMMITTED reads its newest version).
+        "UPDATE hisgw_outbox o \
+         JOIN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY next_attempt_at, id) AS n FROM hisgw_outbox \
+                      WHERE state = 'pending' AND next_attempt_at <= CAST(?3 AS DATETIME(3)) \
+                        AND (claimed_until IS NULL OR claimed_until < CAST(?3 AS DATETIME(3))) \
+                        AND (?5 = '' OR id = CAST(NULLIF(?5, '') AS SIGNED))) AS due \
+               WHERE n <= CAST(?4 AS SIGNED)) AS d ON d.id = o.id \
+         SET o.claimed_by = ?1, o.claimed_until = CAST(?2 AS DATETIME(3)) \
+         WHERE o.state = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < CAST(?3 AS DATETIME(3))); \
+         SELECT id, kind, data_type, event_key, payload, attempts FROM hisgw_outbox \
+         WHERE claimed_by = ?1 AND state = 'pending' ORDER BY id;",
     ]);
     Statement::new(
         sql,
@@ -313,6 +331,10 @@ fn settle(
          last_result = $4::text, last_message = $5::text, \
          sent_at = CASE WHEN $2::text = 'sent' THEN CAST($6::text AS timestamp(3)) ELSE sent_at END, \
          claimed_by = NULL, claimed_until = NULL WHERE id = CAST($1::text AS bigint) AND claimed_by = $7::text",
+        "UPDATE hisgw_outbox SET state = ?2, attempts = attempts + 1, next_attempt_at = CAST(?3 AS DATETIME(3)), \
+         last_result = ?4, last_message = ?5, \
+         sent_at = CASE WHEN ?2 = 'sent' THEN CAST(?6 AS DATETIME(3)) ELSE sent_at END, \
+         claimed_by = NULL, claimed_until = NULL WHERE id = CAST(?1 AS SIGNED) AND claimed_by = ?7",
     ]);
     Statement::new(
         sql,
@@ -341,6 +363,9 @@ fn list(dialect: Dialect, state: &str, key: Option<(&str, &str)>) -> Statement {
          ORDER BY id DESC",
         "SELECT id, kind, data_type, event_key, state, attempts, next_attempt_at, last_result, last_message, payload \
          FROM hisgw_outbox WHERE ($1::text = '' OR state = $1::text) AND ($2::text = '' OR (data_type = $2::text AND event_key = $3::text)) \
+         ORDER BY id DESC LIMIT 500",
+        "SELECT id, kind, data_type, event_key, state, attempts, next_attempt_at, last_result, last_message, payload \
+         FROM hisgw_outbox WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR (data_type = ?2 AND event_key = ?3)) \
          ORDER BY id DESC LIMIT 500",
     ]);
     let (data_type, event_key) = key.unwrap_or(("", ""));
@@ -381,6 +406,8 @@ fn retry(dialect: Dialect, id: i64, at: NaiveDateTime) -> Statement {
          claimed_by = NULL, claimed_until = NULL \
          WHERE id = CAST($1::text AS bigint) AND state IN ('pending', 'dead', 'failed') RETURNING 1) \
          SELECT COUNT(*) AS changed FROM u",
+        "UPDATE hisgw_outbox SET state = 'pending', attempts = 0, next_attempt_at = CAST(?2 AS DATETIME(3)), claimed_by = NULL, claimed_until = NULL \
+         WHERE id = CAST(?1 AS SIGNED) AND state IN ('pending', 'dead', 'failed'); SELECT ROW_COUNT() AS changed;",
     ]);
     Statement::new(sql, vec![text(&id.to_string()), text(&stamp(at))])
 }
@@ -397,6 +424,8 @@ fn drop_row(dialect: Dialect, id: i64) -> Statement {
         "WITH u AS (UPDATE hisgw_outbox SET state = 'dropped', claimed_by = NULL, claimed_until = NULL \
          WHERE id = CAST($1::text AS bigint) AND state <> 'sent' RETURNING 1) \
          SELECT COUNT(*) AS changed FROM u",
+        "UPDATE hisgw_outbox SET state = 'dropped', claimed_by = NULL, claimed_until = NULL \
+         WHERE id = CAST(?1 AS SIGNED) AND state <> 'sent'; SELECT ROW_COUNT() AS changed;",
     ]);
     Statement::new(sql, vec![text(&id.to_string())])
 }
@@ -408,6 +437,7 @@ fn get_watermark(dialect: Dialect, source: &str) -> Statement {
             "SELECT value FROM hisgw_watermark WHERE source = ?1",
             "SELECT value FROM dbo.hisgw_watermark WHERE source = @P1",
             "SELECT value FROM hisgw_watermark WHERE source = $1",
+            "SELECT value FROM hisgw_watermark WHERE source = ?1",
         ],
     );
     Statement::new(sql, vec![text(source)])
@@ -428,6 +458,10 @@ fn set_watermark(dialect: Dialect, source: &str, value: &str, at: NaiveDateTime)
         "INSERT INTO hisgw_watermark (source, value, updated_at) VALUES ($1, $2, CAST($3::text AS timestamp(3))) \
          ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at \
          WHERE hisgw_watermark.value IS NULL OR hisgw_watermark.value < excluded.value",
+        "INSERT INTO hisgw_watermark (source, value, updated_at) VALUES (?1, ?2, CAST(?3 AS DATETIME(3))) \
+         ON DUPLICATE KEY UPDATE \
+           updated_at = IF(value IS NULL OR value < VALUES(value), VALUES(updated_at), updated_at), \
+           value = IF(value IS NULL OR value < VALUES(value), VALUES(value), value)",
     ]);
     Statement::new(sql, vec![text(source), text(value), text(&stamp(at))])
 }

@@ -75,6 +75,15 @@ impl PostgresOptions {
             config.host("localhost");
         }
         config.application_name(&c.application_name);
+        // `CREATE TEMP TABLE IF NOT EXISTS` in a mapping says NOTICE on
+        // every call after the first on a connection: only warnings and
+        // errors are worth the log's room.
+        let options = match config.get_options() {
+            Some(given) if given.contains("client_min_messages") => given.to_string(),
+            Some(given) => format!("{given} -c client_min_messages=warning"),
+            None => "-c client_min_messages=warning".to_string(),
+        };
+        config.options(options);
         config.connect_timeout(Duration::from_millis(c.connect_timeout_ms));
         // A HIS server behind a firewall that drops idle connections:
         // keepalives find a dead connection before a call does.

@@ -1,0 +1,419 @@
+//! The MySQL backend (and the databases of its family: MariaDB, OceanBase
+//! in MySQL mode, TiDB, GoldenDB, GreatSQL, PolarDB-X): mysql_async
+//! connections in a bb8 pool.
+//!
+//! As for the other server backends, the pool never opens more than its
+//! maximum, a caller waits at most the checkout timeout for a connection
+//! ("HIS database busy"), every statement has a query timeout, and a
+//! connection that failed at the connection level is discarded. A section's
+//! statements are split and each `?n` is bound per use (`statements`);
+//! parameters go as strings and MySQL converts them by context (`values`).
+//! Transactions follow the one sequence of `execute::session`, carried out
+//! by `session::MySession`.
+
+mod compile;
+mod options;
+mod session;
+mod statements;
+mod values;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod scratch;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mysql_async::prelude::Queryable;
+
+/// The MySQL client library, for callers that set up test databases.
+pub use mysql_async;
+
+pub use options::{Charset, MysqlOptions};
+
+use self::session::MySession;
+use self::statements::Piece;
+use super::rehearsal::{self, Pinned, Rehearsal};
+use super::session::{self as driver, Failure, Nested};
+use super::{ExecError, PoolStats, ResultSet, Statement, WriteTx, Written};
+
+/// A pooled connection; `broken` makes the pool discard it on return.
+pub struct MyConnection {
+    conn: mysql_async::Conn,
+    broken: bool,
+    /// Sections split into statements, by their text.
+    split: HashMap<Arc<str>, Arc<[Piece]>>,
+    /// Rows changed on this connection (for a rehearsal's trace).
+    changes: u64,
+}
+
+impl MyConnection {
+    fn pieces(&mut self, sql: &Arc<str>) -> Arc<[Piece]> {
+        if let Some(p) = self.split.get(sql) {
+            return p.clone();
+        }
+        let p: Arc<[Piece]> = statements::pieces(sql).into();
+        if self.split.len() >= 1_000 {
+            self.split.clear();
+        }
+        self.split.insert(sql.clone(), p.clone());
+        p
+    }
+}
+
+/// Opens one connection: with TLS first where `ssl_mode` wants it, and
+/// without it where TLS is only preferred and the server cannot do it.
+pub async fn connect(options: &MysqlOptions) -> Result<mysql_async::Conn, ExecError> {
+    let attempt = |opts: mysql_async::Opts| async move {
+        match tokio::time::timeout(options.connect_timeout, mysql_async::Conn::new(opts)).await {
+            Ok(Ok(conn)) => Ok(conn),
+            Ok(Err(e)) => Err(format!(
+                "cannot connect to {}: {}",
+                where_to(options),
+                session::describe_error(&e)
+            )),
+            Err(_) => Err(format!(
+                "connect to {} timed out after {:?}",
+                where_to(options),
+                options.connect_timeout
+            )),
+        }
+    };
+    let tls_error = match &options.tls {
+        Some(tls) => match attempt(tls.clone()).await {
+            Ok(conn) => return Ok(conn),
+            Err(e) if !options.tls_optional => return Err(ExecError::Unavailable(e)),
+            Err(e) => Some(e),
+        },
+        None => None,
+    };
+    attempt(options.plain.clone()).await.map_err(|e| {
+        ExecError::Unavailable(match tls_error {
+            Some(tls) => format!("{tls}; without TLS: {e}"),
+            None => e,
+        })
+    })
+}
+
+fn where_to(options: &MysqlOptions) -> String {
+    format!(
+        "{}:{}",
+        options.plain.ip_or_hostname(),
+        options.plain.tcp_port()
+    )
+}
+
+/// The bb8 manager: connects with a timeout and checks health with a ping.
+pub struct MyManager {
+    options: MysqlOptions,
+    last_error: LastError,
+}
+
+impl bb8::ManageConnection for MyManager {
+    type Connection = MyConnection;
+    type Error = ExecError;
+
+    async fn connect(&self) -> Result<MyConnection, ExecError> {
+        let conn = connect(&self.options).await?;
+        *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(MyConnection {
+            conn,
+            broken: false,
+            split: HashMap::new(),
+            changes: 0,
+        })
+    }
+
+    async fn is_valid(&self, conn: &mut MyConnection) -> Result<(), ExecError> {
+        match tokio::time::timeout(self.options.connect_timeout, conn.conn.ping()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ExecError::Unavailable(e.to_string())),
+            Err(_) => Err(ExecError::Unavailable("health check timed out".into())),
+        }
+    }
+
+    fn has_broken(&self, conn: &mut MyConnection) -> bool {
+        conn.broken
+    }
+}
+
+/// The pool's last connection error (bb8 hands these to an error sink, not
+/// to the caller that was waiting).
+#[derive(Debug, Clone, Default)]
+struct LastError(Arc<std::sync::Mutex<Option<(Instant, String)>>>);
+
+impl bb8::ErrorSink<ExecError> for LastError {
+    fn sink(&self, error: ExecError) {
+        tracing::warn!(error = %error, "cannot connect to the HIS database");
+        let why = match error {
+            ExecError::Unavailable(why) => why,
+            other => other.to_string(),
+        };
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why));
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<ExecError>> {
+        Box::new(self.clone())
+    }
+}
+
+impl LastError {
+    fn recent(&self, within: Duration) -> Option<String> {
+        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|(at, _)| at.elapsed() <= within)
+            .map(|(_, e)| e.clone())
+    }
+}
+
+/// The connection a rehearsal holds, with its one transaction open.
+pub struct PinnedMy {
+    conn: bb8::PooledConnection<'static, MyManager>,
+    options: MysqlOptions,
+    /// A step failed at the connection level: the transaction is gone.
+    lost: bool,
+}
+
+/// Ends a rehearsal's transaction; the connection goes back to the pool
+/// only when that succeeded.
+pub(crate) async fn end_pinned(
+    pinned: Arc<tokio::sync::Mutex<PinnedMy>>,
+    commit: bool,
+) -> Result<(), ExecError> {
+    let mut pinned = pinned.lock().await;
+    if pinned.lost {
+        return Ok(());
+    }
+    let timeout = pinned.options.query_timeout;
+    let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+    tokio::time::timeout(timeout, pinned.conn.conn.query_drop(sql))
+        .await
+        .map_err(|_| ExecError::Timeout(timeout))?
+        .map_err(|e| ExecError::Sql {
+            statement: 0,
+            message: session::describe_error(&e),
+        })?;
+    pinned.conn.broken = false;
+    Ok(())
+}
+
+pub struct MysqlDatabase {
+    pool: bb8::Pool<MyManager>,
+    options: MysqlOptions,
+    waiting: AtomicUsize,
+    /// Why the last connection attempt failed, and when.
+    last_error: LastError,
+}
+
+impl MysqlDatabase {
+    /// Builds the pool. It connects lazily, so the gateway starts while the
+    /// HIS is down and heals when it comes back.
+    pub fn open(options: &MysqlOptions) -> MysqlDatabase {
+        let last_error = LastError::default();
+        let manager = MyManager {
+            options: options.clone(),
+            last_error: last_error.clone(),
+        };
+        let pool = bb8::Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(options.min_idle).filter(|n| *n > 0))
+            .connection_timeout(options.checkout_timeout)
+            .idle_timeout(Some(options.idle_timeout))
+            .max_lifetime(Some(options.max_lifetime))
+            .test_on_check_out(options.health_check)
+            .retry_connection(false)
+            .error_sink(Box::new(last_error.clone()))
+            .build_unchecked(manager);
+        MysqlDatabase {
+            pool,
+            options: options.clone(),
+            waiting: AtomicUsize::new(0),
+            last_error,
+        }
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        let s = self.pool.state();
+        PoolStats {
+            size: u64::from(s.connections),
+            in_use: u64::from(s.connections.saturating_sub(s.idle_connections)),
+            waiting: self.waiting.load(Ordering::Relaxed) as u64,
+        }
+    }
+
+    async fn checkout(&self) -> Result<bb8::PooledConnection<'_, MyManager>, ExecError> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let got = self.pool.get().await;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        let checkout_timeout = self.options.checkout_timeout;
+        got.map_err(|e| match e {
+            bb8::RunError::TimedOut => match self.last_error.recent(checkout_timeout * 2) {
+                Some(why) => ExecError::Unavailable(why),
+                None => ExecError::Busy(checkout_timeout),
+            },
+            bb8::RunError::User(e) => e,
+        })
+    }
+
+    /// Runs a driver on a checked-out connection. Until the driver has
+    /// ended cleanly the connection counts as broken: a caller that gives
+    /// up mid-call drops it with a transaction open, and it must never be
+    /// lent out again.
+    async fn on_connection<V>(
+        &self,
+        drive: impl AsyncFnOnce(&mut MySession<'_>) -> Result<V, Failure>,
+    ) -> Result<V, Failure> {
+        let mut conn = self.checkout().await.map_err(Failure::Failed)?;
+        conn.broken = true;
+        let mut session = MySession::new(&mut conn, &self.options, None);
+        let result = drive(&mut session).await;
+        let lost = session.lost;
+        conn.broken = lost;
+        result
+    }
+
+    /// Runs `drive` on a checked-out connection (for tests that step in
+    /// between the statements of a transaction).
+    #[cfg(test)]
+    pub(crate) async fn with_session<V>(
+        &self,
+        drive: impl AsyncFnOnce(&mut MySession<'_>) -> Result<V, Failure>,
+    ) -> Result<V, Failure> {
+        self.on_connection(drive).await
+    }
+
+    /// Runs `drive` on the rehearsal's own connection to this database, as
+    /// a transaction nested in the rehearsal's one transaction.
+    async fn rehearsed<V>(
+        &self,
+        rehearsal: &Rehearsal,
+        drive: impl AsyncFnOnce(&mut Nested<'_, MySession<'_>>) -> Result<V, Failure>,
+    ) -> Result<V, ExecError> {
+        let timeout = self.options.query_timeout;
+        let open = async {
+            let mut conn = self.pool.get_owned().await.map_err(|e| match e {
+                bb8::RunError::TimedOut => ExecError::Busy(self.options.checkout_timeout),
+                bb8::RunError::User(e) => e,
+            })?;
+            conn.broken = true;
+            tokio::time::timeout(
+                timeout,
+                conn.conn.query_drop(
+                    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION",
+                ),
+            )
+            .await
+            .map_err(|_| ExecError::Timeout(timeout))?
+            .map_err(|e| ExecError::Unavailable(e.to_string()))?;
+            Ok(Pinned::Mysql(Arc::new(tokio::sync::Mutex::new(PinnedMy {
+                conn,
+                options: self.options.clone(),
+                lost: false,
+            }))))
+        };
+        let Pinned::Mysql(pinned) = rehearsal.pinned(self as *const Self as usize, open).await?
+        else {
+            return Err(ExecError::Unavailable(
+                "a rehearsal mixed up its connections".into(),
+            ));
+        };
+        let mut pinned = pinned.lock().await;
+        if pinned.lost {
+            return Err(ExecError::Unavailable(
+                "the rehearsal's connection was lost: its transaction has ended".into(),
+            ));
+        }
+        let PinnedMy { conn, options, .. } = &mut *pinned;
+        let mut session = MySession::new(conn, options, Some(rehearsal));
+        let mut nested = Nested::new(&mut session);
+        let result = drive(&mut nested).await;
+        let lost = session.lost;
+        pinned.lost |= lost;
+        result.map_err(Failure::into_error)
+    }
+
+    pub async fn query(
+        &self,
+        statements: Vec<Statement>,
+    ) -> Result<Vec<Vec<ResultSet>>, ExecError> {
+        if let Some(rehearsal) = rehearsal::current() {
+            return Box::pin(self.rehearsed(&rehearsal, async |session| {
+                driver::read(session, &statements, Some(&rehearsal)).await
+            }))
+            .await;
+        }
+        let read = async || {
+            Box::pin(
+                self.on_connection(async |session| driver::read(session, &statements, None).await),
+            )
+            .await
+        };
+        match read().await {
+            Ok(sets) => Ok(sets),
+            // A connection the server dropped (restart, KILL, wait_timeout)
+            // fails at the connection level: reads are safe to run once
+            // more on a fresh one.
+            Err(Failure::Lost(ExecError::Unavailable(_))) => {
+                read().await.map_err(Failure::into_error)
+            }
+            Err(e) => Err(e.into_error()),
+        }
+    }
+
+    pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>
+    where
+        R: Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(rehearsal) = rehearsal::current() {
+            return Box::pin(self.rehearsed(&rehearsal, async |session| {
+                driver::write(session, tx, Some(&rehearsal)).await
+            }))
+            .await;
+        }
+        Box::pin(self.on_connection(async |session| driver::write(session, tx, None).await))
+            .await
+            .map_err(Failure::into_error)
+    }
+
+    /// Runs a script (schema, seed, migrations, start scripts) as one
+    /// multi-statement batch. MySQL commits each DDL statement by itself:
+    /// scripts are written to be run again.
+    pub async fn run_script(&self, script: String) -> Result<(), ExecError> {
+        let mut conn = self.checkout().await?;
+        match conn.conn.query_drop(script).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                conn.broken = true;
+                Err(ExecError::Sql {
+                    statement: 0,
+                    message: session::describe_error(&e),
+                })
+            }
+        }
+    }
+}
+
+/// Creates the configured database on the server if it does not exist yet
+/// (utf8mb4), so a demo or test database can be set up with the gateway
+/// alone.
+pub async fn create_database(options: &MysqlOptions) -> Result<String, ExecError> {
+    let name = options
+        .database
+        .clone()
+        .ok_or_else(|| ExecError::Unavailable("no database named in the configuration".into()))?;
+    let mut conn = connect(&options.on_database(None)).await?;
+    // A quoted identifier: the name cannot end the statement.
+    let quoted = format!("`{}`", name.replace('`', "``"));
+    conn.query_drop(format!(
+        "CREATE DATABASE IF NOT EXISTS {quoted} CHARACTER SET utf8mb4"
+    ))
+    .await
+    .map_err(|e| ExecError::Sql {
+        statement: 0,
+        message: format!("CREATE DATABASE {name}: {}", session::describe_error(&e)),
+    })?;
+    let _ = conn.disconnect().await;
+    Ok(name)
+}
