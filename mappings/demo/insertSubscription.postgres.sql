@@ -1,0 +1,61 @@
+-- 5.1 insertSubscription (新增预约记录), PostgreSQL version of
+-- insertSubscription.sql.
+-- HIS tables read: schedule, schedule_slot, card, patient, outp_register.
+-- HIS tables written: schedule_slot (used_num), sys_sequence, outp_register
+-- (and patient, locked FOR NO KEY UPDATE).
+-- This HIS keeps a booking (预约) as a registration: an outp_register row
+-- with reg_type '2' 预约, reg_way '3' 互联网 and status '0' 锁号待支付 until
+-- 5.3 subscriptionPay books the payment. subscriptionId is its register_id.
+-- The rules are those of insertRegister.postgres.sql (6.1):
+--
+-- The gateway runs this section in one transaction (READ COMMITTED, a
+-- savepoint around the section) and commits only when the result is
+-- success. Checks, in order:
+--   no_scheduling  the session does not exist, is not the one of the
+--                  department / doctor / date sent (a 普通门诊 session
+--                  without a named doctor takes any doctorCode), its day has
+--                  passed, or sourceNo / sourceOrder name no time point of it;
+--   close          the session is stopped (停诊), with its reason;
+--   invalid_card   the card does not exist, is lost (挂失) or cancelled
+--                  (注销), the name is not the card holder's, or the ID
+--                  number's last four characters differ (as checkPatientCard);
+--   error          the patient already holds a booking or registration of
+--                  this session that is not cancelled;
+--   full           no slot left (at the time point asked for, when given).
+-- sourceNo is the slot id (号源编号) and sourceOrder the time point's number
+-- in the session, as queryScheduleTime gives them; without either the
+-- earliest time point with a slot left is taken. clinicTime, clinicType,
+-- the names and clinicFee are not compared: scheduleId names the session,
+-- and amount answers the session's fee.
+--
+-- Concurrency (no read-then-write anywhere; each statement of the section
+-- sees what was committed when it started):
+--   * the patient's row is locked first (FOR NO KEY UPDATE, held to
+--     commit), and the duplicate check is the statement after it, so two
+--     calls for one patient cannot both pass it;
+--   * the slot is taken by one conditional UPDATE (used_num < total_num and
+--     the session open) and its RETURNING decides. Without a time point
+--     asked for, the earliest slot with room is chosen and locked first
+--     (ORDER BY point_no LIMIT 1 FOR NO KEY UPDATE): a slot another call
+--     holds is waited for, checked again once that call ends, and passed
+--     over for the next one when it filled up; full is answered only when
+--     no slot of the session has room. Slots are never overbooked;
+--   * subscriptionId ('GH' || visit day || the 4-digit register_seq) and the
+--     门诊就诊号 come from sys_sequence by UPDATE … RETURNING (register_seq
+--     first, then clinic_no, in every call).
+-- :scheduleId, :departmentCode, :doctorCode, :patientCard and :realName
+-- compare with varchar columns (IS DISTINCT FROM is SQLite's IS NOT);
+-- :idCard is compared by its last four characters only; :clinicDate is
+-- read as date; :sourceNo / :sourceOrder as text, compared with the slot's
+-- numbers written out.
+-- The booking itself is shared/booking.postgres.sql (shared with
+-- insertRegister); the temp table hisgw_booking holds this call's state
+-- from one statement to the next (one row; the connection's own).
+-- @section header
+CREATE TEMP TABLE IF NOT EXISTS hisgw_booking_kind (reg_type varchar(10), booked varchar(50), again varchar(50));
+DELETE FROM hisgw_booking_kind;
+INSERT INTO hisgw_booking_kind VALUES ('2', '预约成功', '您已预约该排班，请勿重复预约');
+-- @include booking
+
+SELECT b.result AS result, b.message AS message, b.register_id AS subscriptionId, b.reg_fee AS amount
+FROM hisgw_booking b;
