@@ -8,11 +8,13 @@ use hisgw::settings::default_mappings_dir;
 use hisgw::{Application, Settings};
 
 pub mod mssql;
+pub mod mysql;
 pub mod platform;
 pub mod postgres;
 pub mod proxy;
 
 pub use mssql::MSSQL_URL_VAR;
+pub use mysql::MYSQL_URL_VAR;
 pub use postgres::POSTGRES_URL_VAR;
 
 /// Which HIS database the demo hospital runs on.
@@ -26,6 +28,9 @@ pub enum Backend {
     /// The PostgreSQL demo loaded into a fresh database on the server named
     /// by `HISGW_TEST_POSTGRES_URL` (skipped, with a message, when unset).
     Postgres,
+    /// The MySQL demo loaded into a fresh database on the server named by
+    /// `HISGW_TEST_MYSQL_URL` (skipped, with a message, when unset).
+    Mysql,
 }
 
 pub struct TestApp {
@@ -39,6 +44,8 @@ pub struct TestApp {
     pub mssql: Option<mssql::TestDatabase>,
     /// Drops the PostgreSQL test database when the test ends.
     pub postgres: Option<postgres::TestDatabase>,
+    /// Drops the MySQL test database when the test ends.
+    pub mysql: Option<mysql::TestDatabase>,
     /// The task serving it: aborting it stops the gateway's outbound work.
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     /// The admin listener (refunds, outbox).
@@ -166,6 +173,14 @@ pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
             app.postgres = Some(db);
             Some(app)
         }
+        Backend::Mysql => {
+            let db = mysql::TestDatabase::create().await?;
+            let data_dir = tempfile::tempdir().expect("temp dir");
+            let mappings = db.write_demo_mappings(data_dir.path());
+            let mut app = start(data_dir, Some(mappings), None).await;
+            app.mysql = Some(db);
+            Some(app)
+        }
     }
 }
 
@@ -177,15 +192,34 @@ pub async fn spawn_demo_with(
     edit: impl FnOnce(&mut toml::Table),
 ) -> Option<TestApp> {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (mappings, db, pg) = match backend {
-        Backend::Sqlite => (sqlite_demo_mappings(data_dir.path()), None, None),
+    let (mappings, db, pg, my) = match backend {
+        Backend::Sqlite => (sqlite_demo_mappings(data_dir.path()), None, None, None),
         Backend::Mssql => {
             let db = mssql::TestDatabase::create().await?;
-            (db.write_demo_mappings(data_dir.path()), Some(db), None)
+            (
+                db.write_demo_mappings(data_dir.path()),
+                Some(db),
+                None,
+                None,
+            )
         }
         Backend::Postgres => {
             let db = postgres::TestDatabase::create().await?;
-            (db.write_demo_mappings(data_dir.path()), None, Some(db))
+            (
+                db.write_demo_mappings(data_dir.path()),
+                None,
+                Some(db),
+                None,
+            )
+        }
+        Backend::Mysql => {
+            let db = mysql::TestDatabase::create().await?;
+            (
+                db.write_demo_mappings(data_dir.path()),
+                None,
+                None,
+                Some(db),
+            )
         }
     };
     let path = mappings.join("demo/hospital.toml");
@@ -194,6 +228,7 @@ pub async fn spawn_demo_with(
     std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
     let mut app = start(data_dir, Some(mappings), db).await;
     app.postgres = pg;
+    app.mysql = my;
     Some(app)
 }
 
@@ -294,15 +329,16 @@ async fn start(
         gateway,
         mssql,
         postgres: None,
+        mysql: None,
         server,
         admin_address,
         mappings_dir,
     }
 }
 
-/// Writes each test once per backend: `mod sqlite`, `mod mssql` and `mod
-/// postgres`, the server ones skipped (with a visible message) without a
-/// test server.
+/// Writes each test once per backend: `mod sqlite`, `mod mssql`, `mod
+/// postgres` and `mod mysql`, the server ones skipped (with a visible
+/// message) without a test server.
 #[macro_export]
 macro_rules! on_both_backends {
     ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
@@ -340,6 +376,20 @@ macro_rules! on_both_backends {
                 #[tokio::test]
                 async fn $name() {
                     let Some($app) = $crate::spawn_app_on($crate::Backend::Postgres).await else {
+                        return;
+                    };
+                    $body
+                }
+            )*
+        }
+        mod mysql {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test]
+                async fn $name() {
+                    let Some($app) = $crate::spawn_app_on($crate::Backend::Mysql).await else {
                         return;
                     };
                     $body

@@ -91,6 +91,7 @@ async fn see(app: &TestApp, backend: Backend, ids: &[String]) {
         Backend::Sqlite => "datetime('now', 'localtime', '-1 seconds')",
         Backend::Mssql => "DATEADD(SECOND, -1, GETDATE())",
         Backend::Postgres => "LOCALTIMESTAMP(0) - interval '1 second'",
+        Backend::Mysql => "DATE_SUB(NOW(), INTERVAL 1 SECOND)",
     };
     let list = ids
         .iter()
@@ -124,6 +125,7 @@ macro_rules! per_backend {
         mod sqlite { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Sqlite; $body } )* }
         mod mssql { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Mssql; $body } )* }
         mod postgres { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Postgres; $body } )* }
+        mod mysql { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Mysql; $body } )* }
     };
 }
 

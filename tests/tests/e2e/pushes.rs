@@ -66,6 +66,7 @@ impl Sql {
             Backend::Sqlite => format!("datetime('now', 'localtime', '-{secs} seconds')"),
             Backend::Mssql => format!("DATEADD(SECOND, -{secs}, GETDATE())"),
             Backend::Postgres => format!("(LOCALTIMESTAMP(0) - interval '{secs} seconds')"),
+            Backend::Mysql => format!("DATE_SUB(NOW(), INTERVAL {secs} SECOND)"),
         }
     }
 
@@ -75,6 +76,7 @@ impl Sql {
             Backend::Sqlite => self.ago(secs),
             Backend::Mssql => format!("CONVERT(varchar(19), {}, 120)", self.ago(secs)),
             Backend::Postgres => format!("to_char({}, 'YYYY-MM-DD HH24:MI:SS')", self.ago(secs)),
+            Backend::Mysql => format!("DATE_FORMAT({}, '%Y-%m-%d %H:%i:%s')", self.ago(secs)),
         }
     }
 
@@ -84,6 +86,7 @@ impl Sql {
             Backend::Sqlite => format!("date('now', 'localtime', '{days:+} days')"),
             Backend::Mssql => format!("CAST(DATEADD(DAY, {days}, GETDATE()) AS date)"),
             Backend::Postgres => format!("(CURRENT_DATE + {days})"),
+            Backend::Mysql => format!("DATE_ADD(CURDATE(), INTERVAL {days} DAY)"),
         }
     }
 
@@ -95,13 +98,14 @@ impl Sql {
                 "CAST(CONVERT(varchar(10), DATEADD(DAY, {days}, GETDATE()), 120) + 'T{hms}' AS datetime)"
             ),
             Backend::Postgres => format!("((CURRENT_DATE + {days}) + time '{hms}')"),
+            Backend::Mysql => format!("TIMESTAMP(DATE_ADD(CURDATE(), INTERVAL {days} DAY), '{hms}')"),
         }
     }
 
     /// A string literal that may hold Chinese.
     fn text(self, s: &str) -> String {
         match self.0 {
-            Backend::Sqlite | Backend::Postgres => format!("'{s}'"),
+            Backend::Sqlite | Backend::Postgres | Backend::Mysql => format!("'{s}'"),
             Backend::Mssql => format!("N'{s}'"),
         }
     }
@@ -596,6 +600,7 @@ macro_rules! per_backend {
         mod sqlite { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Sqlite; $body } )* }
         mod mssql { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Mssql; $body } )* }
         mod postgres { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Postgres; $body } )* }
+        mod mysql { use super::*; $( #[tokio::test] async fn $name() { let $backend = Backend::Mysql; $body } )* }
     };
 }
 
