@@ -46,11 +46,12 @@ impl MysqlDatabase {
         let mut conn = self.checkout().await?;
         let timeout = self.options.query_timeout;
         let made_temp = pieces.iter().any(Piece::creates_temp_table);
+        let charset = self.options.charset;
         let run = async {
             conn.conn.query_drop("START TRANSACTION").await?;
             let mut out = Vec::new();
             for (k, piece) in pieces.iter().enumerate() {
-                let prepared = match conn.conn.prep(piece.sql.as_str()).await {
+                let prepared = match conn.conn.prep(charset.encode_cow(&piece.sql)).await {
                     Ok(p) => p,
                     Err(e) => return Ok(Err(refused(sql, piece, k, &e))),
                 };
@@ -69,7 +70,7 @@ impl MysqlDatabase {
                     prepared
                         .columns()
                         .iter()
-                        .map(|c| c.name_str().into_owned())
+                        .map(|c| charset.decode(c.name_ref()))
                         .collect(),
                 );
             }

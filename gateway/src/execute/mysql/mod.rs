@@ -382,7 +382,8 @@ impl MysqlDatabase {
     /// scripts are written to be run again.
     pub async fn run_script(&self, script: String) -> Result<(), ExecError> {
         let mut conn = self.checkout().await?;
-        match conn.conn.query_drop(script).await {
+        let script = self.options.charset.encode_cow(&script);
+        match conn.conn.query_drop(script.as_ref()).await {
             Ok(()) => Ok(()),
             Err(e) => {
                 conn.broken = true;
@@ -416,4 +417,121 @@ pub async fn create_database(options: &MysqlOptions) -> Result<String, ExecError
     })?;
     let _ = conn.disconnect().await;
     Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scratch::ScratchDatabase;
+    use super::*;
+    use crate::execute::compile::{CompileError, Position};
+    use crate::execute::{Param, Value};
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    fn statement(sql: &str, params: &[&str]) -> Statement {
+        Statement::new(
+            sql,
+            params.iter().map(|p| Param::Text(p.to_string())).collect(),
+        )
+    }
+
+    #[tokio::test]
+    async fn values_cross_exactly_and_a_procedure_returns_its_result_sets() {
+        let Some(scratch) = ScratchDatabase::create().await else {
+            return;
+        };
+        let db = MysqlDatabase::open(&scratch.options());
+        db.run_script(
+            "CREATE TABLE card (card_no VARCHAR(20) PRIMARY KEY, name VARCHAR(20), balance DECIMAL(12, 2), born DATE, seen DATETIME);\
+             INSERT INTO card VALUES ('0012', '张三', 203.67, '1990-01-02', '2026-01-02 03:04:05');\
+             CREATE PROCEDURE two_sets(IN c VARCHAR(20)) BEGIN SELECT name FROM card WHERE card_no = c; SELECT balance FROM card WHERE card_no = c; END"
+                .into(),
+        )
+        .await
+        .unwrap();
+        let sets = db
+            .query(vec![statement(
+                "SELECT name, balance, born, seen, CAST(?2 AS DECIMAL(10, 2)) + 0.1, ?1 = card_no, NULL FROM card WHERE card_no = ?1",
+                &["0012", "0.2"],
+            )])
+            .await
+            .unwrap();
+        let row = &sets[0][0].rows[0];
+        assert_eq!(row[0], Value::Text("张三".into()));
+        assert_eq!(row[1], Value::Decimal("203.67".parse::<Decimal>().unwrap()));
+        assert_eq!(
+            row[2],
+            Value::Date(NaiveDate::from_ymd_opt(1990, 1, 2).unwrap())
+        );
+        assert_eq!(row[3].text(), "2026-01-02 03:04:05.000");
+        assert_eq!(row[4], Value::Decimal("0.30".parse::<Decimal>().unwrap()));
+        assert_eq!(row[5], Value::Int(1), "?1 bound at both uses");
+        assert_eq!(row[6], Value::Null);
+        let sets = db
+            .query(vec![statement("CALL two_sets(?1)", &["0012"])])
+            .await
+            .unwrap();
+        assert_eq!(sets[0].len(), 2, "{sets:?}");
+        assert_eq!(
+            sets[0][1].rows[0][0],
+            Value::Decimal("203.67".parse::<Decimal>().unwrap())
+        );
+        // Compiled without running; a fault placed in the section.
+        let compiled = db
+            .compile(Arc::from(
+                "CREATE TEMPORARY TABLE t (n INT);\nSELECT n FROM t",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(compiled.result_sets, Some(vec![vec!["n".to_string()]]));
+        let sql = "SELECT name FROM card;\nSELECT nosuch FROM card WHERE card_no = ?1";
+        let CompileError::Refused {
+            statement, name, ..
+        } = db.compile(Arc::from(sql)).await.unwrap_err()
+        else {
+            panic!("refused")
+        };
+        assert_eq!(statement, Some(2));
+        assert_eq!(name.as_deref(), Some("nosuch"));
+        let sql = "SELECT name FROM card;\nSELECT name FROMM card";
+        let CompileError::Refused { at, .. } = db.compile(Arc::from(sql)).await.unwrap_err() else {
+            panic!("refused")
+        };
+        // MySQL names the line and the text it stopped at: `card`, after
+        // FROMM was taken as an alias.
+        assert_eq!(at, Position::Offset(sql.rfind("card").unwrap()));
+    }
+
+    #[tokio::test]
+    async fn a_gbk_connection_sends_and_reads_chinese() {
+        let Some(scratch) = ScratchDatabase::create().await else {
+            return;
+        };
+        let mut options = scratch.options();
+        options.charset = Charset::Gbk;
+        let options = MysqlOptions {
+            plain: mysql_async::OptsBuilder::from_opts(options.plain.clone())
+                .setup(vec!["SET NAMES gbk"])
+                .into(),
+            ..options
+        };
+        // Literals in the SQL text travel in GBK as well.
+        let db = MysqlDatabase::open(&options);
+        db.run_script(
+            "CREATE TABLE patient (name VARCHAR(20)) DEFAULT CHARSET = gbk; INSERT INTO patient VALUES ('张三');".into(),
+        )
+        .await
+        .unwrap();
+        let sets = db
+            .query(vec![statement(
+                "SELECT name, @@character_set_client FROM patient WHERE name = ?1",
+                &["张三"],
+            )])
+            .await
+            .unwrap();
+        assert_eq!(
+            sets[0][0].rows[0],
+            [Value::Text("张三".into()), Value::Text("gbk".into())]
+        );
+    }
 }

@@ -41,9 +41,15 @@ pub enum Charset {
 
 impl Charset {
     pub(super) fn encode(self, text: &str) -> Vec<u8> {
+        self.encode_cow(text).into_owned()
+    }
+
+    /// Text as the connection takes it (SQL text too: a GBK connection
+    /// reads the literals of a statement in GBK).
+    pub(super) fn encode_cow(self, text: &str) -> std::borrow::Cow<'_, [u8]> {
         match self {
-            Charset::Utf8mb4 => text.as_bytes().to_vec(),
-            Charset::Gbk => encoding_rs::GBK.encode(text).0.into_owned(),
+            Charset::Utf8mb4 => std::borrow::Cow::Borrowed(text.as_bytes()),
+            Charset::Gbk => encoding_rs::GBK.encode(text).0,
         }
     }
 

@@ -83,13 +83,14 @@ impl<'c> MySession<'c> {
         result
     }
 
-    /// Runs one statement of a section and reads all its rows.
+    /// Runs one statement of a section and reads every result set it
+    /// returns (a `CALL` of a procedure may return several).
     async fn run_piece(
         &mut self,
         piece: &Piece,
         params: &[Param],
         index: usize,
-    ) -> Result<ResultSet, Failure> {
+    ) -> Result<Vec<ResultSet>, Failure> {
         let charset = self.options.charset;
         let values: Vec<mysql_async::Value> = piece
             .params
@@ -103,33 +104,48 @@ impl<'c> MySession<'c> {
         };
         let conn = &mut self.conn.conn;
         let run = async {
-            let mut result = conn.exec_iter(piece.sql.as_str(), params).await?;
-            let columns = result.columns().unwrap_or_else(|| Vec::new().into());
-            let rows: Vec<mysql_async::Row> = result.collect().await?;
-            let affected = result.affected_rows();
-            // A statement gives one result; anything after it is read and dropped.
-            result.drop_result().await?;
-            Ok::<_, mysql_async::Error>((columns, rows, affected))
+            let mut result = conn
+                .exec_iter(charset.encode_cow(&piece.sql), params)
+                .await?;
+            let mut sets = Vec::new();
+            let mut affected = 0;
+            loop {
+                let columns = result.columns().unwrap_or_else(|| Vec::new().into());
+                let rows: Vec<mysql_async::Row> = result.collect().await?;
+                if columns.is_empty() {
+                    affected += result.affected_rows();
+                } else {
+                    sets.push((columns, rows));
+                }
+                if result.is_empty() {
+                    break;
+                }
+            }
+            Ok::<_, mysql_async::Error>((sets, affected))
         };
-        let (columns, rows, affected) = run.await.map_err(|e| classify(&e, index))?;
-        if columns.is_empty() {
-            self.conn.changes += affected;
-        }
-        let names: Vec<String> = columns.iter().map(|c| c.name_str().into_owned()).collect();
-        let rows = rows
-            .into_iter()
-            .map(|r| read_row(r, &columns, charset))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|message| {
-                Failure::Failed(ExecError::Sql {
-                    statement: index,
-                    message,
+        let (sets, affected) = run.await.map_err(|e| classify(&e, index))?;
+        self.conn.changes += affected;
+        sets.into_iter()
+            .map(|(columns, rows)| {
+                let rows = rows
+                    .into_iter()
+                    .map(|r| read_row(r, &columns, charset))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|message| {
+                        Failure::Failed(ExecError::Sql {
+                            statement: index,
+                            message,
+                        })
+                    })?;
+                Ok(ResultSet {
+                    columns: columns
+                        .iter()
+                        .map(|c| charset.decode(c.name_ref()))
+                        .collect(),
+                    rows,
                 })
-            })?;
-        Ok(ResultSet {
-            columns: names,
-            rows,
-        })
+            })
+            .collect()
     }
 
     /// Runs a section statement by statement: a single statement gives its
@@ -149,17 +165,19 @@ impl<'c> MySession<'c> {
             if let Some(trace) = self.trace {
                 let changed = Some(self.conn.changes - before);
                 let result = match &ran {
-                    Ok(set) => Ok(std::slice::from_ref(set)),
+                    Ok(got) => Ok(got.as_slice()),
                     Err(Failure::Duplicate(e) | Failure::Failed(e) | Failure::Lost(e)) => {
                         Err(e.to_string())
                     }
                 };
                 trace.record_text(&piece.sql, started.elapsed(), result, changed);
             }
-            let set = ran?;
-            if single || !set.columns.is_empty() {
-                sets.push(set);
-            }
+            sets.extend(ran?);
+        }
+        // A single statement that returns no rows still answers one
+        // (empty) result set, as on the other backends.
+        if single && sets.is_empty() {
+            sets.push(ResultSet::default());
         }
         Ok(sets)
     }

@@ -23,8 +23,22 @@ impl Piece {
     /// Whether it creates a temporary table (run when compiling, so the
     /// statements after it can be prepared).
     pub fn creates_temp_table(&self) -> bool {
-        let words: Vec<String> = self
-            .sql
+        let mut i = 0;
+        let bytes = self.sql.as_bytes();
+        // Past blanks and comments (a file's header comment comes first).
+        while i < bytes.len() {
+            if bytes[i].is_ascii_whitespace() {
+                i += 1;
+            } else if matches!(bytes[i], b'-' | b'#' | b'/') {
+                match skip(&self.sql, i) {
+                    Some(end) => i = end,
+                    None => break,
+                }
+            } else {
+                break;
+            }
+        }
+        let words: Vec<String> = self.sql[i.min(self.sql.len())..]
             .split_whitespace()
             .take(2)
             .map(str::to_ascii_uppercase)
@@ -147,8 +161,9 @@ mod tests {
         assert_eq!(&p[1].sql[at..at + 3], "?  ");
         assert!(p[1].sql.contains("'?;'"));
         assert!(pieces(" -- only\n;\n").is_empty());
-        let p = pieces("CREATE TEMPORARY TABLE x (a int); SELECT 'it\\'s;', ?, ?");
+        let p = pieces("-- the header\n/* more */ # and more\nCREATE TEMPORARY TABLE x (a int); SELECT 'it\\'s;', ?, ?");
         assert!(p[0].creates_temp_table());
+        assert!(!p[1].creates_temp_table());
         assert_eq!(p[1].params, vec![0, 1]);
     }
 }

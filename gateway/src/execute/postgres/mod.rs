@@ -544,6 +544,20 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(sets[0][0].rows[0][0], Value::Int(0));
+        // A function that returns rows is read as a table.
+        db.run_script(
+            "CREATE FUNCTION cards(p integer) RETURNS TABLE (n integer, doubled numeric) \
+             LANGUAGE sql AS $$ SELECT p, p * 2.50 $$"
+                .into(),
+        )
+        .await
+        .unwrap();
+        let sets = db
+            .query(vec![statement("SELECT * FROM cards($1)", &["4"])])
+            .await
+            .unwrap();
+        assert_eq!(sets[0][0].columns, ["n", "doubled"]);
+        assert_eq!(sets[0][0].rows[0], [Value::Int(4), d("10.00")]);
     }
 
     #[tokio::test]
