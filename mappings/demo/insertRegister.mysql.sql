@@ -1,0 +1,55 @@
+-- 6.1 insertRegister (新增挂号记录), MySQL version of insertRegister.sql.
+-- HIS tables read: schedule, schedule_slot, card, patient, outp_register.
+-- HIS tables written: schedule_slot (used_num), sys_sequence, outp_register
+-- (and patient, locked by a no-op UPDATE).
+-- A registration of this HIS is an outp_register row: status '0' 锁号待支付
+-- until 6.3 payRegister books the payment; reg_way '3' 互联网;
+-- reg_type '1' 当日挂号, or '2' 预约 when the session is on a later day.
+--
+-- The gateway runs these statements in one READ COMMITTED transaction and
+-- commits only when the result is success. Checks, in order:
+--   no_scheduling  the session does not exist, is not the one of the
+--                  department / doctor / date sent (a 普通门诊 session
+--                  without a named doctor takes any doctorCode), its day has
+--                  passed, or sourceNo / sourceOrder name no time point of it;
+--   close          the session is stopped (停诊), with its reason;
+--   invalid_card   the card does not exist, is lost (挂失) or cancelled
+--                  (注销), the name is not the card holder's, or the ID
+--                  number's last four characters differ (as checkPatientCard);
+--   error          the patient already holds a registration or booking of
+--                  this session that is not cancelled;
+--   full           no slot left (at the time point asked for, when given).
+-- sourceNo is the slot id (号源编号) and sourceOrder the time point's number
+-- in the session, as queryScheduleTime gives them; without either the
+-- earliest time point with a slot left is taken. clinicTime, clinicType,
+-- the names and clinicFee are not compared: scheduleId names the session,
+-- and amount answers the session's fee.
+--
+-- Concurrency (no read-then-write anywhere):
+--   * the patient's row is locked first (a no-op UPDATE, held to commit), so
+--     two calls for one patient cannot both pass the duplicate check;
+--   * the slot is taken by one conditional UPDATE (used_num < total_num and
+--     the session open) and ROW_COUNT() decides. Without a time point asked
+--     for, the UPDATE takes the earliest slot with room (ORDER BY point_no
+--     LIMIT 1: a slot another call filled meanwhile no longer matches and
+--     the next is taken), so full is answered only when no slot of the
+--     session has room. Slots are never overbooked;
+--   * registerId ('GH' + visit day + the 4-digit register_seq) and the
+--     门诊就诊号 come from sys_sequence, each incremented by
+--     UPDATE … SET cur_val = LAST_INSERT_ID(cur_val + 1) and read back by
+--     LAST_INSERT_ID() in the same transaction.
+-- hisOrderNumber is not answered: this HIS numbers the queue when the
+-- patient checks in at triage (12.2 getOutPatientOrderNum answers it then).
+-- :scheduleId, :departmentCode, :doctorCode, :patientCard and :realName
+-- compare with varchar columns (NOT (a <=> b) is SQLite's a IS NOT b);
+-- :idCard is compared by its last four characters only; :clinicDate is read
+-- as date; :sourceNo / :sourceOrder are compared as text.
+-- The booking itself is shared/booking.mysql.sql; its state is the
+-- connection's session variables @hisgw_b_*.
+-- @section header
+SET @hisgw_b_reg_type = 'by_day',
+    @hisgw_b_booked = '挂号成功',
+    @hisgw_b_again = '您已挂过该排班的号，请勿重复挂号';
+-- @include booking
+
+SELECT @hisgw_b_result AS result, @hisgw_b_message AS message, @hisgw_b_register_id AS registerId, @hisgw_b_reg_fee AS amount;

@@ -1,0 +1,55 @@
+-- 5.1 insertSubscription (新增预约记录), MySQL version of
+-- insertSubscription.sql.
+-- HIS tables read: schedule, schedule_slot, card, patient, outp_register.
+-- HIS tables written: schedule_slot (used_num), sys_sequence, outp_register
+-- (and patient, locked by a no-op UPDATE).
+-- This HIS keeps a booking (预约) as a registration: an outp_register row
+-- with reg_type '2' 预约, reg_way '3' 互联网 and status '0' 锁号待支付 until
+-- 5.3 subscriptionPay books the payment. subscriptionId is its register_id.
+-- The rules are those of insertRegister.mysql.sql (6.1):
+--
+-- The gateway runs these statements in one READ COMMITTED transaction and
+-- commits only when the result is success. Checks, in order:
+--   no_scheduling  the session does not exist, is not the one of the
+--                  department / doctor / date sent (a 普通门诊 session
+--                  without a named doctor takes any doctorCode), its day has
+--                  passed, or sourceNo / sourceOrder name no time point of it;
+--   close          the session is stopped (停诊), with its reason;
+--   invalid_card   the card does not exist, is lost (挂失) or cancelled
+--                  (注销), the name is not the card holder's, or the ID
+--                  number's last four characters differ (as checkPatientCard);
+--   error          the patient already holds a booking or registration of
+--                  this session that is not cancelled;
+--   full           no slot left (at the time point asked for, when given).
+-- sourceNo is the slot id (号源编号) and sourceOrder the time point's number
+-- in the session, as queryScheduleTime gives them; without either the
+-- earliest time point with a slot left is taken. clinicTime, clinicType,
+-- the names and clinicFee are not compared: scheduleId names the session,
+-- and amount answers the session's fee.
+--
+-- Concurrency (no read-then-write anywhere):
+--   * the patient's row is locked first (a no-op UPDATE, held to commit), so
+--     two calls for one patient cannot both pass the duplicate check;
+--   * the slot is taken by one conditional UPDATE (used_num < total_num and
+--     the session open) and ROW_COUNT() decides. Without a time point asked
+--     for, the UPDATE takes the earliest slot with room (ORDER BY point_no
+--     LIMIT 1: a slot another call filled meanwhile no longer matches and
+--     the next is taken), so full is answered only when no slot of the
+--     session has room. Slots are never overbooked;
+--   * subscriptionId ('GH' + visit day + the 4-digit register_seq) and the
+--     门诊就诊号 come from sys_sequence, each incremented by
+--     UPDATE … SET cur_val = LAST_INSERT_ID(cur_val + 1) and read back by
+--     LAST_INSERT_ID() in the same transaction.
+-- :scheduleId, :departmentCode, :doctorCode, :patientCard and :realName
+-- compare with varchar columns (NOT (a <=> b) is SQLite's a IS NOT b);
+-- :idCard is compared by its last four characters only; :clinicDate is read
+-- as date; :sourceNo / :sourceOrder are compared as text.
+-- The booking itself is shared/booking.mysql.sql; its state is the
+-- connection's session variables @hisgw_b_*.
+-- @section header
+SET @hisgw_b_reg_type = '2',
+    @hisgw_b_booked = '预约成功',
+    @hisgw_b_again = '您已预约该排班，请勿重复预约';
+-- @include booking
+
+SELECT @hisgw_b_result AS result, @hisgw_b_message AS message, @hisgw_b_register_id AS subscriptionId, @hisgw_b_reg_fee AS amount;

@@ -1,0 +1,54 @@
+-- 5.3 subscriptionPay (预约支付), MySQL version of subscriptionPay.sql.
+-- HIS tables read: pay_ledger, outp_register, patient, card, schedule.
+-- HIS tables written: outp_register (status, trade_no, invoice_no),
+-- sys_sequence (pay_seq, invoice_no), pay_ledger.
+-- A booking of this HIS is an outp_register row (insertSubscription.sql),
+-- subscriptionId its register_id, status '0' 锁号待支付 until this payment
+-- books it: status '1' 已挂号(已支付) with the platform order (trade_no) and
+-- a new 门诊发票号, and one pay_ledger row (biz_type '1' 挂号, channel '0'
+-- 收款, payed_time = payedTime, pay_type = payType).
+--
+-- The gateway has already claimed tradeNo in its own ledger and runs this
+-- statements inside its READ COMMITTED transaction; a result other than
+-- success undoes everything they wrote. Checks, in order, with the isRefund
+-- each refusal answers (1 = the HIS will never book this payment, the
+-- platform refunds the patient; 0 = do not refund):
+--   success        tradeNo is already in pay_ledger for this booking with
+--                  this amount, or the booking is paid with this tradeNo:
+--                  the HIS booked it before; its answer again, nothing written;
+--   error  0       tradeNo is already in pay_ledger for another business or
+--                  another amount: the HIS holds this money, never refund it;
+--   error  1       the booking does not exist;
+--   error  1       it is not a booking of scheduleId;
+--   error  1       patientCard (when sent) is not a card of the booking's
+--                  patient, the name is not the patient's, or the ID
+--                  number's last four characters differ (as checkPatientCard);
+--   error  1       the booking is paid already (by another order: status '1'),
+--                  cancelled (status '9') or in any other state than '0';
+--   error  1       its clinic day has passed, or its session is stopped (停诊);
+--   error  1       clinicFee is not exactly the booking's reg_fee (decimal
+--                  compare);
+--   error  1       another call paid or cancelled the booking between the
+--                  checks and the booking UPDATE.
+-- departmentCode, doctorCode, clinicDate and clinicTimeQuantum are not
+-- compared: subscriptionId and scheduleId name the booking.
+--
+-- The booking is one conditional UPDATE (status still '0') whose
+-- ROW_COUNT() decides, so two orders for one registration never both book
+-- it; only then are the numbers taken from sys_sequence (each incremented
+-- by UPDATE … SET cur_val = LAST_INSERT_ID(cur_val + 1) and read back by
+-- LAST_INSERT_ID(): the row lock is this transaction's until commit):
+--   invoiceNo  'MZ' + payed day yyyymmdd + 6-digit invoice_no;
+--   pay_ledger.his_pay_id  'SF' + payed day yyyymmdd + 6-digit pay_seq.
+-- clinicNo and registerId are the booking's; hisOrderNumber is not
+-- answered: this HIS numbers the queue when the patient checks in at triage
+-- (12.2 getOutPatientOrderNum answers it then).
+-- :subscriptionId, :scheduleId, :patientCard, :realName and
+-- :tradeNo compare with varchar columns (NOT (a <=> b) is SQLite's a IS NOT
+-- b); :idCard is compared by its last four characters only; :clinicFee is
+-- read as decimal, :payedTime as datetime; pay_ledger.pay_type keeps the
+-- first 20 characters of :payType.
+-- The booking itself is shared/pay_booking.mysql.sql; its state is the
+-- connection's session variables @hisgw_p_*.
+SET @hisgw_p_word = '预约', @hisgw_p_order_id = :subscriptionId;
+-- @include pay_booking
