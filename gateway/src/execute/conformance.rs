@@ -303,6 +303,7 @@ on_every_backend!(
     reads_see_one_state,
     busy_within_the_checkout_timeout,
     a_statement_past_the_query_timeout_times_out_and_the_pool_serves_on,
+    connections_the_server_ends_are_replaced,
 );
 
 async fn settle_matrix(backend: Backend) {
@@ -761,4 +762,60 @@ async fn a_statement_past_the_query_timeout_times_out_and_the_pool_serves_on(bac
     }
     // Rolled back, and the pool (of one) serves the next call.
     assert_eq!(f.remain().await, 5);
+}
+
+/// The server ends every connection of the pool (a restart, a DBA's KILL):
+/// a read heals on a fresh connection, and a write fails as unavailable or
+/// runs on a fresh one — never half-applied.
+async fn connections_the_server_ends_are_replaced(backend: Backend) {
+    let Some(f) = Fixture::new(backend, ROOMY).await else {
+        return;
+    };
+    // SQLite has no server; SQL Server's KILL is in the e2e suite.
+    let end_all = match (&f.pg_scratch, &f.my_scratch) {
+        (Some(scratch), _) => format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+            scratch.name
+        ),
+        (_, Some(scratch)) => scratch.name.clone(),
+        _ => return,
+    };
+    assert_eq!(f.remain().await, 5);
+    match (&f.pg_scratch, &f.my_scratch) {
+        (Some(scratch), _) => {
+            scratch
+                .client()
+                .await
+                .batch_execute(&end_all)
+                .await
+                .unwrap();
+        }
+        (_, Some(scratch)) => {
+            use mysql_async::prelude::Queryable;
+            let mut other = scratch.conn().await;
+            let ids: Vec<u64> = other
+                .query(format!(
+                    "SELECT id FROM information_schema.processlist WHERE db = '{end_all}' AND id <> CONNECTION_ID()"
+                ))
+                .await
+                .unwrap();
+            assert!(!ids.is_empty(), "the pool holds a connection");
+            for id in ids {
+                other.query_drop(format!("KILL {id}")).await.unwrap();
+            }
+        }
+        _ => unreachable!(),
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Reads heal: the pool's health check or the one retry of a read.
+    assert_eq!(f.remain().await, 5);
+    assert_eq!(f.remain().await, 5);
+    // Writes run once on a working connection.
+    let written = f
+        .write(None, f.take(), Settle::Commit(Vec::new()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(written.ending, Ending::Committed);
+    assert_eq!(f.remain().await, 4);
 }
