@@ -15,6 +15,7 @@ mod decimal_functions;
 pub mod mssql;
 pub mod mysql;
 mod open;
+mod pool;
 pub mod postgres;
 pub mod rehearsal;
 mod session;

@@ -18,9 +18,9 @@ mod values;
 #[cfg(any(test, feature = "testing"))]
 pub mod scratch;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tiberius::{Client, Config, SqlBrowser};
 use tokio::net::TcpStream;
@@ -33,6 +33,7 @@ pub use options::MssqlOptions;
 pub use scripts::{ado_database, create_database, run_batches, split_batches};
 
 use self::session::TdsSession;
+use super::pool::{read_once_more, LastError, PoolSettings, ServerPool};
 use super::rehearsal::{self, Pinned, Rehearsal};
 use super::session::{self as driver, Failure, Nested};
 use super::{Description, ExecError, PoolStats, ResultSet, Statement, WriteTx, Written};
@@ -113,8 +114,7 @@ impl bb8::ManageConnection for TdsManager {
                     self.connect_timeout
                 ))
             })??;
-        // Connected: an older failure no longer explains a wait.
-        *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.last_error.clear();
         Ok(TdsConnection {
             client,
             broken: false,
@@ -164,103 +164,48 @@ pub async fn connect(mut config: Config) -> Result<TdsClient, ExecError> {
 }
 
 pub struct MssqlDatabase {
-    pool: bb8::Pool<TdsManager>,
-    checkout_timeout: Duration,
+    pool: ServerPool<TdsManager>,
     query_timeout: Duration,
-    waiting: AtomicUsize,
-    /// Why the last connection attempt failed, and when: a checkout that
-    /// times out says so instead of only "busy".
-    last_error: LastError,
     /// Said once per pool: how a read of several statements is isolated.
     told_isolation: Arc<AtomicBool>,
 }
 
-/// The pool's last connection error (bb8 hands these to an error sink, not
-/// to the caller that was waiting).
-#[derive(Debug, Clone, Default)]
-struct LastError(Arc<std::sync::Mutex<Option<(Instant, String)>>>);
-
-impl bb8::ErrorSink<ExecError> for LastError {
-    fn sink(&self, error: ExecError) {
-        tracing::warn!(error = %error, "cannot connect to the HIS database");
-        let why = match error {
-            ExecError::Unavailable(why) => why,
-            other => other.to_string(),
-        };
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why));
-    }
-
-    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<ExecError>> {
-        Box::new(self.clone())
-    }
-}
-
-impl LastError {
-    /// The error of a connection attempt made within `within`, if any.
-    fn recent(&self, within: Duration) -> Option<String> {
-        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        last.as_ref()
-            .filter(|(at, _)| at.elapsed() <= within)
-            .map(|(_, e)| e.clone())
-    }
-}
 impl MssqlDatabase {
     /// Builds the pool. It connects lazily, so the gateway starts while the
     /// HIS is down and heals when it comes back.
     pub fn open(options: &MssqlOptions) -> MssqlDatabase {
-        let last_error = LastError::default();
-        let manager = TdsManager {
+        let settings = PoolSettings {
+            max_size: options.max_size,
+            min_idle: options.min_idle,
+            checkout_timeout: options.checkout_timeout,
+            idle_timeout: options.idle_timeout,
+            max_lifetime: options.max_lifetime,
+            health_check: options.health_check,
+        };
+        let pool = ServerPool::build(settings, |last_error| TdsManager {
             config: options.config.clone(),
             connect_timeout: options.connect_timeout,
-            last_error: last_error.clone(),
-        };
-        let pool = bb8::Pool::builder()
-            .max_size(options.max_size)
-            .min_idle(Some(options.min_idle).filter(|n| *n > 0))
-            .connection_timeout(options.checkout_timeout)
-            .idle_timeout(Some(options.idle_timeout))
-            .max_lifetime(Some(options.max_lifetime))
-            .test_on_check_out(options.health_check)
-            .retry_connection(false)
-            .error_sink(Box::new(last_error.clone()))
-            .build_unchecked(manager);
-        MssqlDatabase {
             last_error,
+        });
+        MssqlDatabase {
             pool,
-            checkout_timeout: options.checkout_timeout,
             query_timeout: options.query_timeout,
-            waiting: AtomicUsize::new(0),
             told_isolation: Arc::default(),
         }
     }
 
     /// Connections the pool holds now and how many of them are idle.
     pub fn pool_state(&self) -> (u32, u32) {
-        let s = self.pool.state();
+        let s = self.pool.pool.state();
         (s.connections, s.idle_connections)
     }
 
     pub fn pool_stats(&self) -> PoolStats {
-        let s = self.pool.state();
-        PoolStats {
-            size: u64::from(s.connections),
-            in_use: u64::from(s.connections.saturating_sub(s.idle_connections)),
-            waiting: self.waiting.load(Ordering::Relaxed) as u64,
-        }
+        self.pool.stats()
     }
 
     async fn checkout(&self) -> Result<bb8::PooledConnection<'_, TdsManager>, ExecError> {
-        self.waiting.fetch_add(1, Ordering::Relaxed);
-        let got = self.pool.get().await;
-        self.waiting.fetch_sub(1, Ordering::Relaxed);
-        got.map_err(|e| match e {
-            // No connection came: if connecting is what failed, say why.
-            bb8::RunError::TimedOut => match self.last_error.recent(self.checkout_timeout * 2) {
-                Some(why) => ExecError::Unavailable(why),
-                None => ExecError::Busy(self.checkout_timeout),
-            },
-            bb8::RunError::User(e) => e,
-        })
+        self.pool.checkout().await
     }
 
     /// Runs a driver on a checked-out connection. Until the driver has
@@ -298,10 +243,7 @@ impl MssqlDatabase {
         drive: impl AsyncFnOnce(&mut Nested<'_, TdsSession<'_>>) -> Result<V, Failure>,
     ) -> Result<V, ExecError> {
         let open = async {
-            let mut conn = self.pool.get_owned().await.map_err(|e| match e {
-                bb8::RunError::TimedOut => ExecError::Busy(self.checkout_timeout),
-                bb8::RunError::User(e) => e,
-            })?;
+            let mut conn = self.pool.checkout_owned().await?;
             // Never lent out again unless the rehearsal ends it cleanly.
             conn.broken = true;
             let begin = async {
@@ -374,21 +316,9 @@ impl MssqlDatabase {
             }))
             .await;
         }
-        let read = async || {
-            Box::pin(
-                self.on_connection(async |session| driver::read(session, &statements, None).await),
-            )
-            .await
-        };
-        match read().await {
-            Ok(sets) => Ok(sets),
-            // A connection the server dropped (restart, KILL) fails at the
-            // connection level: reads are safe to run once more on a fresh one.
-            Err(Failure::Lost(ExecError::Unavailable(_))) => {
-                read().await.map_err(Failure::into_error)
-            }
-            Err(e) => Err(e.into_error()),
-        }
+        read_once_more!(Box::pin(self.on_connection(async |session| {
+            driver::read(session, &statements, None).await
+        })))
     }
 
     pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>

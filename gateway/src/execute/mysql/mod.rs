@@ -21,9 +21,7 @@ mod values;
 pub mod scratch;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use mysql_async::prelude::Queryable;
 
@@ -34,6 +32,7 @@ pub use options::{Charset, MysqlOptions};
 
 use self::session::MySession;
 use self::statements::Piece;
+use super::pool::{read_once_more, LastError, PoolSettings, ServerPool};
 use super::rehearsal::{self, Pinned, Rehearsal};
 use super::session::{self as driver, Failure, Nested};
 use super::{ExecError, PoolStats, ResultSet, Statement, WriteTx, Written};
@@ -116,7 +115,7 @@ impl bb8::ManageConnection for MyManager {
 
     async fn connect(&self) -> Result<MyConnection, ExecError> {
         let conn = connect(&self.options).await?;
-        *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.last_error.clear();
         Ok(MyConnection {
             conn,
             broken: false,
@@ -135,35 +134,6 @@ impl bb8::ManageConnection for MyManager {
 
     fn has_broken(&self, conn: &mut MyConnection) -> bool {
         conn.broken
-    }
-}
-
-/// The pool's last connection error (bb8 hands these to an error sink, not
-/// to the caller that was waiting).
-#[derive(Debug, Clone, Default)]
-struct LastError(Arc<std::sync::Mutex<Option<(Instant, String)>>>);
-
-impl bb8::ErrorSink<ExecError> for LastError {
-    fn sink(&self, error: ExecError) {
-        tracing::warn!(error = %error, "cannot connect to the HIS database");
-        let why = match error {
-            ExecError::Unavailable(why) => why,
-            other => other.to_string(),
-        };
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why));
-    }
-
-    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<ExecError>> {
-        Box::new(self.clone())
-    }
-}
-
-impl LastError {
-    fn recent(&self, within: Duration) -> Option<String> {
-        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        last.as_ref()
-            .filter(|(at, _)| at.elapsed() <= within)
-            .map(|(_, e)| e.clone())
     }
 }
 
@@ -199,61 +169,38 @@ pub(crate) async fn end_pinned(
 }
 
 pub struct MysqlDatabase {
-    pool: bb8::Pool<MyManager>,
+    pool: ServerPool<MyManager>,
     options: MysqlOptions,
-    waiting: AtomicUsize,
-    /// Why the last connection attempt failed, and when.
-    last_error: LastError,
 }
 
 impl MysqlDatabase {
     /// Builds the pool. It connects lazily, so the gateway starts while the
     /// HIS is down and heals when it comes back.
     pub fn open(options: &MysqlOptions) -> MysqlDatabase {
-        let last_error = LastError::default();
-        let manager = MyManager {
-            options: options.clone(),
-            last_error: last_error.clone(),
+        let settings = PoolSettings {
+            max_size: options.max_size,
+            min_idle: options.min_idle,
+            checkout_timeout: options.checkout_timeout,
+            idle_timeout: options.idle_timeout,
+            max_lifetime: options.max_lifetime,
+            health_check: options.health_check,
         };
-        let pool = bb8::Pool::builder()
-            .max_size(options.max_size)
-            .min_idle(Some(options.min_idle).filter(|n| *n > 0))
-            .connection_timeout(options.checkout_timeout)
-            .idle_timeout(Some(options.idle_timeout))
-            .max_lifetime(Some(options.max_lifetime))
-            .test_on_check_out(options.health_check)
-            .retry_connection(false)
-            .error_sink(Box::new(last_error.clone()))
-            .build_unchecked(manager);
+        let pool = ServerPool::build(settings, |last_error| MyManager {
+            options: options.clone(),
+            last_error,
+        });
         MysqlDatabase {
             pool,
             options: options.clone(),
-            waiting: AtomicUsize::new(0),
-            last_error,
         }
     }
 
     pub fn pool_stats(&self) -> PoolStats {
-        let s = self.pool.state();
-        PoolStats {
-            size: u64::from(s.connections),
-            in_use: u64::from(s.connections.saturating_sub(s.idle_connections)),
-            waiting: self.waiting.load(Ordering::Relaxed) as u64,
-        }
+        self.pool.stats()
     }
 
     async fn checkout(&self) -> Result<bb8::PooledConnection<'_, MyManager>, ExecError> {
-        self.waiting.fetch_add(1, Ordering::Relaxed);
-        let got = self.pool.get().await;
-        self.waiting.fetch_sub(1, Ordering::Relaxed);
-        let checkout_timeout = self.options.checkout_timeout;
-        got.map_err(|e| match e {
-            bb8::RunError::TimedOut => match self.last_error.recent(checkout_timeout * 2) {
-                Some(why) => ExecError::Unavailable(why),
-                None => ExecError::Busy(checkout_timeout),
-            },
-            bb8::RunError::User(e) => e,
-        })
+        self.pool.checkout().await
     }
 
     /// Runs a driver on a checked-out connection. Until the driver has
@@ -292,10 +239,7 @@ impl MysqlDatabase {
     ) -> Result<V, ExecError> {
         let timeout = self.options.query_timeout;
         let open = async {
-            let mut conn = self.pool.get_owned().await.map_err(|e| match e {
-                bb8::RunError::TimedOut => ExecError::Busy(self.options.checkout_timeout),
-                bb8::RunError::User(e) => e,
-            })?;
+            let mut conn = self.pool.checkout_owned().await?;
             conn.broken = true;
             tokio::time::timeout(
                 timeout,
@@ -343,22 +287,9 @@ impl MysqlDatabase {
             }))
             .await;
         }
-        let read = async || {
-            Box::pin(
-                self.on_connection(async |session| driver::read(session, &statements, None).await),
-            )
-            .await
-        };
-        match read().await {
-            Ok(sets) => Ok(sets),
-            // A connection the server dropped (restart, KILL, wait_timeout)
-            // fails at the connection level: reads are safe to run once
-            // more on a fresh one.
-            Err(Failure::Lost(ExecError::Unavailable(_))) => {
-                read().await.map_err(Failure::into_error)
-            }
-            Err(e) => Err(e.into_error()),
-        }
+        read_once_more!(Box::pin(self.on_connection(async |session| {
+            driver::read(session, &statements, None).await
+        })))
     }
 
     pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>

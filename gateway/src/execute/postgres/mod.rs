@@ -23,9 +23,8 @@ mod values;
 pub mod scratch;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The PostgreSQL client library, for callers that set up test databases.
 pub use tokio_postgres;
@@ -34,6 +33,7 @@ pub use options::{PostgresOptions, Tls};
 
 use self::session::PgSession;
 use self::statements::Piece;
+use super::pool::{read_once_more, LastError, PoolSettings, ServerPool};
 use super::rehearsal::{self, Pinned, Rehearsal};
 use super::session::{self as driver, Failure, Nested};
 use super::{ExecError, PoolStats, ResultSet, Statement, WriteTx, Written};
@@ -130,7 +130,7 @@ impl bb8::ManageConnection for PgManager {
 
     async fn connect(&self) -> Result<PgConnection, ExecError> {
         let client = connect(&self.options).await?;
-        *self.last_error.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.last_error.clear();
         Ok(PgConnection {
             client,
             broken: false,
@@ -158,35 +158,6 @@ impl bb8::ManageConnection for PgManager {
 
     fn has_broken(&self, conn: &mut PgConnection) -> bool {
         conn.broken || conn.client.is_closed()
-    }
-}
-
-/// The pool's last connection error (bb8 hands these to an error sink, not
-/// to the caller that was waiting).
-#[derive(Debug, Clone, Default)]
-struct LastError(Arc<std::sync::Mutex<Option<(Instant, String)>>>);
-
-impl bb8::ErrorSink<ExecError> for LastError {
-    fn sink(&self, error: ExecError) {
-        tracing::warn!(error = %error, "cannot connect to the HIS database");
-        let why = match error {
-            ExecError::Unavailable(why) => why,
-            other => other.to_string(),
-        };
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), why));
-    }
-
-    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<ExecError>> {
-        Box::new(self.clone())
-    }
-}
-
-impl LastError {
-    fn recent(&self, within: Duration) -> Option<String> {
-        let last = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        last.as_ref()
-            .filter(|(at, _)| at.elapsed() <= within)
-            .map(|(_, e)| e.clone())
     }
 }
 
@@ -223,64 +194,40 @@ pub(crate) async fn end_pinned(
 }
 
 pub struct PostgresDatabase {
-    pool: bb8::Pool<PgManager>,
+    pool: ServerPool<PgManager>,
     tls: Tls,
-    checkout_timeout: Duration,
     query_timeout: Duration,
-    waiting: AtomicUsize,
-    /// Why the last connection attempt failed, and when.
-    last_error: LastError,
 }
 
 impl PostgresDatabase {
     /// Builds the pool. It connects lazily, so the gateway starts while the
     /// HIS is down and heals when it comes back.
     pub fn open(options: &PostgresOptions) -> PostgresDatabase {
-        let last_error = LastError::default();
-        let manager = PgManager {
-            options: options.clone(),
-            last_error: last_error.clone(),
+        let settings = PoolSettings {
+            max_size: options.max_size,
+            min_idle: options.min_idle,
+            checkout_timeout: options.checkout_timeout,
+            idle_timeout: options.idle_timeout,
+            max_lifetime: options.max_lifetime,
+            health_check: options.health_check,
         };
-        let pool = bb8::Pool::builder()
-            .max_size(options.max_size)
-            .min_idle(Some(options.min_idle).filter(|n| *n > 0))
-            .connection_timeout(options.checkout_timeout)
-            .idle_timeout(Some(options.idle_timeout))
-            .max_lifetime(Some(options.max_lifetime))
-            .test_on_check_out(options.health_check)
-            .retry_connection(false)
-            .error_sink(Box::new(last_error.clone()))
-            .build_unchecked(manager);
+        let pool = ServerPool::build(settings, |last_error| PgManager {
+            options: options.clone(),
+            last_error,
+        });
         PostgresDatabase {
             pool,
             tls: options.tls.clone(),
-            checkout_timeout: options.checkout_timeout,
             query_timeout: options.query_timeout,
-            waiting: AtomicUsize::new(0),
-            last_error,
         }
     }
 
     pub fn pool_stats(&self) -> PoolStats {
-        let s = self.pool.state();
-        PoolStats {
-            size: u64::from(s.connections),
-            in_use: u64::from(s.connections.saturating_sub(s.idle_connections)),
-            waiting: self.waiting.load(Ordering::Relaxed) as u64,
-        }
+        self.pool.stats()
     }
 
     async fn checkout(&self) -> Result<bb8::PooledConnection<'_, PgManager>, ExecError> {
-        self.waiting.fetch_add(1, Ordering::Relaxed);
-        let got = self.pool.get().await;
-        self.waiting.fetch_sub(1, Ordering::Relaxed);
-        got.map_err(|e| match e {
-            bb8::RunError::TimedOut => match self.last_error.recent(self.checkout_timeout * 2) {
-                Some(why) => ExecError::Unavailable(why),
-                None => ExecError::Busy(self.checkout_timeout),
-            },
-            bb8::RunError::User(e) => e,
-        })
+        self.pool.checkout().await
     }
 
     /// Runs a driver on a checked-out connection. Until the driver has
@@ -308,10 +255,7 @@ impl PostgresDatabase {
         drive: impl AsyncFnOnce(&mut Nested<'_, PgSession<'_>>) -> Result<V, Failure>,
     ) -> Result<V, ExecError> {
         let open = async {
-            let mut conn = self.pool.get_owned().await.map_err(|e| match e {
-                bb8::RunError::TimedOut => ExecError::Busy(self.checkout_timeout),
-                bb8::RunError::User(e) => e,
-            })?;
+            let mut conn = self.pool.checkout_owned().await?;
             conn.broken = true;
             tokio::time::timeout(self.query_timeout, conn.client.batch_execute("BEGIN"))
                 .await
@@ -372,22 +316,9 @@ impl PostgresDatabase {
             }))
             .await;
         }
-        let read = async || {
-            Box::pin(
-                self.on_connection(async |session| driver::read(session, &statements, None).await),
-            )
-            .await
-        };
-        match read().await {
-            Ok(sets) => Ok(sets),
-            // A connection the server dropped (restart, terminated backend)
-            // fails at the connection level: reads are safe to run once
-            // more on a fresh one.
-            Err(Failure::Lost(ExecError::Unavailable(_))) => {
-                read().await.map_err(Failure::into_error)
-            }
-            Err(e) => Err(e.into_error()),
-        }
+        read_once_more!(Box::pin(self.on_connection(async |session| {
+            driver::read(session, &statements, None).await
+        })))
     }
 
     pub async fn write<R, T>(&self, tx: WriteTx<R, T>) -> Result<Result<Written<R>, T>, ExecError>
