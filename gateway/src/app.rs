@@ -87,6 +87,12 @@ impl Application {
             ),
             None => None,
         };
+        let beyond_localhost = admin_listener
+            .local_addr()
+            .is_ok_and(|a| !a.ip().is_loopback());
+        if admin_token.is_none() && beyond_localhost {
+            tracing::warn!(address = %settings.admin_listen, "the admin listener (console, refunds, outbox, try) listens beyond this machine without admin_token_env: anyone who reaches it can use it");
+        }
         let admin =
             http::admin::serve(admin_listener, gateway.clone(), admin_token).map_err(admin_err)?;
         let workers = if settings.outbound {

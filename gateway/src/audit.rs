@@ -155,7 +155,8 @@ fn open(path: &Path) -> Result<Connection, String> {
          CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at);
          DROP INDEX IF EXISTS ix_audit_trade;
          CREATE INDEX IF NOT EXISTS ix_audit_trade_no ON audit (trade_no) WHERE trade_no IS NOT NULL;
-         CREATE INDEX IF NOT EXISTS ix_audit_method ON audit (method, at);",
+         CREATE INDEX IF NOT EXISTS ix_audit_method ON audit (method, at);
+         CREATE INDEX IF NOT EXISTS ix_audit_request ON audit (request_id);",
     )
     .map_err(|e| format!("{}: {e}", path.display()))?;
     conn.busy_timeout(Duration::from_secs(5))
@@ -285,19 +286,30 @@ pub fn sweep(conn: &Connection, keep_days: u32) -> rusqlite::Result<usize> {
     Ok(deleted)
 }
 
-/// What `hisgw audit` asks for.
+/// What `hisgw audit` and the console's call browser ask for; each
+/// condition given is one an index serves (a time range, a method, a
+/// tradeNo, a request id), the others narrow what those find.
 #[derive(Debug, Default, Clone)]
 pub struct Query {
     pub trade_no: Option<String>,
     pub method: Option<String>,
     /// `yyyy-MM-dd[ HH:mm[:ss]]`.
     pub since: Option<String>,
+    /// Before this time (same form).
+    pub until: Option<String>,
+    pub request_id: Option<String>,
+    /// `success`, `error`, … as recorded.
+    pub outcome: Option<String>,
+    pub transport: Option<String>,
+    /// Only records older than this id (the next page).
+    pub before_id: Option<i64>,
     pub limit: usize,
 }
 
 /// One call as the audit trail keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    pub id: i64,
     /// Local time, to the millisecond.
     pub at: String,
     pub request_id: String,
@@ -332,11 +344,19 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
         ("trade_no = ?", q.trade_no.as_ref()),
         ("method = ?", q.method.as_ref()),
         ("at >= ?", q.since.as_ref()),
+        ("at < ?", q.until.as_ref()),
+        ("request_id = ?", q.request_id.as_ref()),
+        ("outcome = ?", q.outcome.as_ref()),
+        ("transport = ?", q.transport.as_ref()),
     ] {
         if let Some(value) = value {
             conditions.push(condition);
             values.push(value);
         }
+    }
+    if let Some(before) = q.before_id.as_ref() {
+        conditions.push("id < ?");
+        values.push(before);
     }
     let limit = q.limit.max(1) as i64;
     values.push(&limit);
@@ -347,30 +367,139 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
     };
     let mut stmt = conn
         .prepare(&format!(
-            "SELECT at, request_id, hospital, direction, transport, method, COALESCE(trade_no, ''), outcome,
-                    duration_ms, request, response
-             FROM audit {filter} ORDER BY id DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM audit {filter} ORDER BY id DESC LIMIT ?"
         ))
         .map_err(|e| e.to_string())?;
     let rows = stmt
-        .query_map(values.as_slice(), |row| {
-            Ok(Entry {
-                at: row.get(0)?,
-                request_id: row.get(1)?,
-                hospital: row.get(2)?,
-                direction: row.get(3)?,
-                transport: row.get(4)?,
-                method: row.get(5)?,
-                trade_no: row.get(6)?,
-                outcome: row.get(7)?,
-                duration_ms: row.get(8)?,
-                request: row.get(9)?,
-                response: row.get(10)?,
-            })
-        })
+        .query_map(values.as_slice(), read_entry)
         .map_err(|e| e.to_string())?;
     rows.collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())
+}
+
+const COLUMNS: &str = "id, at, request_id, hospital, direction, transport, method, COALESCE(trade_no, ''), outcome, duration_ms, request, response";
+
+fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        id: row.get(0)?,
+        at: row.get(1)?,
+        request_id: row.get(2)?,
+        hospital: row.get(3)?,
+        direction: row.get(4)?,
+        transport: row.get(5)?,
+        method: row.get(6)?,
+        trade_no: row.get(7)?,
+        outcome: row.get(8)?,
+        duration_ms: row.get(9)?,
+        request: row.get(10)?,
+        response: row.get(11)?,
+    })
+}
+
+/// One record by its id.
+pub fn entry(data_dir: &Path, id: i64) -> Result<Option<Entry>, String> {
+    let path = path(data_dir);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+    let mut stmt = conn
+        .prepare(&format!("SELECT {COLUMNS} FROM audit WHERE id = ?"))
+        .map_err(|e| e.to_string())?;
+    let mut rows = stmt
+        .query_map([id], read_entry)
+        .map_err(|e| e.to_string())?;
+    rows.next().transpose().map_err(|e| e.to_string())
+}
+
+/// One method's inbound calls over a period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MethodStats {
+    pub hospital: String,
+    pub method: String,
+    pub calls: u64,
+    /// Calls not answered `success`.
+    pub errors: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// Calls per twelfth of the period, oldest first.
+    pub buckets: [u64; 12],
+}
+
+/// Per hospital and method, the inbound calls from `since` (`yyyy-MM-dd
+/// HH:mm:ss`) to `until`: counts, errors, p50/p99 and calls per twelfth.
+/// Reads only that period's rows (the `at` index).
+pub fn method_stats(
+    data_dir: &Path,
+    since: chrono::NaiveDateTime,
+    until: chrono::NaiveDateTime,
+) -> Result<Vec<MethodStats>, String> {
+    let path = path(data_dir);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+    let format = "%Y-%m-%d %H:%M:%S";
+    let mut stmt = conn
+        .prepare(
+            "SELECT hospital, method, outcome, duration_ms, at FROM audit \
+             WHERE at >= ?1 AND at < ?2 AND direction = 'in'",
+        )
+        .map_err(|e| e.to_string())?;
+    let rows = stmt
+        .query_map(
+            [
+                since.format(format).to_string(),
+                until.format(format).to_string(),
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    r.get::<_, Option<f64>>(3)?.unwrap_or_default(),
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    let span = (until - since).num_milliseconds().max(1);
+    let mut by: std::collections::BTreeMap<(String, String), (MethodStats, Vec<f64>)> =
+        std::collections::BTreeMap::new();
+    for row in rows {
+        let (hospital, method, outcome, ms, at) = row.map_err(|e| e.to_string())?;
+        let entry = by
+            .entry((hospital.clone(), method.clone()))
+            .or_insert_with(|| {
+                (
+                    MethodStats {
+                        hospital,
+                        method,
+                        ..MethodStats::default()
+                    },
+                    Vec::new(),
+                )
+            });
+        entry.0.calls += 1;
+        if outcome != "success" {
+            entry.0.errors += 1;
+        }
+        entry.1.push(ms);
+        let at = chrono::NaiveDateTime::parse_from_str(at.get(..19).unwrap_or(&at), format)
+            .unwrap_or(since);
+        let slot = ((at - since).num_milliseconds().max(0) * 12 / span).clamp(0, 11) as usize;
+        entry.0.buckets[slot] += 1;
+    }
+    Ok(by
+        .into_values()
+        .map(|(mut stats, mut times)| {
+            times.sort_by(f64::total_cmp);
+            let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+            stats.p50_ms = at(0.5);
+            stats.p99_ms = at(0.99);
+            stats
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         method: args.method,
         since: args.since,
         limit: args.limit,
+        ..Default::default()
     };
     let entries = hisgw::audit::find(&s.data_dir, &query).map_err(anyhow::Error::msg)?;
     for e in &entries {

@@ -10,7 +10,8 @@
 //!   runs the method as `hisgw try` does (rolled back unless `commit` is
 //!   true) and answers the response, each statement and the rows changed;
 //! - `GET /healthz`: each hospital's database answers (503 when one does not);
-//! - `GET /metrics`: Prometheus text — calls, latency, pools, outbox, ledger.
+//! - `GET /metrics`: Prometheus text — calls, latency, pools, outbox, ledger;
+//! - `/console`: the web console (`http::console`), with its own login.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub fn serve(
     token: Option<String>,
 ) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(gateway);
+    let sessions = web::Data::from(super::console::Sessions::new(token.clone()));
     let token = Arc::new(token);
     Ok(HttpServer::new(move || {
         let token = token.clone();
@@ -36,7 +38,9 @@ pub fn serve(
             .wrap(actix_web::middleware::from_fn(move |req: actix_web::dev::ServiceRequest, next: actix_web::middleware::Next<actix_web::body::BoxBody>| {
                 let token = token.clone();
                 async move {
-                    if let Some(expected) = token.as_ref() {
+                    // The console checks its own session (a login page, a cookie).
+                    let console = req.path() == "/console" || req.path().starts_with("/console/");
+                    if let (Some(expected), false) = (token.as_ref(), console) {
                         let given = req
                             .headers()
                             .get("authorization")
@@ -52,7 +56,10 @@ pub fn serve(
                 }
             }))
             .app_data(data.clone())
+            .app_data(sessions.clone())
             .app_data(web::JsonConfig::default().limit(64 * 1024))
+            .app_data(web::FormConfig::default().limit(16 * 1024))
+            .configure(super::console::configure)
             .route("/healthz", web::get().to(health))
             .route("/metrics", web::get().to(metrics))
             .route("/admin/{hospital}/refund", web::post().to(refund))

@@ -13,6 +13,7 @@
 mod access;
 pub mod admin;
 mod body;
+mod console;
 
 use std::net::TcpListener;
 use std::sync::Arc;

@@ -323,6 +323,65 @@ pub async fn count_by_state(
         .collect())
 }
 
+/// One day's payments by state: (state, count, amount) rows, for the
+/// console's overview. `day` is `yyyy-MM-dd`; payments count on the day of
+/// their payedTime, as in 13.1.
+pub fn day_payments(dialect: Dialect, day: chrono::NaiveDate) -> Statement {
+    let sql = match dialect {
+        Dialect::Sqlite => {
+            "SELECT state, COUNT(*), COALESCE(dec_sum(amount), '0') FROM hisgw_payment \
+             WHERE payed_time >= ?1 AND payed_time < ?2 GROUP BY state ORDER BY state"
+        }
+        Dialect::Mssql => {
+            "SELECT state, COUNT(*), COALESCE(SUM(amount), 0) FROM dbo.hisgw_payment \
+             WHERE payed_time >= CAST(@P1 AS DATETIME2(0)) AND payed_time < CAST(@P2 AS DATETIME2(0)) \
+             GROUP BY state ORDER BY state"
+        }
+        Dialect::Postgres => {
+            "SELECT state, COUNT(*), COALESCE(SUM(amount), 0) FROM hisgw_payment \
+             WHERE payed_time >= CAST($1::text AS timestamp) AND payed_time < CAST($2::text AS timestamp) \
+             GROUP BY state ORDER BY state"
+        }
+        Dialect::Mysql => {
+            "SELECT state, COUNT(*), COALESCE(SUM(amount), 0) FROM hisgw_payment \
+             WHERE payed_time >= CAST(?1 AS DATETIME) AND payed_time < CAST(?2 AS DATETIME) \
+             GROUP BY state ORDER BY state"
+        }
+    };
+    Statement::new(sql, day_bounds(day))
+}
+
+/// One day's refunds: one row (count, amount), by the day the HIS refunded.
+pub fn day_refunds(dialect: Dialect, day: chrono::NaiveDate) -> Statement {
+    let sql = match dialect {
+        Dialect::Sqlite => {
+            "SELECT COUNT(*), COALESCE(dec_sum(amount), '0') FROM hisgw_refund \
+             WHERE refund_time >= ?1 AND refund_time < ?2"
+        }
+        Dialect::Mssql => {
+            "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM dbo.hisgw_refund \
+             WHERE refund_time >= CAST(@P1 AS DATETIME2(0)) AND refund_time < CAST(@P2 AS DATETIME2(0))"
+        }
+        Dialect::Postgres => {
+            "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM hisgw_refund \
+             WHERE refund_time >= CAST($1::text AS timestamp) AND refund_time < CAST($2::text AS timestamp)"
+        }
+        Dialect::Mysql => {
+            "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM hisgw_refund \
+             WHERE refund_time >= CAST(?1 AS DATETIME) AND refund_time < CAST(?2 AS DATETIME)"
+        }
+    };
+    Statement::new(sql, day_bounds(day))
+}
+
+fn day_bounds(day: chrono::NaiveDate) -> Vec<Param> {
+    let next = day.succ_opt().unwrap_or(day);
+    vec![
+        Param::Text(format!("{} 00:00:00", day.format("%Y-%m-%d"))),
+        Param::Text(format!("{} 00:00:00", next.format("%Y-%m-%d"))),
+    ]
+}
+
 /// Reads the settled row of a tradeNo (a 'pending' row is never committed).
 pub fn lookup(dialect: Dialect, trade_no: &str) -> Statement {
     let sql = match dialect {

@@ -1,0 +1,429 @@
+//! The console's pages, written with maud (every value is escaped unless a
+//! page says otherwise, and none does), and the facts the overview shows.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::{CallFilter, Lang, Viewer};
+use crate::audit::{Entry, MethodStats, Query};
+use crate::execute::{ResultSet, Statement, Value};
+use crate::ledger::{self, StatedTable};
+use crate::pipeline::Gateway;
+
+const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222}\
+header{background:#24476b;color:#fff;padding:.6em 1em;display:flex;gap:1.2em;align-items:center}\
+header a{color:#fff}header form{margin-left:auto}main{padding:1em}\
+table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
+th{background:#eef2f6}.bad{color:#b00020}.ok{color:#1b7f2a}section{margin-bottom:1.5em}\
+form.filter input,form.filter select{margin-right:.6em}pre{white-space:pre-wrap;margin:0}";
+
+fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
+    let lang = viewer.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(if lang == Lang::Zh { "zh-CN" } else { "en" }) {
+            head {
+                meta charset="utf-8";
+                title { (title) " · " (lang.t("title")) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    strong { (lang.t("title")) }
+                    a href="/console" { (lang.t("overview")) }
+                    a href="/console/calls" { (lang.t("calls")) }
+                    a href={ "?lang=" (lang.other().code()) } { (lang.t("switch")) }
+                    @if viewer.logged_in {
+                        form method="post" action="/console/logout" {
+                            input type="hidden" name="csrf" value=(viewer.csrf);
+                            button type="submit" { (lang.t("logout")) }
+                        }
+                    }
+                }
+                main { h1 { (title) } (body) }
+            }
+        }
+    }
+}
+
+pub(super) fn login(lang: Lang, wrong: bool) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(if lang == Lang::Zh { "zh-CN" } else { "en" }) {
+            head {
+                meta charset="utf-8";
+                title { (lang.t("login")) " · " (lang.t("title")) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header { strong { (lang.t("title")) } a href={ "?lang=" (lang.other().code()) } { (lang.t("switch")) } }
+                main {
+                    h1 { (lang.t("login")) }
+                    @if wrong { p.bad { (lang.t("wrong token")) } }
+                    form method="post" action="/console/login" {
+                        label { (lang.t("token")) " " input type="password" name="token" autofocus; }
+                        " "
+                        button type="submit" { (lang.t("login")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Payments in one state: (state, count, amount).
+type StateTotal = (String, i64, String);
+
+/// One hospital as the overview shows it.
+pub(super) struct HospitalFacts {
+    id: String,
+    name: String,
+    database: Result<(), String>,
+    outbox: Option<Result<Vec<(String, i64)>, String>>,
+    payments: Option<Result<Vec<StateTotal>, String>>,
+    refunds: Option<Result<(i64, String), String>>,
+}
+
+pub(super) struct OverviewFacts {
+    hospitals: Vec<HospitalFacts>,
+    refused: Vec<(String, String)>,
+    last_hour: Result<Vec<MethodStats>, String>,
+}
+
+impl OverviewFacts {
+    pub(super) async fn gather(gateway: &Gateway) -> OverviewFacts {
+        let today = crate::clock::today();
+        let mut hospitals = Vec::new();
+        for h in gateway.hospitals().all() {
+            let db = &h.db;
+            let database = match within(db.query(vec![Statement::new("SELECT 1", vec![])])).await {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("no answer within 5 s".into()),
+            };
+            let dialect = db.dialect();
+            let ledger = h.mapping.keeps_ledger();
+            let outbox = if h.mapping.platform.is_some() {
+                Some(
+                    match within(ledger::count_by_state(db, StatedTable::Outbox)).await {
+                        Ok(r) => r.map_err(|e| e.to_string()),
+                        Err(_) => Err("no answer within 5 s".into()),
+                    },
+                )
+            } else {
+                None
+            };
+            let (payments, refunds) = if ledger {
+                let sets = within(db.query(vec![
+                    ledger::day_payments(dialect, today),
+                    ledger::day_refunds(dialect, today),
+                ]))
+                .await;
+                match sets {
+                    Ok(Ok(sets)) => (
+                        Some(Ok(rows(&sets, 0)
+                            .iter()
+                            .map(|r| (r[0].text(), r[1].int(), money(&r[2])))
+                            .collect())),
+                        Some(Ok(rows(&sets, 1)
+                            .first()
+                            .map_or((0, "0.00".into()), |r| (r[0].int(), money(&r[1]))))),
+                    ),
+                    Ok(Err(e)) => (Some(Err(e.to_string())), Some(Err(e.to_string()))),
+                    Err(_) => (
+                        Some(Err("no answer within 5 s".into())),
+                        Some(Err("no answer within 5 s".into())),
+                    ),
+                }
+            } else {
+                (None, None)
+            };
+            hospitals.push(HospitalFacts {
+                id: h.mapping.id.clone(),
+                name: h.mapping.name.clone(),
+                database,
+                outbox,
+                payments,
+                refunds,
+            });
+        }
+        let refused = gateway
+            .hospitals()
+            .refused()
+            .iter()
+            .map(|(id, e)| (id.clone(), crate::mask::text(&e.to_string())))
+            .collect();
+        let data_dir = gateway.hospitals().source().data_dir.clone();
+        // A record's time has milliseconds: the hour ends at the next second.
+        let now = chrono::Local::now().naive_local() + chrono::Duration::seconds(1);
+        let since = now - chrono::Duration::hours(1);
+        let last_hour =
+            tokio::task::spawn_blocking(move || crate::audit::method_stats(&data_dir, since, now))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r);
+        OverviewFacts {
+            hospitals,
+            refused,
+            last_hour,
+        }
+    }
+}
+
+/// At most 5 s for a question to a hospital's database.
+fn within<F: std::future::Future>(f: F) -> tokio::time::Timeout<F> {
+    tokio::time::timeout(Duration::from_secs(5), f)
+}
+
+fn rows(sets: &[Vec<ResultSet>], i: usize) -> &[Vec<Value>] {
+    sets.get(i)
+        .and_then(|s| s.first())
+        .map_or(&[], |s| s.rows.as_slice())
+}
+
+fn money(v: &Value) -> String {
+    match v {
+        Value::Decimal(d) => crate::money::format_money(*d),
+        Value::Int(n) => crate::money::format_money((*n).into()),
+        other => crate::money::parse_decimal(&other.text())
+            .map_or_else(|| other.text(), crate::money::format_money),
+    }
+}
+
+pub(super) fn overview(viewer: &Viewer, facts: &OverviewFacts) -> Markup {
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        @for h in &facts.hospitals {
+            section {
+                h2 { (h.name) " (" (h.id) ")" }
+                table {
+                    tr { th { (t("database")) } td {
+                        @match &h.database {
+                            Ok(()) => span.ok { "ok" },
+                            Err(e) => span.bad { (crate::mask::text(e)) },
+                        }
+                    } }
+                    tr { th { (t("outbox")) } td {
+                        @match &h.outbox {
+                            None => (t("none")),
+                            Some(Err(e)) => span.bad { (crate::mask::text(e)) },
+                            Some(Ok(states)) => @for (state, n) in states { (state) ": " (n) " " },
+                        }
+                    } }
+                    tr { th { (t("payments today")) } td {
+                        @match &h.payments {
+                            None => (t("no ledger")),
+                            Some(Err(e)) => span.bad { (crate::mask::text(e)) },
+                            Some(Ok(states)) => {
+                                @if states.is_empty() { (t("none")) }
+                                @for (state, n, amount) in states {
+                                    span class=(if state == "booked" { "ok" } else { "bad" }) { (state) ": " (n) " / ¥" (amount) } " "
+                                }
+                            }
+                        }
+                    } }
+                    tr { th { (t("refunds today")) } td {
+                        @match &h.refunds {
+                            None => (t("no ledger")),
+                            Some(Err(e)) => span.bad { (crate::mask::text(e)) },
+                            Some(Ok((n, amount))) => { (n) " / ¥" (amount) },
+                        }
+                    } }
+                }
+            }
+        }
+        @for (id, why) in &facts.refused {
+            section { h2.bad { (id) " — " (t("not served")) } pre { (why) } }
+        }
+        section {
+            h2 { (t("last hour")) }
+            @match &facts.last_hour {
+                Err(e) => p.bad { (e) },
+                Ok(stats) if stats.is_empty() => p { (t("none")) },
+                Ok(stats) => table {
+                    tr { th { (t("hospital")) } th { (t("method")) } th { (t("count")) } th { (t("errors")) } th { "p50" } th { "p99" } th { "" } }
+                    @for s in stats {
+                        tr {
+                            td { (s.hospital) }
+                            td { a href={ "/console/calls?method=" (s.method) } { (s.method) } }
+                            td { (s.calls) }
+                            td class=(if s.errors > 0 { "bad" } else { "" }) { (s.errors) }
+                            td { (format!("{:.1} ms", s.p50_ms)) }
+                            td { (format!("{:.1} ms", s.p99_ms)) }
+                            td { (spark(&s.buckets)) }
+                        }
+                    }
+                },
+            }
+        }
+    };
+    page(viewer, t("overview"), body)
+}
+
+/// Calls per five minutes as a small bar chart, drawn on the server.
+fn spark(buckets: &[u64; 12]) -> Markup {
+    let max = buckets.iter().copied().max().unwrap_or(0).max(1);
+    let mut bars = String::new();
+    for (i, &n) in buckets.iter().enumerate() {
+        let h = (n * 20).div_ceil(max);
+        let _ = write!(
+            bars,
+            "<rect x=\"{}\" y=\"{}\" width=\"6\" height=\"{}\" fill=\"#24476b\"><title>{n}</title></rect>",
+            i * 8,
+            20 - h,
+            h
+        );
+    }
+    // Only numbers go into this text.
+    PreEscaped(format!(
+        "<svg width=\"96\" height=\"20\" role=\"img\" aria-label=\"calls per 5 min\">{bars}</svg>"
+    ))
+}
+
+/// The audit query of a filter: a time range always (the last 24 hours
+/// unless given), so the trail's time index bounds every search.
+pub(super) fn audit_query(filter: &CallFilter) -> Query {
+    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let local = |s: &str| s.trim().replace('T', " ");
+    let since = some(&filter.from).map(|s| local(&s)).unwrap_or_else(|| {
+        (chrono::Local::now().naive_local() - chrono::Duration::hours(24))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    });
+    Query {
+        trade_no: some(&filter.trade_no),
+        method: some(&filter.method),
+        since: Some(since),
+        until: some(&filter.to).map(|s| local(&s)),
+        request_id: some(&filter.request_id),
+        outcome: some(&filter.result),
+        transport: some(&filter.transport),
+        before_id: filter.before,
+        limit: 50,
+    }
+}
+
+pub(super) fn calls(
+    viewer: &Viewer,
+    filter: &CallFilter,
+    found: Result<Vec<Entry>, String>,
+) -> Markup {
+    let t = |k| viewer.lang.t(k);
+    let older = found
+        .as_ref()
+        .ok()
+        .filter(|e| e.len() == 50)
+        .and_then(|e| e.last())
+        .map(|last| {
+            let mut link = format!("/console/calls?before={}", last.id);
+            for (k, v) in [
+                ("from", &filter.from),
+                ("to", &filter.to),
+                ("method", &filter.method),
+                ("result", &filter.result),
+                ("transport", &filter.transport),
+                ("trade_no", &filter.trade_no),
+                ("request_id", &filter.request_id),
+            ] {
+                if !v.is_empty() {
+                    let _ = write!(link, "&{k}={}", encode(v));
+                }
+            }
+            link
+        });
+    let body = html! {
+        form.filter method="get" action="/console/calls" {
+            label { (t("from")) " " input type="datetime-local" name="from" value=(filter.from); }
+            label { (t("to")) " " input type="datetime-local" name="to" value=(filter.to); }
+            label { (t("method")) " " input name="method" value=(filter.method) size="18"; }
+            label { (t("result")) " " input name="result" value=(filter.result) size="8"; }
+            label { (t("transport")) " " select name="transport" {
+                @for tr in ["", "rest", "json", "soap"] {
+                    option value=(tr) selected[filter.transport == tr] { (tr) }
+                }
+            } }
+            label { "tradeNo " input name="trade_no" value=(filter.trade_no) size="16"; }
+            label { (t("request id")) " " input name="request_id" value=(filter.request_id) size="16"; }
+            button type="submit" { (t("search")) }
+        }
+        p { small { (t("masked")) } }
+        @match &found {
+            Err(e) => p.bad { (e) },
+            Ok(entries) if entries.is_empty() => p { (t("none")) },
+            Ok(entries) => table {
+                tr { th { (t("time")) } th { (t("hospital")) } th { (t("method")) } th { (t("transport")) } th { (t("result")) } th { (t("duration")) } th { "tradeNo" } th { (t("request id")) } }
+                @for e in entries {
+                    tr {
+                        td { a href={ "/console/calls/" (e.id) } { (e.at) } }
+                        td { (e.hospital) }
+                        td { (e.method) }
+                        td { (e.direction) " " (e.transport) }
+                        td class=(if e.outcome == "success" { "ok" } else { "bad" }) { (e.outcome) }
+                        td { (format!("{:.1} ms", e.duration_ms)) }
+                        td { (crate::mask::text(&e.trade_no)) }
+                        td { (crate::mask::text(&e.request_id)) }
+                    }
+                }
+            },
+        }
+        @if let Some(link) = older { p { a href=(link) { (t("older")) " →" } } }
+    };
+    page(viewer, t("calls"), body)
+}
+
+pub(super) fn call(viewer: &Viewer, found: Result<&Option<Entry>, &String>) -> Markup {
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        @match found {
+            Err(e) => p.bad { (e) },
+            Ok(None) => p { (t("not found")) },
+            Ok(Some(e)) => {
+                table {
+                    tr { th { (t("time")) } td { (e.at) } }
+                    tr { th { (t("hospital")) } td { (e.hospital) } }
+                    tr { th { (t("method")) } td { (e.method) } }
+                    tr { th { (t("direction")) } td { (e.direction) " " (e.transport) } }
+                    tr { th { (t("result")) } td { (e.outcome) } }
+                    tr { th { (t("duration")) } td { (format!("{:.1} ms", e.duration_ms)) } }
+                    tr { th { "tradeNo" } td { (crate::mask::text(&e.trade_no)) } }
+                    tr { th { (t("request id")) } td { (crate::mask::text(&e.request_id)) } }
+                }
+                h2 { (t("request")) }
+                (pairs(&e.request))
+                h2 { (t("response")) }
+                (pairs(&e.response))
+                p { small { (t("masked")) } }
+            }
+        }
+    };
+    page(viewer, t("calls"), body)
+}
+
+/// A masked `name=value; …` record as a table, one field a row.
+fn pairs(record: &str) -> Markup {
+    html! {
+        table {
+            @for pair in record.split("; ").filter(|p| !p.is_empty()) {
+                @match pair.split_once('=') {
+                    Some((name, value)) => tr { th { (name) } td { pre { (crate::mask::text(value)) } } },
+                    None => tr { td colspan="2" { (crate::mask::text(pair)) } },
+                }
+            }
+        }
+    }
+}
+
+/// A query-string value, percent-encoded.
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
