@@ -139,7 +139,7 @@ impl<'c> PgSession<'c> {
             .iter()
             .map(|c| c.name().to_string())
             .collect();
-        if columns.is_empty() || piece.keyword() != "SELECT" {
+        if !piece.reads {
             self.conn.changes += affected.unwrap_or_default();
         }
         let rows = rows

@@ -19,14 +19,12 @@ pub(crate) struct Piece {
     pub sql: String,
     /// For its `$k`, the section's 0-based parameter index at `k - 1`.
     pub params: Vec<usize>,
+    /// Whether it is a query (`SELECT`, `VALUES`, `TABLE`): the rows it
+    /// returns are not rows it changed.
+    pub reads: bool,
 }
 
 impl Piece {
-    /// The first word of the statement, upper-cased (`SELECT`, `WITH`, ...).
-    pub fn keyword(&self) -> String {
-        first_words(&self.sql, 1)
-    }
-
     /// Whether it creates a temporary table (run when compiling, so the
     /// statements after it can be prepared; rolled back).
     pub fn creates_temp_table(&self) -> bool {
@@ -214,10 +212,15 @@ fn renumber(sql: &str, start: usize, end: usize, found: &[(usize, usize, usize)]
         let new = format!("${rank:<width$}", width = len - 1);
         text.replace_range(at - start..at - start + len, &new);
     }
+    let reads = matches!(
+        first_words(&text, 1).as_str(),
+        "SELECT" | "VALUES" | "TABLE"
+    );
     Piece {
         start,
         sql: text,
         params: numbers.iter().map(|n| n.saturating_sub(1)).collect(),
+        reads,
     }
 }
 
@@ -235,7 +238,7 @@ mod tests {
         assert_eq!(p[1].params, vec![0, 2]);
         assert_eq!(p[2].sql, " -- a ; here\nSELECT 'x;y', $1, $2  FROM t");
         assert_eq!(p[2].params, vec![2, 9]);
-        assert_eq!(p[2].keyword(), "SELECT");
+        assert!(p[2].reads && !p[1].reads);
         // Every byte keeps its offset.
         let at = sql.find("$10").unwrap() - p[2].start;
         assert_eq!(&p[2].sql[at..at + 3], "$2 ");
