@@ -361,3 +361,54 @@ async fn a_fault_in_a_shared_fragment_is_placed_in_the_fragment() {
     assert_eq!(placed.len(), 3, "{errors:#?}");
     assert_eq!(errors.len(), 3, "{errors:#?}");
 }
+
+/// `check --live` on PostgreSQL: a text field of the spec that the server
+/// reads as a number (compared with an integer) is warned about, naming
+/// the file, the field and the type.
+#[tokio::test]
+async fn check_warns_when_postgres_reads_a_text_field_as_a_number() {
+    let Some(db) = hisgw_e2e::postgres::TestDatabase::create().await else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let mappings = db.write_demo_mappings(root.path());
+    // The demo's SQL files in a folder of the test's own, one of them changed.
+    let repo_sql = hisgw_e2e::mssql::repo().join("mappings/demo");
+    let sql = root.path().join("sql");
+    for dir in ["", "push", "shared", "tests"] {
+        std::fs::create_dir_all(sql.join(dir)).unwrap();
+        for entry in std::fs::read_dir(repo_sql.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "sql" || e == "toml") {
+                std::fs::copy(&path, sql.join(dir).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let file = sql.join("queryPatientInfo.sql");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let changed = text.replace(
+        "WHERE c.card_no = :patientCard;",
+        "WHERE CAST(c.card_no AS bigint) = :patientCard;",
+    );
+    assert_ne!(changed, text);
+    std::fs::write(&file, changed).unwrap();
+    let toml_path = mappings.join("demo/hospital.toml");
+    let mut table: toml::Table = std::fs::read_to_string(&toml_path)
+        .unwrap()
+        .parse()
+        .unwrap();
+    table.insert("sql_dir".into(), sql.display().to_string().into());
+    std::fs::write(&toml_path, toml::to_string(&table).unwrap()).unwrap();
+    let settings = hisgw_e2e::test_settings(root.path().join("data"), Some(mappings));
+    let report = hisgw::check::check(&settings, true).await;
+    let warned: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| f.to_string())
+        .filter(|f| f.contains("PostgreSQL reads it as"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", report.findings);
+    assert!(warned[0].contains("queryPatientInfo.sql"), "{}", warned[0]);
+    assert!(warned[0].contains(":patientCard"), "{}", warned[0]);
+    assert!(warned[0].contains("int8"), "{}", warned[0]);
+}
