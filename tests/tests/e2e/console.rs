@@ -192,3 +192,120 @@ async fn the_console_asks_for_a_login_when_a_token_is_set() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 303, "logged out");
 }
+
+/// The cookie `name`'s `name=value` from a response's Set-Cookie headers.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+#[tokio::test]
+async fn retrying_a_dead_outbox_row_needs_the_form_and_is_audited() {
+    let data = tempfile::tempdir().unwrap();
+    let mappings = hisgw_e2e::sqlite_demo_mappings(data.path());
+    let path = mappings.join("demo/hospital.toml");
+    let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    let mut platform = toml::Table::new();
+    platform.insert("address".into(), "http://127.0.0.1:9/ws".into());
+    platform.insert("hospital_id".into(), "demoyyadmin".into());
+    table.insert("platform".into(), platform.into());
+    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+    let mut settings = hisgw_e2e::test_settings(data.path().join("data"), Some(mappings));
+    // No delivery workers: the row stays as the console leaves it.
+    settings.outbound = false;
+    let app = hisgw::Application::build(settings).await.unwrap();
+    let admin = format!("http://127.0.0.1:{}", app.admin_port());
+    let gateway = app.gateway();
+    tokio::spawn(app.run_until_stopped());
+    let db = &gateway.hospital("demo").unwrap().db;
+    let state = async || {
+        let sets = db
+            .query(vec![hisgw::execute::Statement::new(
+                "SELECT state, attempts FROM hisgw_outbox WHERE event_key = 'console-test'",
+                vec![],
+            )])
+            .await
+            .unwrap();
+        let row = &sets[0][0].rows[0];
+        (row[0].text(), row[1].int())
+    };
+    db.execute(vec![hisgw::execute::Statement::new(
+        "INSERT INTO hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at, last_result, last_message) \
+         VALUES ('push', 'pushClinicFinish', 'console-test', '{}', 'dead', 5, '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000', 'error', 'platform unreachable')",
+        vec![],
+    )])
+    .await
+    .unwrap();
+    let client = client();
+    let (status, list) = page(&client, &format!("{admin}/console/outbox?state=dead"), None).await;
+    assert_eq!(status, 200, "{list}");
+    assert!(
+        list.contains("console-test") && list.contains("dead"),
+        "{list}"
+    );
+    let at = list.find("/console/outbox/confirm?").expect("a retry link");
+    let link: String = list[at..].chars().take_while(|c| *c != '"').collect();
+    let link = link.replace("&amp;", "&");
+    assert!(link.contains("action=retry"), "{link}");
+    let confirm = client.get(format!("{admin}{link}")).send().await.unwrap();
+    let cookie = set_cookie(&confirm, "hisgw_csrf").expect("a CSRF cookie");
+    let body = confirm.text().await.unwrap();
+    let at = body.find("name=\"csrf\" value=\"").expect("the form") + 19;
+    let csrf: String = body[at..].chars().take_while(|c| *c != '"').collect();
+    let at = body.find("name=\"id\" value=\"").unwrap() + 17;
+    let id: String = body[at..].chars().take_while(|c| *c != '"').collect();
+    // A form from elsewhere (no cookie, or another token) changes nothing.
+    let forged = client
+        .post(format!("{admin}/console/outbox/retry"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(&[("csrf", &csrf), ("hospital", "demo"), ("id", &id)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    assert_eq!(state().await, ("dead".to_string(), 5));
+    let done = client
+        .post(format!("{admin}/console/outbox/retry"))
+        .header("Cookie", &cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(&[("csrf", &csrf), ("hospital", "demo"), ("id", &id)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 303);
+    assert_eq!(
+        state().await,
+        ("pending".to_string(), 0),
+        "due again, attempts anew"
+    );
+    // The action is in the audit trail, with who did it.
+    let mut seen = String::new();
+    for _ in 0..100 {
+        seen = page(
+            &client,
+            &format!("{admin}/console/calls?method=outbox.retry"),
+            None,
+        )
+        .await
+        .1;
+        if seen.contains("/console/calls/") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let at = seen
+        .find("/console/calls/")
+        .expect("the action in the trail");
+    let link: String = seen[at..].chars().take_while(|c| *c != '"').collect();
+    let detail = page(&client, &format!("{admin}{link}"), None).await.1;
+    assert!(
+        detail.contains("console (no login) from 127.0.0.1"),
+        "{detail}"
+    );
+    assert!(detail.contains("success"), "{detail}");
+}

@@ -28,6 +28,9 @@ pub use text::Lang;
 const SESSION: &str = "hisgw_console";
 /// The language cookie.
 const LANG: &str = "hisgw_lang";
+/// Without a login, the CSRF token lives in a cookie of its own (sent only
+/// by the console's own pages: SameSite=Strict) and each form repeats it.
+const CSRF: &str = "hisgw_csrf";
 /// How long a login lasts.
 const SESSION_LIFE: Duration = Duration::from_secs(8 * 3600);
 
@@ -104,32 +107,51 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/console/login", web::post().to(login))
         .route("/console/logout", web::post().to(logout))
         .route("/console/calls", web::get().to(calls))
-        .route("/console/calls/{id}", web::get().to(call));
+        .route("/console/calls/{id}", web::get().to(call))
+        .route("/console/outbox", web::get().to(outbox))
+        .route("/console/outbox/confirm", web::get().to(outbox_confirm))
+        .route("/console/outbox/{action}", web::post().to(outbox_action));
 }
 
 /// What a page needs to know about who asks.
 struct Viewer {
     lang: Lang,
-    /// The session's CSRF token ("" without a login).
+    /// The CSRF token the page's forms carry: the session's, or without a
+    /// login the `hisgw_csrf` cookie's.
     csrf: String,
     /// Whether a login exists to end.
     logged_in: bool,
+    /// A CSRF cookie to set with this page (none was sent).
+    new_csrf: bool,
+    /// Who acts, for the audit trail.
+    who: String,
 }
 
 /// The viewer of a page; `None` when a login is needed first.
 fn viewer(request: &HttpRequest, sessions: &Sessions) -> Option<Viewer> {
     let lang = language(request);
+    let source = request
+        .peer_addr()
+        .map_or_else(|| "?".to_string(), |a| a.ip().to_string());
     if !sessions.required() {
+        let sent = request.cookie(CSRF).map(|c| c.value().to_string());
+        let new_csrf = sent.is_none();
         return Some(Viewer {
             lang,
-            csrf: String::new(),
+            csrf: sent.or_else(random_hex).unwrap_or_default(),
             logged_in: false,
+            new_csrf,
+            who: format!("console (no login) from {source}"),
         });
     }
-    sessions.find(request).map(|session| Viewer {
+    let session = request.cookie(SESSION)?;
+    let short: String = session.value().chars().take(8).collect();
+    sessions.find(request).map(|found| Viewer {
         lang,
-        csrf: session.csrf,
+        csrf: found.csrf,
         logged_in: true,
+        new_csrf: false,
+        who: format!("console session {short} from {source}"),
     })
 }
 
@@ -148,6 +170,20 @@ fn language(request: &HttpRequest) -> Lang {
     asked
         .or_else(|| request.cookie(LANG).and_then(|c| Lang::parse(c.value())))
         .unwrap_or(Lang::Zh)
+}
+
+/// A page for `viewer`: with the CSRF cookie when it is new.
+fn viewer_html(request: &HttpRequest, viewer: &Viewer, markup: maud::Markup) -> HttpResponse {
+    let mut response = html(request, markup);
+    if viewer.new_csrf {
+        let cookie = Cookie::build(CSRF, viewer.csrf.clone())
+            .path("/console")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .finish();
+        let _ = response.add_cookie(&cookie);
+    }
+    response
 }
 
 /// A page as HTML; a language asked for by `?lang=` is remembered.
@@ -263,7 +299,7 @@ async fn overview(
         return to_login();
     };
     let facts = pages::OverviewFacts::gather(&gateway).await;
-    html(&request, pages::overview(&viewer, &facts))
+    viewer_html(&request, &viewer, pages::overview(&viewer, &facts))
 }
 
 /// The call browser's filters, as the form sends them.
@@ -296,7 +332,7 @@ async fn calls(
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r);
-    html(&request, pages::calls(&viewer, &filter, found))
+    viewer_html(&request, &viewer, pages::calls(&viewer, &filter, found))
 }
 
 async fn call(
@@ -314,9 +350,134 @@ async fn call(
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r);
-    let mut response = html(&request, pages::call(&viewer, found.as_ref()));
+    let mut response = viewer_html(&request, &viewer, pages::call(&viewer, found.as_ref()));
     if !matches!(found, Ok(Some(_))) {
         *response.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
     }
     response
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OutboxFilter {
+    hospital: String,
+    state: String,
+    lang: String,
+}
+
+async fn outbox(
+    request: HttpRequest,
+    filter: web::Query<OutboxFilter>,
+    sessions: web::Data<Sessions>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let Some(viewer) = viewer(&request, &sessions) else {
+        return to_login();
+    };
+    let state = filter.state.parse::<crate::outbound::outbox::State>().ok();
+    let mut lists = Vec::new();
+    for h in gateway.hospitals().all() {
+        if !filter.hospital.is_empty() && filter.hospital != h.mapping.id {
+            continue;
+        }
+        if h.mapping.platform.is_none() {
+            continue;
+        }
+        let rows = crate::outbound::outbox::Outbox::of(&h.db)
+            .list(state)
+            .await
+            .map_err(|e| e.to_string());
+        lists.push((h.mapping.id.clone(), rows));
+    }
+    viewer_html(
+        &request,
+        &viewer,
+        pages::outbox(&viewer, &filter.state, &lists),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct OutboxChoice {
+    hospital: String,
+    id: i64,
+    action: String,
+}
+
+/// The page that asks "really?" before a retry or a drop.
+async fn outbox_confirm(
+    request: HttpRequest,
+    choice: web::Query<OutboxChoice>,
+    sessions: web::Data<Sessions>,
+) -> HttpResponse {
+    let Some(viewer) = viewer(&request, &sessions) else {
+        return to_login();
+    };
+    if !matches!(choice.action.as_str(), "retry" | "drop") {
+        return HttpResponse::NotFound().finish();
+    }
+    viewer_html(
+        &request,
+        &viewer,
+        pages::outbox_confirm(&viewer, &choice.hospital, choice.id, &choice.action),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct OutboxForm {
+    csrf: String,
+    hospital: String,
+    id: i64,
+}
+
+/// Retries or drops one outbox row: the form must carry the page's CSRF
+/// token; the action goes into the audit trail with who did it.
+async fn outbox_action(
+    request: HttpRequest,
+    action: web::Path<String>,
+    form: web::Form<OutboxForm>,
+    sessions: web::Data<Sessions>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let Some(viewer) = viewer(&request, &sessions) else {
+        return to_login();
+    };
+    if viewer.new_csrf || !csrf_matches(&viewer, &form.csrf) {
+        tracing::warn!(who = %viewer.who, "console action refused: no or wrong CSRF token");
+        return HttpResponse::Forbidden()
+            .body("the form's CSRF token does not match: reload the page");
+    }
+    let Some(h) = gateway.hospital(&form.hospital) else {
+        return HttpResponse::NotFound().body("no such hospital");
+    };
+    let started = Instant::now();
+    let outbox = crate::outbound::outbox::Outbox::of(&h.db);
+    let done = match action.as_str() {
+        "retry" => outbox.retry(form.id).await,
+        "drop" => outbox.drop(form.id).await,
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    let outcome = match &done {
+        Ok(true) => "success".to_string(),
+        Ok(false) => "unchanged".to_string(),
+        Err(e) => format!("error: {e}"),
+    };
+    gateway.audit_record(crate::audit::Record {
+        request_id: random_hex().unwrap_or_default().chars().take(16).collect(),
+        hospital: form.hospital.clone(),
+        direction: "admin",
+        transport: "console",
+        method: format!("outbox.{}", action.as_str()),
+        trade_no: None,
+        outcome,
+        status: 303,
+        duration_ms: started.elapsed().as_secs_f64() * 1e3,
+        request: format!("id={}; by={}", form.id, viewer.who),
+        response: String::new(),
+    });
+    HttpResponse::SeeOther()
+        .insert_header((
+            "Location",
+            format!("/console/outbox?hospital={}", pages::encode(&form.hospital)),
+        ))
+        .finish()
 }

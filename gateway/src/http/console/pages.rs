@@ -34,6 +34,7 @@ fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
                     strong { (lang.t("title")) }
                     a href="/console" { (lang.t("overview")) }
                     a href="/console/calls" { (lang.t("calls")) }
+                    a href="/console/outbox" { (lang.t("outbox")) }
                     a href={ "?lang=" (lang.other().code()) } { (lang.t("switch")) }
                     @if viewer.logged_in {
                         form method="post" action="/console/logout" {
@@ -416,7 +417,7 @@ fn pairs(record: &str) -> Markup {
 }
 
 /// A query-string value, percent-encoded.
-fn encode(s: &str) -> String {
+pub(super) fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -426,4 +427,68 @@ fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+pub(super) fn outbox(
+    viewer: &Viewer,
+    state: &str,
+    lists: &[(String, Result<Vec<crate::outbound::outbox::Row>, String>)],
+) -> Markup {
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        form.filter method="get" action="/console/outbox" {
+            label { (t("state")) " " select name="state" {
+                @for s in ["", "pending", "dead", "failed", "sent", "dropped"] {
+                    option value=(s) selected[state == s] { (s) }
+                }
+            } }
+            button type="submit" { (t("search")) }
+        }
+        @if lists.is_empty() { p { (t("none")) } }
+        @for (hospital, rows) in lists {
+            h2 { (hospital) }
+            @match rows {
+                Err(e) => p.bad { (crate::mask::text(e)) },
+                Ok(rows) if rows.is_empty() => p { (t("none")) },
+                Ok(rows) => table {
+                    tr { th { "id" } th { (t("method")) } th { "key" } th { (t("state")) } th { (t("attempts")) } th { (t("next attempt")) } th { (t("result")) } th { "" } }
+                    @for r in rows {
+                        tr {
+                            td { (r.id) }
+                            td { (r.kind.to_string()) " " (r.data_type) }
+                            td { (crate::mask::text(&r.event_key)) }
+                            td class=(if r.state.as_str() == "sent" { "ok" } else if matches!(r.state.as_str(), "dead" | "failed") { "bad" } else { "" }) { (r.state.as_str()) }
+                            td { (r.attempts) }
+                            td { (r.next_attempt_at) }
+                            td { (r.last_result) " " (crate::mask::text(&r.last_message)) }
+                            td {
+                                @if r.state.as_str() != "sent" {
+                                    a href={ "/console/outbox/confirm?hospital=" (encode(hospital)) "&id=" (r.id) "&action=retry" } { (t("retry")) }
+                                    " "
+                                    a href={ "/console/outbox/confirm?hospital=" (encode(hospital)) "&id=" (r.id) "&action=drop" } { (t("drop")) }
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    };
+    page(viewer, t("outbox"), body)
+}
+
+pub(super) fn outbox_confirm(viewer: &Viewer, hospital: &str, id: i64, action: &str) -> Markup {
+    let t = |k| viewer.lang.t(k);
+    let body = html! {
+        p { (t(if action == "retry" { "confirm retry" } else { "confirm drop" })) " " (hospital) " #" (id) "?" }
+        form method="post" action={ "/console/outbox/" (action) } {
+            input type="hidden" name="csrf" value=(viewer.csrf);
+            input type="hidden" name="hospital" value=(hospital);
+            input type="hidden" name="id" value=(id);
+            button type="submit" { (t("confirm")) }
+            " "
+            a href={ "/console/outbox?hospital=" (encode(hospital)) } { (t("cancel")) }
+        }
+    };
+    page(viewer, t("outbox"), body)
 }
