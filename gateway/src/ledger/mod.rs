@@ -351,6 +351,33 @@ pub fn day_payments(dialect: Dialect, day: chrono::NaiveDate) -> Statement {
     Statement::new(sql, day_bounds(day))
 }
 
+/// One day's payments, newest first (at most 500): trade_no, method,
+/// transaction_type, amount, patient, state, result, message, payed_time.
+pub fn day_payment_list(dialect: Dialect, day: chrono::NaiveDate) -> Statement {
+    let sql = match dialect {
+        Dialect::Sqlite => {
+            "SELECT trade_no, method, transaction_type, amount, patient, state, result, message, payed_time \
+             FROM hisgw_payment WHERE payed_time >= ?1 AND payed_time < ?2 ORDER BY payed_time DESC, trade_no LIMIT 500"
+        }
+        Dialect::Mssql => {
+            "SELECT TOP (500) trade_no, method, transaction_type, amount, patient, state, result, message, payed_time \
+             FROM dbo.hisgw_payment WHERE payed_time >= CAST(@P1 AS DATETIME2(0)) AND payed_time < CAST(@P2 AS DATETIME2(0)) \
+             ORDER BY payed_time DESC, trade_no"
+        }
+        Dialect::Postgres => {
+            "SELECT trade_no, method, transaction_type, amount, patient, state, result, message, payed_time \
+             FROM hisgw_payment WHERE payed_time >= CAST($1::text AS timestamp) AND payed_time < CAST($2::text AS timestamp) \
+             ORDER BY payed_time DESC, trade_no LIMIT 500"
+        }
+        Dialect::Mysql => {
+            "SELECT trade_no, method, transaction_type, amount, patient, state, result, message, payed_time \
+             FROM hisgw_payment WHERE payed_time >= CAST(?1 AS DATETIME) AND payed_time < CAST(?2 AS DATETIME) \
+             ORDER BY payed_time DESC, trade_no LIMIT 500"
+        }
+    };
+    Statement::new(sql, day_bounds(day))
+}
+
 /// One day's refunds: one row (count, amount), by the day the HIS refunded.
 pub fn day_refunds(dialect: Dialect, day: chrono::NaiveDate) -> Statement {
     let sql = match dialect {

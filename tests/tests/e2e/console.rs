@@ -3,6 +3,7 @@
 //! overview lists it, and with a token set the console asks for a login
 //! (an HttpOnly, SameSite=Strict cookie; logout needs the CSRF token).
 
+#[allow(unused_imports)]
 use std::time::Duration;
 
 /// A client that does not follow redirects (the test looks at them).
@@ -32,84 +33,137 @@ async fn page(client: &reqwest::Client, url: &str, cookie: Option<&str>) -> (u16
     (status, response.text().await.unwrap())
 }
 
-#[tokio::test]
-async fn a_call_shows_up_in_the_console_masked_and_in_the_overview() {
-    let app = hisgw_e2e::spawn_app().await;
-    let id_card = "430702199001018766";
-    let phone = "13122110000";
-    let answer = app
-        .call(
-            "checkPatientCard",
-            &[
-                ("patientCard", "100034567"),
-                ("realName", "张三"),
-                ("idCard", id_card),
-                ("phone", phone),
-            ],
+hisgw_e2e::on_both_backends! {
+    async fn a_call_shows_up_in_the_console_masked_and_in_the_overview(app) {
+        let id_card = "430702199001018766";
+        let phone = "13122110000";
+        let answer = app
+            .call(
+                "checkPatientCard",
+                &[
+                    ("patientCard", "100034567"),
+                    ("realName", "张三"),
+                    ("idCard", id_card),
+                    ("phone", phone),
+                ],
+            )
+            .await;
+        assert_eq!(
+            answer.text("result").as_deref(),
+            Some("success"),
+            "{}",
+            answer.body
+        );
+        let client = client();
+        let calls = format!(
+            "{}/console/calls?method=checkPatientCard",
+            app.admin_address
+        );
+        // The audit writer gathers records for a moment before writing them.
+        let mut body = String::new();
+        for _ in 0..100 {
+            let (status, text) = page(&client, &calls, None).await;
+            assert_eq!(status, 200, "{text}");
+            body = text;
+            if body.contains("/console/calls/") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(body.contains("checkPatientCard"), "{body}");
+        let at = body.find("/console/calls/").expect("a link to the call");
+        let link: String = body[at..].chars().take_while(|c| *c != '"').collect();
+        let (status, detail) = page(&client, &format!("{}{link}", app.admin_address), None).await;
+        assert_eq!(status, 200, "{detail}");
+        for shown in [&body, &detail] {
+            assert!(!shown.contains(id_card), "the ID number is masked");
+            assert!(!shown.contains(phone), "the mobile number is masked");
+            assert!(!shown.contains("张三"), "the name is masked");
+        }
+        assert!(detail.contains("430702********8766"), "{detail}");
+        assert!(detail.contains("idCard"), "{detail}");
+        let (status, _) = page(
+            &client,
+            &format!("{}/console/calls/999999", app.admin_address),
+            None,
         )
         .await;
-    assert_eq!(
-        answer.text("result").as_deref(),
-        Some("success"),
-        "{}",
-        answer.body
-    );
-    let client = client();
-    let calls = format!(
-        "{}/console/calls?method=checkPatientCard",
-        app.admin_address
-    );
-    // The audit writer gathers records for a moment before writing them.
-    let mut body = String::new();
-    for _ in 0..100 {
-        let (status, text) = page(&client, &calls, None).await;
-        assert_eq!(status, 200, "{text}");
-        body = text;
-        if body.contains("/console/calls/") {
-            break;
+        assert_eq!(status, 404);
+        // The overview: the hospital, its database, the last hour's calls.
+        let (status, overview) = page(&client, &format!("{}/console", app.admin_address), None).await;
+        assert_eq!(status, 200, "{overview}");
+        assert!(overview.contains("睿博演示医院"), "{overview}");
+        assert!(overview.contains("checkPatientCard"), "{overview}");
+        assert!(overview.contains("<svg"), "a chart of the hour");
+        assert!(!overview.contains("class=\"bad\""), "no database error: {overview}");
+        // English on asking, remembered in a cookie.
+        let response = client
+            .get(format!("{}/console?lang=en", app.admin_address))
+            .send()
+            .await
+            .unwrap();
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(cookie.starts_with("hisgw_lang=en"), "{cookie}");
+        let english = response.text().await.unwrap();
+        assert!(english.contains("Calls in the last hour"), "{english}");
+    }
+
+    async fn a_payment_is_in_the_day_ledger_with_every_notification_of_it(app) {
+        let payed = format!("{} 10:00:00", hisgw_e2e::today());
+        let fields = [
+            ("realName", "李明"),
+            ("patientCard", "12345678"),
+            ("prepayaAmt", "200.00"),
+            ("payType", "weChat"),
+            ("tradeNo", "EH-CONSOLE-1"),
+            ("payedTime", payed.as_str()),
+        ];
+        for _ in 0..2 {
+            let answer = app.call("prePayExpense", &fields).await;
+            assert_eq!(answer.text("result").as_deref(), Some("success"), "{}", answer.body);
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let client = client();
+        let (status, day) = page(&client, &format!("{}/console/payments", app.admin_address), None).await;
+        assert_eq!(status, 200, "{day}");
+        assert!(day.contains("EH-CONSOLE-1") && day.contains("booked"), "{day}");
+        assert!(day.contains("¥200.00"), "{day}");
+        assert!(!day.contains("<p class=\"bad\">"), "no database error: {day}");
+        assert!(!day.contains("12345678"), "the card number is masked");
+        // The tradeNo looked up: its ledger row and both notifications.
+        let url = format!("{}/console/payments?trade_no=EH-CONSOLE-1", app.admin_address);
+        let mut found = String::new();
+        for _ in 0..100 {
+            found = page(&client, &url, None).await.1;
+            if found.matches("/console/calls/").count() >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(found.matches("/console/calls/").count(), 2, "{found}");
+        assert!(!found.contains("12345678"), "the card number is masked");
+        // Reconciliation reports are listed and downloaded; no other file is.
+        let reports = app.data_dir.path().join("reports");
+        std::fs::create_dir_all(&reports).unwrap();
+        std::fs::write(reports.join("reconcile-demo-2026-12-01.csv"), "tradeNo,difference\nEH-1,missing\n").unwrap();
+        let listed = page(&client, &format!("{}/console/payments", app.admin_address), None).await.1;
+        assert!(listed.contains("reconcile-demo-2026-12-01.csv"), "{listed}");
+        let (status, csv) = page(
+            &client,
+            &format!("{}/console/reports/demo/reconcile-demo-2026-12-01.csv", app.admin_address),
+            None,
+        )
+        .await;
+        assert_eq!((status, csv.as_str()), (200, "tradeNo,difference\nEH-1,missing\n"));
+        for other in ["audit.sqlite", "..%2Faudit.sqlite", "reconcile-demo-x.sqlite"] {
+            let (status, _) = page(&client, &format!("{}/console/reports/demo/{other}", app.admin_address), None).await;
+            assert_eq!(status, 404, "{other}");
+        }
     }
-    assert!(body.contains("checkPatientCard"), "{body}");
-    let at = body.find("/console/calls/").expect("a link to the call");
-    let link: String = body[at..].chars().take_while(|c| *c != '"').collect();
-    let (status, detail) = page(&client, &format!("{}{link}", app.admin_address), None).await;
-    assert_eq!(status, 200, "{detail}");
-    for shown in [&body, &detail] {
-        assert!(!shown.contains(id_card), "the ID number is masked");
-        assert!(!shown.contains(phone), "the mobile number is masked");
-        assert!(!shown.contains("张三"), "the name is masked");
-    }
-    assert!(detail.contains("430702********8766"), "{detail}");
-    assert!(detail.contains("idCard"), "{detail}");
-    let (status, _) = page(
-        &client,
-        &format!("{}/console/calls/999999", app.admin_address),
-        None,
-    )
-    .await;
-    assert_eq!(status, 404);
-    // The overview: the hospital, its database, the last hour's calls.
-    let (status, overview) = page(&client, &format!("{}/console", app.admin_address), None).await;
-    assert_eq!(status, 200, "{overview}");
-    assert!(overview.contains("睿博演示医院"), "{overview}");
-    assert!(overview.contains("checkPatientCard"), "{overview}");
-    assert!(overview.contains("<svg"), "a chart of the hour");
-    // English on asking, remembered in a cookie.
-    let response = client
-        .get(format!("{}/console?lang=en", app.admin_address))
-        .send()
-        .await
-        .unwrap();
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    assert!(cookie.starts_with("hisgw_lang=en"), "{cookie}");
-    let english = response.text().await.unwrap();
-    assert!(english.contains("Calls in the last hour"), "{english}");
 }
 
 #[tokio::test]

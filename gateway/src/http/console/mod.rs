@@ -108,6 +108,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/console/logout", web::post().to(logout))
         .route("/console/calls", web::get().to(calls))
         .route("/console/calls/{id}", web::get().to(call))
+        .route("/console/payments", web::get().to(payments))
+        .route("/console/reports/{hospital}/{name}", web::get().to(report))
         .route("/console/outbox", web::get().to(outbox))
         .route("/console/outbox/confirm", web::get().to(outbox_confirm))
         .route("/console/outbox/{action}", web::post().to(outbox_action));
@@ -480,4 +482,115 @@ async fn outbox_action(
             format!("/console/outbox?hospital={}", pages::encode(&form.hospital)),
         ))
         .finish()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PaymentsFilter {
+    day: String,
+    trade_no: String,
+    lang: String,
+}
+
+/// The day's ledger per hospital, a tradeNo looked up (the ledger's row
+/// and every notification of it in the audit trail), and the
+/// reconciliation reports.
+async fn payments(
+    request: HttpRequest,
+    filter: web::Query<PaymentsFilter>,
+    sessions: web::Data<Sessions>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    let Some(viewer) = viewer(&request, &sessions) else {
+        return to_login();
+    };
+    let day = chrono::NaiveDate::parse_from_str(filter.day.trim(), "%Y-%m-%d")
+        .unwrap_or_else(|_| crate::clock::today());
+    let trade_no = filter.trade_no.trim().to_string();
+    let data_dir = gateway.hospitals().source().data_dir.clone();
+    let mut facts = Vec::new();
+    for h in gateway.hospitals().all() {
+        if !h.mapping.keeps_ledger() {
+            continue;
+        }
+        let dialect = h.db.dialect();
+        let mut statements = vec![crate::ledger::day_payment_list(dialect, day)];
+        if !trade_no.is_empty() {
+            statements.push(crate::ledger::lookup(dialect, &trade_no));
+        }
+        let sets = h.db.query(statements).await.map_err(|e| e.to_string());
+        let reports_dir = data_dir.join(
+            h.mapping
+                .reconcile
+                .as_ref()
+                .map_or("reports", |r| r.reports_dir.as_str()),
+        );
+        facts.push(pages::PaymentFacts {
+            hospital: h.mapping.id.clone(),
+            sets,
+            reports: pages::reports(&reports_dir, &h.mapping.id),
+        });
+    }
+    let notifications = if trade_no.is_empty() {
+        Ok(Vec::new())
+    } else {
+        let query = crate::audit::Query {
+            trade_no: Some(trade_no.clone()),
+            limit: 100,
+            ..Default::default()
+        };
+        let dir = data_dir.clone();
+        tokio::task::spawn_blocking(move || crate::audit::find(&dir, &query))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r)
+    };
+    viewer_html(
+        &request,
+        &viewer,
+        pages::payments(&viewer, day, &trade_no, &facts, notifications),
+    )
+}
+
+/// A reconciliation report (CSV or summary) as a download. The name must
+/// be one of the hospital's report files: no other file can be asked for.
+async fn report(
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    sessions: web::Data<Sessions>,
+    gateway: web::Data<Gateway>,
+) -> HttpResponse {
+    if viewer(&request, &sessions).is_none() {
+        return to_login();
+    }
+    let (hospital, name) = path.into_inner();
+    let Some(h) = gateway.hospital(&hospital) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let dir = gateway.hospitals().source().data_dir.join(
+        h.mapping
+            .reconcile
+            .as_ref()
+            .map_or("reports", |r| r.reports_dir.as_str()),
+    );
+    let known = pages::reports(&dir, &hospital)
+        .into_iter()
+        .any(|(file, _)| file == name);
+    if !known {
+        return HttpResponse::NotFound().finish();
+    }
+    match std::fs::read(dir.join(&name)) {
+        Ok(bytes) => HttpResponse::Ok()
+            .content_type(if name.ends_with(".csv") {
+                "text/csv; charset=utf-8"
+            } else {
+                "text/plain; charset=utf-8"
+            })
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{name}\""),
+            ))
+            .body(bytes),
+        Err(_) => HttpResponse::NotFound().finish(),
+    }
 }

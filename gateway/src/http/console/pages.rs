@@ -34,6 +34,7 @@ fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
                     strong { (lang.t("title")) }
                     a href="/console" { (lang.t("overview")) }
                     a href="/console/calls" { (lang.t("calls")) }
+                    a href="/console/payments" { (lang.t("payments")) }
                     a href="/console/outbox" { (lang.t("outbox")) }
                     a href={ "?lang=" (lang.other().code()) } { (lang.t("switch")) }
                     @if viewer.logged_in {
@@ -491,4 +492,115 @@ pub(super) fn outbox_confirm(viewer: &Viewer, hospital: &str, id: i64, action: &
         }
     };
     page(viewer, t("outbox"), body)
+}
+
+/// One hospital's ledger facts for the payments page.
+pub(super) struct PaymentFacts {
+    pub hospital: String,
+    /// The day's payments, then (when a tradeNo was asked) its ledger row.
+    pub sets: Result<Vec<Vec<ResultSet>>, String>,
+    /// Report files: (name, size in bytes), newest first.
+    pub reports: Vec<(String, u64)>,
+}
+
+/// The reconciliation reports of `hospital` in `dir`, newest first.
+pub(super) fn reports(dir: &std::path::Path, hospital: &str) -> Vec<(String, u64)> {
+    let prefix = format!("reconcile-{hospital}-");
+    let mut found: Vec<(String, u64)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let size = entry.metadata().ok()?.len();
+            (name.starts_with(&prefix) && (name.ends_with(".csv") || name.ends_with(".txt")))
+                .then_some((name, size))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.truncate(60);
+    found
+}
+
+pub(super) fn payments(
+    viewer: &Viewer,
+    day: chrono::NaiveDate,
+    trade_no: &str,
+    facts: &[PaymentFacts],
+    notifications: Result<Vec<Entry>, String>,
+) -> Markup {
+    let t = |k| viewer.lang.t(k);
+    let patient = |v: &Value| crate::mask::field("patientCard", &v.text());
+    let body = html! {
+        form.filter method="get" action="/console/payments" {
+            label { (t("day")) " " input type="date" name="day" value=(day.format("%Y-%m-%d").to_string()); }
+            label { "tradeNo " input name="trade_no" value=(trade_no) size="24"; }
+            button type="submit" { (t("search")) }
+        }
+        @if facts.is_empty() { p { (t("no ledger")) } }
+        @for f in facts {
+            h2 { (f.hospital) }
+            @match &f.sets {
+                Err(e) => p.bad { (crate::mask::text(e)) },
+                Ok(sets) => {
+                    @if !trade_no.is_empty() {
+                        h3 { "tradeNo " (trade_no) }
+                        @match rows(sets, 1).first() {
+                            None => p { (t("not in ledger")) },
+                            Some(r) => table {
+                                tr { th { (t("method")) } td { (r[0].text()) } }
+                                tr { th { (t("amount")) } td { "¥" (money(&r[1])) } }
+                                tr { th { (t("patient")) } td { (patient(&r[2])) } }
+                                tr { th { (t("state")) } td { (r[3].text()) } }
+                            },
+                        }
+                    }
+                    h3 { (t("ledger of the day")) }
+                    @if rows(sets, 0).is_empty() { p { (t("none")) } } @else {
+                        table {
+                            tr { th { "tradeNo" } th { (t("method")) } th { (t("amount")) } th { (t("patient")) } th { (t("state")) } th { (t("result")) } th { (t("time")) } }
+                            @for r in rows(sets, 0) {
+                                tr {
+                                    td { a href={ "/console/payments?trade_no=" (encode(&r[0].text())) "&day=" (day.format("%Y-%m-%d").to_string()) } { (r[0].text()) } }
+                                    td { (r[1].text()) " " (r[2].text()) }
+                                    td { "¥" (money(&r[3])) }
+                                    td { (patient(&r[4])) }
+                                    td class=(if r[5].text() == "booked" { "ok" } else { "bad" }) { (r[5].text()) }
+                                    td { (r[6].text()) " " (crate::mask::text(&r[7].text())) }
+                                    td { (r[8].text()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { (t("reports")) }
+            @if f.reports.is_empty() { p { (t("none")) } } @else {
+                ul {
+                    @for (name, size) in &f.reports {
+                        li { a href={ "/console/reports/" (encode(&f.hospital)) "/" (encode(name)) } { (name) } " (" (size) " B)" }
+                    }
+                }
+            }
+        }
+        @if !trade_no.is_empty() {
+            h2 { (t("notifications")) }
+            @match &notifications {
+                Err(e) => p.bad { (e) },
+                Ok(entries) if entries.is_empty() => p { (t("none")) },
+                Ok(entries) => table {
+                    tr { th { (t("time")) } th { (t("method")) } th { (t("result")) } th { (t("request id")) } }
+                    @for e in entries {
+                        tr {
+                            td { a href={ "/console/calls/" (e.id) } { (e.at) } }
+                            td { (e.method) }
+                            td { (e.outcome) }
+                            td { (crate::mask::text(&e.request_id)) }
+                        }
+                    }
+                },
+            }
+        }
+    };
+    page(viewer, t("payments"), body)
 }
