@@ -216,7 +216,8 @@ fn credentials<'a>(authorization: &'a str, scheme: &str) -> Option<&'a str> {
         .filter(|c| !c.is_empty())
 }
 
-fn same_secret(a: &str, b: &str) -> bool {
+/// Whether two secrets are equal, compared in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 

@@ -30,12 +30,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (gateway, h) = super::one_hospital(&s, &args.target.hospital).await?;
     let report = reconcile::reconcile(&gateway, &h, date).await?;
     print!("{}", reconcile::table(&report));
-    let reports = h
-        .mapping
-        .reconcile
-        .as_ref()
-        .map_or("reports", |r| r.reports_dir.as_str());
-    let dir = args.out.unwrap_or_else(|| s.data_dir.join(reports));
+    let dir = args
+        .out
+        .unwrap_or_else(|| s.data_dir.join(h.mapping.reports_dir()));
     let path = reconcile::write_csv(&report, &dir)?;
     println!("report: {}", path.display());
     Ok(if report.differences.is_empty() {

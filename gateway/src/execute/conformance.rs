@@ -257,6 +257,97 @@ impl Fixture {
     }
 }
 
+/// Another session on the fixture's server, outside its pool: it commits
+/// in between a read's statements, holds a row lock, or ends the pool's
+/// connections, as another program on the HIS would.
+enum Other {
+    Tds(Box<super::mssql::TdsClient>),
+    Pg(tokio_postgres::Client),
+    My(mysql_async::Conn),
+}
+
+impl Fixture {
+    /// `None` on SQLite (no server).
+    async fn other(&self) -> Option<Other> {
+        if let Some(s) = &self.scratch {
+            return Some(Other::Tds(Box::new(s.client().await)));
+        }
+        if let Some(s) = &self.pg_scratch {
+            return Some(Other::Pg(s.client().await));
+        }
+        if let Some(s) = &self.my_scratch {
+            return Some(Other::My(s.conn().await));
+        }
+        None
+    }
+
+    /// The fixture's database name on its server.
+    fn name(&self) -> &str {
+        [
+            self.scratch.as_ref().map(|s| s.name.as_str()),
+            self.pg_scratch.as_ref().map(|s| s.name.as_str()),
+            self.my_scratch.as_ref().map(|s| s.name.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or_default()
+    }
+}
+
+impl Other {
+    /// Runs SQL text (several statements allowed) and panics on an error.
+    async fn run(&mut self, sql: &str) {
+        use mysql_async::prelude::Queryable;
+        match self {
+            Other::Tds(c) => super::mssql::run_batches(c, sql).await.unwrap(),
+            Other::Pg(c) => c.batch_execute(sql).await.unwrap(),
+            Other::My(c) => c.query_drop(sql).await.unwrap(),
+        }
+    }
+
+    /// Begins a transaction that holds the probe slot's row lock.
+    async fn lock_slot(&mut self) {
+        let begin = match self {
+            Other::Tds(_) => "BEGIN TRANSACTION",
+            Other::Pg(_) | Other::My(_) => "START TRANSACTION",
+        };
+        self.run(&format!(
+            "{begin}; UPDATE slot SET remain = remain WHERE id = 's1';"
+        ))
+        .await;
+    }
+
+    /// Ends every other session on `database` (the pool's), as a restart
+    /// or a DBA would; how many it ended.
+    async fn end_sessions_on(&mut self, database: &str) -> usize {
+        use mysql_async::prelude::Queryable;
+        let ids: Vec<i64> = match self {
+            Other::Tds(c) => {
+                let sql = format!("SELECT CAST(session_id AS INT) FROM sys.dm_exec_sessions WHERE database_id = DB_ID(N'{database}') AND session_id <> @@SPID");
+                let rows = c.simple_query(sql).await.unwrap().into_first_result().await.unwrap();
+                rows.iter().filter_map(|r| r.get::<i32, _>(0)).map(i64::from).collect()
+            }
+            Other::Pg(c) => {
+                let sql = format!("SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()");
+                c.query(&sql, &[]).await.unwrap().iter().map(|r| i64::from(r.get::<_, i32>(0))).collect()
+            }
+            Other::My(c) => c
+                .query::<i64, _>(format!("SELECT id FROM information_schema.processlist WHERE db = '{database}' AND id <> CONNECTION_ID()"))
+                .await
+                .unwrap(),
+        };
+        for id in &ids {
+            let end = match self {
+                Other::Tds(_) | Other::My(_) => format!("KILL {id}"),
+                Other::Pg(_) => format!("SELECT pg_terminate_backend({id})"),
+            };
+            self.run(&end).await;
+        }
+        ids.len()
+    }
+}
+
 /// Writes each test once per backend; the SQL Server one returns early
 /// (after saying so) without a test server.
 macro_rules! on_every_backend {
@@ -522,17 +613,15 @@ async fn reads_see_one_state(backend: Backend) {
             .await
             .unwrap()
         }
+        // The server backends: each with its own session type, the same
+        // interleaving by another session.
         Database::Mssql(db) => {
-            let mut other = f.scratch.as_ref().unwrap().client().await;
+            let other = tokio::sync::Mutex::new(f.other().await.unwrap());
             let statements = read();
             db.with_session(async |session| {
                 let mut interleaved = Interleaved {
                     inner: session,
-                    after_first: Some(async || {
-                        super::mssql::run_batches(&mut other, commit_four)
-                            .await
-                            .unwrap()
-                    }),
+                    after_first: Some(async || other.lock().await.run(commit_four).await),
                 };
                 driver::read(&mut interleaved, &statements, None).await
             })
@@ -540,12 +629,12 @@ async fn reads_see_one_state(backend: Backend) {
             .unwrap()
         }
         Database::Postgres(db) => {
-            let other = f.pg_scratch.as_ref().unwrap().client().await;
+            let other = tokio::sync::Mutex::new(f.other().await.unwrap());
             let statements = read();
             db.with_session(async |session| {
                 let mut interleaved = Interleaved {
                     inner: session,
-                    after_first: Some(async || other.batch_execute(commit_four).await.unwrap()),
+                    after_first: Some(async || other.lock().await.run(commit_four).await),
                 };
                 driver::read(&mut interleaved, &statements, None).await
             })
@@ -553,15 +642,12 @@ async fn reads_see_one_state(backend: Backend) {
             .unwrap()
         }
         Database::Mysql(db) => {
-            use mysql_async::prelude::Queryable;
-            let other = tokio::sync::Mutex::new(f.my_scratch.as_ref().unwrap().conn().await);
+            let other = tokio::sync::Mutex::new(f.other().await.unwrap());
             let statements = read();
             db.with_session(async |session| {
                 let mut interleaved = Interleaved {
                     inner: session,
-                    after_first: Some(async || {
-                        other.lock().await.query_drop(commit_four).await.unwrap()
-                    }),
+                    after_first: Some(async || other.lock().await.run(commit_four).await),
                 };
                 driver::read(&mut interleaved, &statements, None).await
             })
@@ -671,80 +757,16 @@ async fn a_statement_past_the_query_timeout_times_out_and_the_pool_serves_on(bac
         return;
     };
     // Something that takes far longer than the query timeout: SQLite
-    // counts, SQL Server waits for a row another session has locked.
-    if let Some(scratch) = &f.pg_scratch {
-        // PostgreSQL waits for a row another session has locked too.
-        let holder = scratch.client().await;
-        holder
-            .batch_execute("BEGIN; UPDATE slot SET remain = remain WHERE id = 's1';")
-            .await
-            .unwrap();
-        let slow = f.statement("UPDATE slot SET remain = remain - 1 WHERE id = 's1'", &[]);
-        let started = Instant::now();
-        let e = f
-            .write(None, vec![slow], Settle::Commit(Vec::new()))
-            .await
-            .unwrap_err();
-        let took = started.elapsed();
-        assert!(matches!(e, ExecError::Timeout(_)), "{e}");
-        assert!(took < Duration::from_secs(5), "took {took:?}");
-        holder.batch_execute("COMMIT").await.unwrap();
-        assert_eq!(f.remain().await, 5);
-        // The cancelled statement's connection was given up: the next
-        // call of the pool (of one) runs on a fresh one.
-        f.write(None, f.take(), Settle::Commit(Vec::new()))
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(f.remain().await, 4);
-        return;
-    }
-    if let Some(scratch) = &f.my_scratch {
-        // MySQL waits for a row another session has locked too.
-        use mysql_async::prelude::Queryable;
-        let mut holder = scratch.conn().await;
-        holder
-            .query_drop("START TRANSACTION; UPDATE slot SET remain = remain WHERE id = 's1';")
-            .await
-            .unwrap();
-        let slow = f.statement("UPDATE slot SET remain = remain - 1 WHERE id = 's1'", &[]);
-        let started = Instant::now();
-        let e = f
-            .write(None, vec![slow], Settle::Commit(Vec::new()))
-            .await
-            .unwrap_err();
-        let took = started.elapsed();
-        assert!(matches!(e, ExecError::Timeout(_)), "{e}");
-        assert!(took < Duration::from_secs(5), "took {took:?}");
-        holder.query_drop("COMMIT").await.unwrap();
-        assert_eq!(f.remain().await, 5);
-        f.write(None, f.take(), Settle::Commit(Vec::new()))
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(f.remain().await, 4);
-        return;
-    }
-    let (slow, holder) = match &f.scratch {
-        None => (
-            f.statement(
-                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c",
-                &[],
-            ),
-            None,
+    // counts; a server waits for a row another session has locked.
+    let mut other = f.other().await;
+    let slow = match &mut other {
+        None => f.statement(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c",
+            &[],
         ),
-        Some(scratch) => {
-            let mut holder = scratch.client().await;
-            super::mssql::run_batches(
-                &mut holder,
-                "BEGIN TRANSACTION; UPDATE slot SET remain = remain WHERE id = 's1';",
-            )
-            .await
-            .unwrap();
-            (
-                f.statement("UPDATE slot SET remain = remain - 1 WHERE id = 's1'", &[]),
-                Some(holder),
-            )
+        Some(other) => {
+            other.lock_slot().await;
+            f.statement("UPDATE slot SET remain = remain - 1 WHERE id = 's1'", &[])
         }
     };
     let started = Instant::now();
@@ -755,13 +777,17 @@ async fn a_statement_past_the_query_timeout_times_out_and_the_pool_serves_on(bac
     let took = started.elapsed();
     assert!(matches!(e, ExecError::Timeout(_)), "{e}");
     assert!(took < Duration::from_secs(5), "took {took:?}");
-    if let Some(mut holder) = holder {
-        super::mssql::run_batches(&mut holder, "COMMIT")
-            .await
-            .unwrap();
+    if let Some(other) = &mut other {
+        other.run("COMMIT").await;
     }
-    // Rolled back, and the pool (of one) serves the next call.
+    // Rolled back, and the pool (of one) serves the next call — on a
+    // fresh connection where the timed-out one was given up.
     assert_eq!(f.remain().await, 5);
+    f.write(None, f.take(), Settle::Commit(Vec::new()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.remain().await, 4);
 }
 
 /// The server ends every connection of the pool (a restart, a DBA's KILL):
@@ -771,41 +797,13 @@ async fn connections_the_server_ends_are_replaced(backend: Backend) {
     let Some(f) = Fixture::new(backend, ROOMY).await else {
         return;
     };
-    // SQLite has no server; SQL Server's KILL is in the e2e suite.
-    let end_all = match (&f.pg_scratch, &f.my_scratch) {
-        (Some(scratch), _) => format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
-            scratch.name
-        ),
-        (_, Some(scratch)) => scratch.name.clone(),
-        _ => return,
+    // SQLite has no server to end its connections.
+    let Some(mut other) = f.other().await else {
+        return;
     };
     assert_eq!(f.remain().await, 5);
-    match (&f.pg_scratch, &f.my_scratch) {
-        (Some(scratch), _) => {
-            scratch
-                .client()
-                .await
-                .batch_execute(&end_all)
-                .await
-                .unwrap();
-        }
-        (_, Some(scratch)) => {
-            use mysql_async::prelude::Queryable;
-            let mut other = scratch.conn().await;
-            let ids: Vec<u64> = other
-                .query(format!(
-                    "SELECT id FROM information_schema.processlist WHERE db = '{end_all}' AND id <> CONNECTION_ID()"
-                ))
-                .await
-                .unwrap();
-            assert!(!ids.is_empty(), "the pool holds a connection");
-            for id in ids {
-                other.query_drop(format!("KILL {id}")).await.unwrap();
-            }
-        }
-        _ => unreachable!(),
-    }
+    let ended = other.end_sessions_on(f.name()).await;
+    assert!(ended > 0, "the pool holds a connection");
     tokio::time::sleep(Duration::from_millis(200)).await;
     // Reads heal: the pool's health check or the one retry of a read.
     assert_eq!(f.remain().await, 5);

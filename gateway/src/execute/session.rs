@@ -39,6 +39,13 @@ impl Failure {
             Failure::Duplicate(e) | Failure::Failed(e) | Failure::Lost(e) => e,
         }
     }
+
+    /// The error, whatever it means for the connection.
+    pub(crate) fn error(&self) -> &ExecError {
+        match self {
+            Failure::Duplicate(e) | Failure::Failed(e) | Failure::Lost(e) => e,
+        }
+    }
 }
 
 /// One checked-out connection, as the drivers use it.
@@ -165,7 +172,7 @@ async fn step(
         .map(|(after, before)| after.saturating_sub(before));
     let outcome = match &result {
         Ok(sets) => Ok(&sets[..]),
-        Err(Failure::Duplicate(e) | Failure::Failed(e) | Failure::Lost(e)) => Err(e.to_string()),
+        Err(f) => Err(f.error().to_string()),
     };
     rehearsal.record(statement, started.elapsed(), outcome, changed);
     result

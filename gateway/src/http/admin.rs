@@ -227,24 +227,30 @@ async fn list(
 
 /// Every hospital's database asked `SELECT 1`; every hospital that is
 /// still starting or not served at all, with why.
+/// `ok` when the hospital's database answers `SELECT 1` within 5 s and its
+/// start has finished; otherwise what is wrong (for `/healthz` and the
+/// console).
+pub(super) async fn database_state(h: &crate::hospitals::Hospital) -> String {
+    let probe = crate::execute::Statement::new("SELECT 1", Vec::new());
+    let state = match tokio::time::timeout(Duration::from_secs(5), h.db.query(vec![probe])).await {
+        Ok(Ok(_)) => "ok".to_string(),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "no answer within 5 s".to_string(),
+    };
+    // The database answers, but the start waited for it and is not
+    // finished (it is, within 15 s): not ok yet.
+    match (state.as_str(), h.started(), h.proven()) {
+        ("ok", false, _) => "starting: start scripts not run yet".to_string(),
+        ("ok", true, false) => "starting: mapping not proved yet".to_string(),
+        _ => state,
+    }
+}
+
 async fn health(gateway: web::Data<Gateway>) -> HttpResponse {
     let mut all_ok = true;
     let mut report = serde_json::Map::new();
     for h in gateway.hospitals().all() {
-        let probe = crate::execute::Statement::new("SELECT 1", Vec::new());
-        let state =
-            match tokio::time::timeout(Duration::from_secs(5), h.db.query(vec![probe])).await {
-                Ok(Ok(_)) => "ok".to_string(),
-                Ok(Err(e)) => e.to_string(),
-                Err(_) => "no answer within 5 s".to_string(),
-            };
-        // The database answers, but the start waited for it and is not
-        // finished (it is, within 15 s): not ok yet.
-        let state = match (state.as_str(), h.started(), h.proven()) {
-            ("ok", false, _) => "starting: start scripts not run yet".to_string(),
-            ("ok", true, false) => "starting: mapping not proved yet".to_string(),
-            _ => state,
-        };
+        let state = database_state(&h).await;
         all_ok &= state == "ok";
         report.insert(h.mapping.id.clone(), serde_json::Value::String(state));
     }

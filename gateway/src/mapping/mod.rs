@@ -225,6 +225,16 @@ impl HospitalMapping {
             .any(|p| p.method.kind == Kind::Payment)
     }
 
+    /// Where this hospital's reconciliation reports go, under the data
+    /// directory.
+    pub fn reports_dir(&self) -> &str {
+        self.reconcile
+            .as_ref()
+            .map_or(crate::platform::DEFAULT_REPORTS_DIR, |r| {
+                r.reports_dir.as_str()
+            })
+    }
+
     /// The mapped methods in spec order (the SOAP service offers these).
     pub fn mapped(&self) -> Vec<&'static Method> {
         crate::catalogue::inbound()

@@ -106,8 +106,11 @@ pub struct ReconcileConfig {
     pub reports_dir: String,
 }
 
+/// Where reports go when `[reconcile]` does not say (under the data directory).
+pub const DEFAULT_REPORTS_DIR: &str = "reports";
+
 fn default_reports_dir() -> String {
-    "reports".into()
+    DEFAULT_REPORTS_DIR.into()
 }
 
 impl ReconcileConfig {

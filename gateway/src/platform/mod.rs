@@ -9,4 +9,4 @@ pub mod client;
 pub mod config;
 
 pub use client::{Answer, CallFailed, Outcome, PlatformClient};
-pub use config::{PlatformConfig, PushConfig, ReconcileConfig};
+pub use config::{PlatformConfig, PushConfig, ReconcileConfig, DEFAULT_REPORTS_DIR};

@@ -166,9 +166,7 @@ impl<'c> MySession<'c> {
                 let changed = Some(self.conn.changes - before);
                 let result = match &ran {
                     Ok(got) => Ok(got.as_slice()),
-                    Err(Failure::Duplicate(e) | Failure::Failed(e) | Failure::Lost(e)) => {
-                        Err(e.to_string())
-                    }
+                    Err(f) => Err(f.error().to_string()),
                 };
                 trace.record_text(&piece.sql, started.elapsed(), result, changed);
             }

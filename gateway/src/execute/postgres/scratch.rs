@@ -45,26 +45,10 @@ pub fn url() -> Option<String> {
 /// Options for `database` on the server of `url`, without TLS unless the
 /// URL asks for it.
 pub fn options(url: &str, database: &str) -> PostgresOptions {
-    let config = PostgresConfig {
-        connection_string: Some(url.to_string()),
-        connection_string_env: None,
-        host: None,
-        port: None,
-        database: Some(database.to_string()),
-        user: None,
-        password_env: None,
-        sslmode: None,
-        application_name: "hisgw-test".into(),
-        connect_timeout_ms: 10_000,
-        query_timeout_ms: 60_000,
-        max_size: 4,
-        min_idle: 0,
-        checkout_timeout_ms: 60_000,
-        idle_timeout_s: 600,
-        max_lifetime_s: 1_800,
-        health_check: true,
-        start_scripts: Vec::new(),
-    };
+    let config: PostgresConfig = toml::from_str(&format!(
+        "connection_string = {url:?}\ndatabase = {database:?}\napplication_name = \"hisgw-test\"\nmax_size = 4\ncheckout_timeout_ms = 60000\nquery_timeout_ms = 60000\nconnect_timeout_ms = 10000"
+    ))
+    .expect("config");
     PostgresOptions::from_config(&config).expect("HISGW_TEST_POSTGRES_URL is a connection string")
 }
 

@@ -170,21 +170,12 @@ impl<'c> PgSession<'c> {
             let started = Instant::now();
             let ran = self.run_piece(piece, &statement.params, index).await;
             if let Some(trace) = self.trace {
+                let result = match &ran {
+                    Ok(set) => Ok(std::slice::from_ref(set)),
+                    Err(f) => Err(f.error().to_string()),
+                };
                 let changed = Some(self.conn.changes - before);
-                match &ran {
-                    Ok(set) => trace.record_text(
-                        &piece.sql,
-                        started.elapsed(),
-                        Ok(std::slice::from_ref(set)),
-                        changed,
-                    ),
-                    Err(e) => trace.record_text(
-                        &piece.sql,
-                        started.elapsed(),
-                        Err(failure_text(e)),
-                        changed,
-                    ),
-                }
+                trace.record_text(&piece.sql, started.elapsed(), result, changed);
             }
             let set = ran?;
             if single || !set.columns.is_empty() {
@@ -192,12 +183,6 @@ impl<'c> PgSession<'c> {
             }
         }
         Ok(sets)
-    }
-}
-
-fn failure_text(f: &Failure) -> String {
-    match f {
-        Failure::Duplicate(e) | Failure::Failed(e) | Failure::Lost(e) => e.to_string(),
     }
 }
 

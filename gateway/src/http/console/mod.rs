@@ -159,8 +159,13 @@ fn viewer(request: &HttpRequest, sessions: &Sessions) -> Option<Viewer> {
 
 /// Sends the browser to the login page.
 fn to_login() -> HttpResponse {
+    see_other("/console/login")
+}
+
+/// Sends the browser on to `location` (after a form, or to log in).
+fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header(("Location", "/console/login"))
+        .insert_header(("Location", location))
         .finish()
 }
 
@@ -178,12 +183,7 @@ fn language(request: &HttpRequest) -> Lang {
 fn viewer_html(request: &HttpRequest, viewer: &Viewer, markup: maud::Markup) -> HttpResponse {
     let mut response = html(request, markup);
     if viewer.new_csrf {
-        let cookie = Cookie::build(CSRF, viewer.csrf.clone())
-            .path("/console")
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .finish();
-        let _ = response.add_cookie(&cookie);
+        let _ = response.add_cookie(&console_cookie(CSRF, viewer.csrf.clone()));
     }
     response
 }
@@ -201,22 +201,14 @@ fn html(request: &HttpRequest, markup: maud::Markup) -> HttpResponse {
         ));
     if request.query_string().contains("lang=") {
         let lang = language(request);
-        response.cookie(
-            Cookie::build(LANG, lang.code())
-                .path("/console")
-                .same_site(SameSite::Strict)
-                .http_only(true)
-                .finish(),
-        );
+        response.cookie(console_cookie(LANG, lang.code().to_string()));
     }
     response.body(markup.into_string())
 }
 
 async fn login_page(request: HttpRequest, sessions: web::Data<Sessions>) -> HttpResponse {
     if !sessions.required() {
-        return HttpResponse::SeeOther()
-            .insert_header(("Location", "/console"))
-            .finish();
+        return see_other("/console");
     }
     html(&request, pages::login(language(&request), false))
 }
@@ -232,17 +224,9 @@ async fn login(
     sessions: web::Data<Sessions>,
 ) -> HttpResponse {
     let Some(expected) = sessions.token.as_deref() else {
-        return HttpResponse::SeeOther()
-            .insert_header(("Location", "/console"))
-            .finish();
+        return see_other("/console");
     };
-    let given = form.token.trim();
-    let same = given.len() == expected.len()
-        && bool::from(subtle::ConstantTimeEq::ct_eq(
-            given.as_bytes(),
-            expected.as_bytes(),
-        ));
-    if !same {
+    if !crate::access::same_secret(form.token.trim(), expected) {
         tracing::warn!(source = ?request.peer_addr(), "console login refused: wrong token");
         let mut response = html(&request, pages::login(language(&request), true));
         *response.status_mut() = actix_web::http::StatusCode::UNAUTHORIZED;
@@ -252,16 +236,9 @@ async fn login(
         return HttpResponse::InternalServerError().body("no random numbers from the system");
     };
     tracing::info!(source = ?request.peer_addr(), "console login");
-    HttpResponse::SeeOther()
-        .insert_header(("Location", "/console"))
-        .cookie(
-            Cookie::build(SESSION, id)
-                .path("/console")
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .finish(),
-        )
-        .finish()
+    let mut response = see_other("/console");
+    let _ = response.add_cookie(&console_cookie(SESSION, id));
+    response
 }
 
 #[derive(Deserialize)]
@@ -284,12 +261,17 @@ async fn logout(
 
 /// Whether a form's CSRF token is the session's.
 fn csrf_matches(viewer: &Viewer, given: &str) -> bool {
-    !viewer.csrf.is_empty()
-        && given.len() == viewer.csrf.len()
-        && bool::from(subtle::ConstantTimeEq::ct_eq(
-            given.as_bytes(),
-            viewer.csrf.as_bytes(),
-        ))
+    !viewer.csrf.is_empty() && crate::access::same_secret(given, &viewer.csrf)
+}
+
+/// A cookie of the console's: its pages only, never to scripts, never sent
+/// with a request another site starts.
+fn console_cookie(name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/console")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .finish()
 }
 
 async fn overview(
@@ -476,12 +458,10 @@ async fn outbox_action(
         request: format!("id={}; by={}", form.id, viewer.who),
         response: String::new(),
     });
-    HttpResponse::SeeOther()
-        .insert_header((
-            "Location",
-            format!("/console/outbox?hospital={}", pages::encode(&form.hospital)),
-        ))
-        .finish()
+    see_other(&format!(
+        "/console/outbox?hospital={}",
+        pages::encode(&form.hospital)
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -519,12 +499,7 @@ async fn payments(
             statements.push(crate::ledger::lookup(dialect, &trade_no));
         }
         let sets = h.db.query(statements).await.map_err(|e| e.to_string());
-        let reports_dir = data_dir.join(
-            h.mapping
-                .reconcile
-                .as_ref()
-                .map_or("reports", |r| r.reports_dir.as_str()),
-        );
+        let reports_dir = data_dir.join(h.mapping.reports_dir());
         facts.push(pages::PaymentFacts {
             hospital: h.mapping.id.clone(),
             sets,
@@ -567,12 +542,11 @@ async fn report(
     let Some(h) = gateway.hospital(&hospital) else {
         return HttpResponse::NotFound().finish();
     };
-    let dir = gateway.hospitals().source().data_dir.join(
-        h.mapping
-            .reconcile
-            .as_ref()
-            .map_or("reports", |r| r.reports_dir.as_str()),
-    );
+    let dir = gateway
+        .hospitals()
+        .source()
+        .data_dir
+        .join(h.mapping.reports_dir());
     let known = pages::reports(&dir, &hospital)
         .into_iter()
         .any(|(file, _)| file == name);
