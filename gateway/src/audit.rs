@@ -38,6 +38,8 @@ pub struct Record {
     pub request: String,
     /// The answer, masked.
     pub response: String,
+    /// The address the call came from (inbound), or the console user's.
+    pub source: String,
 }
 
 /// `name=value; …` with identifiers masked.
@@ -159,11 +161,26 @@ fn open(path: &Path) -> Result<Connection, String> {
          CREATE INDEX IF NOT EXISTS ix_audit_request ON audit (request_id);",
     )
     .map_err(|e| format!("{}: {e}", path.display()))?;
+    add_source_column(&conn).map_err(|e| format!("{}: {e}", path.display()))?;
     conn.busy_timeout(Duration::from_secs(5))
         .map_err(|e| e.to_string())?;
     // A full chunk's statement and the last chunk's of any size.
     conn.set_prepared_statement_cache_capacity(ROWS_PER_INSERT + 8);
     Ok(conn)
+}
+
+/// A trail written before calls' addresses were kept gains the column
+/// (empty in its older rows).
+fn add_source_column(conn: &Connection) -> rusqlite::Result<()> {
+    let has: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info('audit') WHERE name = 'source'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has {
+        conn.execute_batch("ALTER TABLE audit ADD COLUMN source TEXT NOT NULL DEFAULT ''")?;
+    }
+    Ok(())
 }
 
 fn writer(mut conn: Connection, jobs: flume::Receiver<Job>, keep_days: u32) {
@@ -238,7 +255,7 @@ fn insert(
         for (r, at) in chunk {
             // The same text SQLite's strftime('%Y-%m-%d %H:%M:%f') writes.
             let at = crate::clock::millis_text(at);
-            let values: [&dyn rusqlite::ToSql; 12] = [
+            let values: [&dyn rusqlite::ToSql; 13] = [
                 &at,
                 &r.request_id,
                 &r.hospital,
@@ -251,6 +268,7 @@ fn insert(
                 &r.duration_ms,
                 &r.request,
                 &r.response,
+                &r.source,
             ];
             for value in values {
                 n += 1;
@@ -265,13 +283,13 @@ fn insert(
 /// `INSERT INTO audit … VALUES (…), (…)` for `rows` rows.
 fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
-        "INSERT INTO audit (at, request_id, hospital, direction, transport, method, trade_no, outcome, status, duration_ms, request, response) VALUES ",
+        "INSERT INTO audit (at, request_id, hospital, direction, transport, method, trade_no, outcome, status, duration_ms, request, response, source) VALUES ",
     );
     for row in 0..rows {
         if row > 0 {
             sql.push_str(", ");
         }
-        sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
     sql
 }
@@ -326,6 +344,8 @@ pub struct Entry {
     pub request: String,
     /// The answer, masked.
     pub response: String,
+    /// Where the call came from (empty for calls to the platform).
+    pub source: String,
 }
 
 /// Calls matching `q`, newest first.
@@ -377,7 +397,7 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
         .map_err(|e| e.to_string())
 }
 
-const COLUMNS: &str = "id, at, request_id, hospital, direction, transport, method, COALESCE(trade_no, ''), outcome, duration_ms, request, response";
+const COLUMNS: &str = "id, at, request_id, hospital, direction, transport, method, COALESCE(trade_no, ''), outcome, duration_ms, request, response, source";
 
 fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     Ok(Entry {
@@ -393,6 +413,7 @@ fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         duration_ms: row.get(9)?,
         request: row.get(10)?,
         response: row.get(11)?,
+        source: row.get(12)?,
     })
 }
 
@@ -545,6 +566,7 @@ mod tests {
             duration_ms: 3.5,
             request: masked_fields([("patientCard", "12345678"), ("realName", "李明")]),
             response: "result=success".into(),
+            source: "10.0.0.7".into(),
         });
         let mut rows = Vec::new();
         for _ in 0..50 {
@@ -570,8 +592,12 @@ mod tests {
             rows[0]
         );
         assert_eq!(
-            (rows[0].direction.as_str(), rows[0].duration_ms),
-            ("in", 3.5)
+            (
+                rows[0].direction.as_str(),
+                rows[0].duration_ms,
+                rows[0].source.as_str()
+            ),
+            ("in", 3.5, "10.0.0.7")
         );
         let conn = Connection::open(path(dir.path())).unwrap();
         conn.execute("UPDATE audit SET at = '2000-01-01 00:00:00.000'", [])
@@ -586,5 +612,28 @@ mod tests {
         )
         .unwrap()
         .is_empty());
+    }
+
+    #[test]
+    fn a_trail_from_before_addresses_were_kept_gains_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Connection::open(path(dir.path())).unwrap();
+        old.execute_batch(
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
+                 request_id TEXT, hospital TEXT, direction TEXT, transport TEXT, method TEXT,
+                 trade_no TEXT, outcome TEXT, status INTEGER, duration_ms REAL,
+                 request TEXT, response TEXT);
+             INSERT INTO audit (at, request_id, method, outcome, duration_ms, request, response, hospital, direction, transport)
+             VALUES ('2026-01-01 00:00:00.000', 'old', 'findAllDepartments', 'success', 1.0, '', '', 'demo', 'in', 'rest');",
+        )
+        .unwrap();
+        drop(old);
+        let audit = Audit::open(dir.path(), 90000).unwrap();
+        assert!(audit.flush(Duration::from_secs(5)));
+        let found = entry(dir.path(), 1).unwrap().expect("the old row");
+        assert_eq!(
+            (found.request_id.as_str(), found.source.as_str()),
+            ("old", "")
+        );
     }
 }

@@ -16,7 +16,7 @@ use chrono::{Duration, NaiveDate};
 use crate::catalogue::{self, FieldType, Kind, Method};
 use crate::decode::RawRequest;
 use crate::execute::{Dialect, StartScripts};
-use crate::hospitals::{self, Hospital};
+use crate::hospitals::{self, Hospital, Source};
 use crate::mapping::{self, HospitalMapping, MethodPlan, SectionPlan};
 use crate::mapping_tests;
 use crate::pipeline::{CallError, Gateway};
@@ -73,9 +73,13 @@ impl Report {
 /// database (every statement compiled, nothing run); with `live`, also runs
 /// each read with the hospital's own test request (or the spec's example).
 pub async fn check(settings: &Settings, live: bool) -> Report {
+    check_source(&settings.source(), live).await
+}
+
+/// `check` of the hospitals `source` names (the console's "check now").
+pub async fn check_source(source: &Source, live: bool) -> Report {
     let mut report = Report::default();
-    let (loaded, errors) =
-        mapping::load_each(&settings.mappings_dir, settings.hospitals.as_deref());
+    let (loaded, errors) = mapping::load_each(&source.mappings_dir, source.only.as_deref());
     for e in &errors {
         report.push(Level::Error, e.to_string());
     }
@@ -88,7 +92,7 @@ pub async fn check(settings: &Settings, live: bool) -> Report {
             if loaded.errors.is_empty() {
                 check_coverage(h, &mut report);
             }
-            prove(settings, h, &mut report).await;
+            prove(source, h, &mut report).await;
         }
     }
     if live {
@@ -98,7 +102,7 @@ pub async fn check(settings: &Settings, live: bool) -> Report {
                 "live checks skipped: fix the errors above first",
             );
         } else {
-            check_live(settings, &mut report).await;
+            check_live(source, &mut report).await;
         }
     }
     report
@@ -106,7 +110,7 @@ pub async fn check(settings: &Settings, live: bool) -> Report {
 
 /// Opens the hospital's database as `serve` does and compiles every
 /// statement there; says plainly what it could not check.
-async fn prove(settings: &Settings, h: &HospitalMapping, report: &mut Report) {
+async fn prove(source: &Source, h: &HospitalMapping, report: &mut Report) {
     let sections: usize = h
         .methods
         .values()
@@ -120,7 +124,7 @@ async fn prove(settings: &Settings, h: &HospitalMapping, report: &mut Report) {
             h.id
         )
     };
-    let db = match hospitals::open(h, &settings.data_dir, StartScripts::Run).await {
+    let db = match hospitals::open(h, &source.data_dir, StartScripts::Run).await {
         Ok(db) => db,
         Err(e) => return report.push(Level::Warning, not_reached(&e)),
     };
@@ -167,8 +171,8 @@ fn check_coverage(h: &HospitalMapping, report: &mut Report) {
     }
 }
 
-async fn check_live(settings: &Settings, report: &mut Report) {
-    let opened = Gateway::start(settings.source()).await;
+async fn check_live(source: &Source, report: &mut Report) {
+    let opened = Gateway::start(source.clone()).await;
     let gateway = match opened {
         Ok(g) => g,
         Err(e) => return report.push(Level::Error, e.to_string()),

@@ -171,10 +171,23 @@ pub struct Reloaded {
     pub refused: Refused,
 }
 
+/// When the served set was last loaded (at start or by a reload), and
+/// whether the whole load failed (the mappings folder could not be read):
+/// what each hospital's load refused is in `Hospitals::refused`.
+#[derive(Debug, Clone)]
+pub struct LastLoad {
+    pub at: chrono::NaiveDateTime,
+    pub reload: bool,
+    /// Why the whole load failed (the working set kept serving); `None`
+    /// when it ran.
+    pub failed: Option<String>,
+}
+
 /// The served set of hospitals.
 pub struct Hospitals {
     set: RwLock<Set>,
     refused: RwLock<Arc<Refused>>,
+    last_load: RwLock<LastLoad>,
     source: Source,
 }
 
@@ -204,6 +217,11 @@ impl Hospitals {
         Ok(Hospitals {
             set: RwLock::new(Arc::new(set)),
             refused: RwLock::new(Arc::new(refused)),
+            last_load: RwLock::new(LastLoad {
+                at: crate::clock::now(),
+                reload: false,
+                failed: None,
+            }),
             source,
         })
     }
@@ -231,13 +249,27 @@ impl Hospitals {
             .clone()
     }
 
+    /// When the set was last loaded, and whether that load failed whole.
+    pub fn last_load(&self) -> LastLoad {
+        self.last_load
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Loads the mappings again. A hospital whose new mapping loads and
     /// proves replaces its working set; one with any fault keeps it (or,
     /// never loaded, stays unserved). A hospital whose folder is gone is
     /// no longer served.
     pub async fn reload(&self) -> Result<Reloaded, StartError> {
         let current = self.set();
-        let (mut fresh, refused) = load_set(&self.source, &current).await?;
+        let loaded = load_set(&self.source, &current).await;
+        *self.last_load.write().unwrap_or_else(|e| e.into_inner()) = LastLoad {
+            at: crate::clock::now(),
+            reload: true,
+            failed: loaded.as_ref().err().map(|e| e.to_string()),
+        };
+        let (mut fresh, refused) = loaded?;
         for (id, _) in &refused {
             if let Some(working) = current.get(id) {
                 fresh.insert(id.clone(), working.clone());

@@ -249,8 +249,9 @@ pub fn own_request(
 }
 
 /// A request to a method the platform signs gets the §17 sign of the
-/// hospital's key, unless the test gives one.
-fn signed(
+/// hospital's key, unless the request gives one (a test's, the console's
+/// Try form left empty).
+pub fn signed(
     mapping: &HospitalMapping,
     method: &str,
     mut fields: Vec<(String, String)>,

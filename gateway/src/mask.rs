@@ -50,6 +50,29 @@ pub fn field(name: &str, value: &str) -> String {
     }
 }
 
+/// `value` as a page showing the HIS's answers may show it: a patient's
+/// identifiers and name masked as `field` masks them, but the name of a
+/// department, a doctor or an item kept (the operator needs to see them);
+/// ID and mobile numbers are masked wherever they stand.
+pub fn answer_field(name: &str, value: &str) -> String {
+    let n = name.to_ascii_lowercase();
+    let persons_name = matches!(
+        n.as_str(),
+        "name"
+            | "realname"
+            | "real_name"
+            | "patientname"
+            | "patient_name"
+            | "username"
+            | "customername"
+    );
+    if n.ends_with("name") && !persons_name {
+        text(value)
+    } else {
+        field(name, value)
+    }
+}
+
 /// `value` with every identifier it holds masked by its shape: a resident
 /// ID number (18 characters, the last a digit or X, or 15 digits) keeps 6
 /// and 4, a mobile number (11 digits from 13–19) 3 and 4. Other text, and

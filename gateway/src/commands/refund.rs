@@ -34,8 +34,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let amount = hisgw::money::parse_plain(&args.amount, false)
-        .filter(|a| a.is_sign_positive() && !a.is_zero())
+    let amount = RefundRequest::amount_of(&args.amount)
         .with_context(|| format!("--amount {:?} is not an amount above zero", args.amount))?;
     let s = args.target.common.settings()?;
     let (_, h) = super::one_hospital(&s, &args.target.hospital).await?;

@@ -31,6 +31,7 @@ pub fn serve(
 ) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(gateway);
     let sessions = web::Data::from(super::console::Sessions::new(token.clone()));
+    let last_check = web::Data::new(super::console::LastCheck::default());
     let token = Arc::new(token);
     Ok(HttpServer::new(move || {
         let token = token.clone();
@@ -57,6 +58,7 @@ pub fn serve(
             }))
             .app_data(data.clone())
             .app_data(sessions.clone())
+            .app_data(last_check.clone())
             .app_data(web::JsonConfig::default().limit(64 * 1024))
             .app_data(web::FormConfig::default().limit(16 * 1024))
             .configure(super::console::configure)
@@ -123,9 +125,7 @@ async fn refund(
         Ok(p) => p,
         Err(e) => return error(409, e),
     };
-    let Some(amount) = crate::money::parse_plain(&body.refund_amount, false)
-        .filter(|a| a.is_sign_positive() && !a.is_zero())
-    else {
+    let Some(amount) = RefundRequest::amount_of(&body.refund_amount) else {
         return error(400, "refundAmount must be an amount above zero");
     };
     let request = RefundRequest {

@@ -143,6 +143,7 @@ async fn api_call(
         method: &method,
         transport: transport_name,
         started,
+        source: request.peer_addr().map(|a| a.ip()),
     };
     if let Some(h) = gateway.hospital(&hospital) {
         if let Err(refusal) = access::check(&h.mapping.access, &hospital, &request) {
@@ -231,6 +232,8 @@ struct Accounted<'a> {
     method: &'a str,
     transport: &'static str,
     started: std::time::Instant,
+    /// The TCP peer that sent the call (a proxy's address when behind one).
+    source: Option<std::net::IpAddr>,
 }
 
 /// What every call leaves behind, answered or refused: its span's result,
@@ -279,6 +282,7 @@ fn account(
             })
             .unwrap_or_default(),
         response: crate::audit::masked_reply(reply),
+        source: call.source.map(|ip| ip.to_string()).unwrap_or_default(),
     });
 }
 
@@ -359,6 +363,7 @@ async fn soap_call(
         method: "",
         transport: "soap",
         started,
+        source: request.peer_addr().map(|a| a.ip()),
     };
     if let Err(refusal) = access::check(&mapping.access, &hospital, &request) {
         account(

@@ -195,6 +195,7 @@ impl<'a> Platform<'a> {
                     item.payload.iter().map(|(k, v)| (k.as_str(), v.as_str())),
                 ),
                 response: message.clone(),
+                source: String::new(),
             });
         }
         let attempt = Attempt {
@@ -434,6 +435,13 @@ pub struct RefundRequest {
 }
 
 impl RefundRequest {
+    /// A refund's amount as written by an operator (`12.50`): an exact
+    /// amount above zero, or `None`.
+    pub fn amount_of(text: &str) -> Option<Decimal> {
+        crate::money::parse_plain(text.trim(), false)
+            .filter(|a| a.is_sign_positive() && !a.is_zero())
+    }
+
     /// refundApply's fields in the spec's order (`sign` is added when sent).
     fn fields(&self, hospital_id: &str) -> Vec<(String, String)> {
         let mut f = vec![

@@ -81,6 +81,10 @@ hisgw_e2e::on_both_backends! {
             assert!(!shown.contains("张三"), "the name is masked");
         }
         assert!(detail.contains("430702********8766"), "{detail}");
+        assert!(
+            detail.contains("id=\"call-source\">127.0.0.1<"),
+            "the call's source address: {detail}"
+        );
         assert!(detail.contains("idCard"), "{detail}");
         let (status, _) = page(
             &client,
@@ -164,6 +168,73 @@ hisgw_e2e::on_both_backends! {
             assert_eq!(status, 404, "{other}");
         }
     }
+
+    async fn a_try_is_rolled_back_unless_committed_and_confirmed(app) {
+        let console = Console::open(&app.admin_address).await;
+        // findAllDepartments: the demo's departments.
+        let (status, form) = console.get("/console/try?hospital=demo&method=findAllDepartments").await;
+        assert_eq!(status, 200, "{form}");
+        assert!(form.contains("id=\"try-form\""), "{form}");
+        let (status, ran) = console.post("/console/try", &[("hospital", "demo"), ("method", "findAllDepartments")]).await;
+        assert_eq!(status, 200, "{ran}");
+        assert!(element(&ran, "try-outcome").contains("已回滚"), "{ran}");
+        assert!(ran.contains("&lt;departmentName&gt;呼吸内科&lt;/departmentName&gt;"), "{ran}");
+        // insertRegister: the form is prefilled from the hospital's own tests.
+        let (_, form) = console.get("/console/try?hospital=demo&method=insertRegister").await;
+        for (name, value) in [("scheduleId", "r001"), ("patientCard", "100034567")] {
+            assert!(form.contains(&format!("name=\"f.{name}\" id=\"f-{name}\" value=\"{value}\"")), "{name}: {form}");
+        }
+        assert!(form.contains("f.clinicDate") && form.contains("yyyy-MM-dd"), "{form}");
+        let today = hisgw_e2e::today();
+        let fields = [
+            ("hospital", "demo"), ("method", "insertRegister"),
+            ("f.scheduleId", "r001"), ("f.realName", "张三"), ("f.idCard", "430702200611148766"),
+            ("f.patientCard", "100034567"), ("f.departmentCode", "001"), ("f.doctorCode", "d001"),
+            ("f.clinicType", "专家门诊"), ("f.clinicDate", today.as_str()), ("f.clinicTime", "上午"),
+        ];
+        let registrations = "SELECT COUNT(*) FROM outp_register";
+        let before = app.number(registrations).await;
+        let (status, dry) = console.post("/console/try", &fields).await;
+        assert_eq!(status, 200, "{dry}");
+        assert!(element(&dry, "try-outcome").contains("已回滚"), "{dry}");
+        assert!(dry.contains("挂号成功"), "the write ran: {dry}");
+        assert!(dry.contains("id=\"try-steps\""), "{dry}");
+        assert!(!element(&dry, "try-response").contains("430702200611148766"), "the ID number is masked in the answer shown");
+        assert_eq!(app.number(registrations).await, before, "a dry run changes nothing");
+        // Commit ticked: a confirmation first, still nothing changed.
+        let mut commit = fields.to_vec();
+        commit.push(("commit", "yes"));
+        let (status, asked) = console.post("/console/try", &commit).await;
+        assert_eq!(status, 200, "{asked}");
+        assert!(asked.contains("id=\"try-confirm\""), "{asked}");
+        assert_eq!(app.number(registrations).await, before, "not before it is confirmed");
+        // A forged confirmation does nothing.
+        let forged = console
+            .client
+            .post(format!("{}/console/try", app.admin_address))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("csrf=forged&hospital=demo&method=insertRegister&commit=yes&confirmed=yes")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status().as_u16(), 403);
+        commit.push(("confirmed", "yes"));
+        let (status, kept) = console.post("/console/try", &commit).await;
+        assert_eq!(status, 200, "{kept}");
+        assert!(element(&kept, "try-outcome").contains("已提交"), "{kept}");
+        assert_eq!(app.number(registrations).await, before + 1, "committed once confirmed");
+        // Each run is in the audit trail with who ran it.
+        let mut trail = String::new();
+        for _ in 0..100 {
+            trail = console.get("/console/calls?method=try.insertRegister").await.1;
+            if trail.matches("/console/calls/").count() >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(trail.contains("success (committed)") && trail.contains("success (rolled back)"), "{trail}");
+    }
+
 }
 
 #[tokio::test]
@@ -362,4 +433,228 @@ async fn retrying_a_dead_outbox_row_needs_the_form_and_is_audited() {
         "{detail}"
     );
     assert!(detail.contains("success"), "{detail}");
+}
+
+/// A console with its CSRF cookie and token, as a browser holds them.
+struct Console {
+    client: reqwest::Client,
+    admin: String,
+    cookie: String,
+    csrf: String,
+}
+
+impl Console {
+    async fn open(admin: &str) -> Console {
+        let client = client();
+        let response = client
+            .get(format!("{admin}/console/try"))
+            .send()
+            .await
+            .unwrap();
+        let cookie = set_cookie(&response, "hisgw_csrf").expect("a CSRF cookie");
+        let csrf = cookie.trim_start_matches("hisgw_csrf=").to_string();
+        Console {
+            client,
+            admin: admin.to_string(),
+            cookie,
+            csrf,
+        }
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        page(
+            &self.client,
+            &format!("{}{path}", self.admin),
+            Some(&self.cookie),
+        )
+        .await
+    }
+
+    /// Posts a form (the CSRF token added) as the console's own page would.
+    async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> (u16, String) {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(pairs);
+        let body = all
+            .iter()
+            .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let response = self
+            .client
+            .post(format!("{}{path}", self.admin))
+            .header("Cookie", &self.cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The text of the element with `id` (its first line of markup).
+fn element<'a>(page: &'a str, id: &str) -> &'a str {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {page}"));
+    let from = at + page[at..].find('>').unwrap() + 1;
+    let to = from + page[from..].find("</").unwrap_or(page.len() - from);
+    &page[from..to]
+}
+
+#[tokio::test]
+async fn the_mappings_page_shows_a_broken_edit_at_its_line_and_check_now_finds_it() {
+    let root = tempfile::tempdir().unwrap();
+    let mappings = hisgw_e2e::editable_demo(root.path());
+    let app = hisgw_e2e::spawn_app_with(Some(mappings.clone())).await;
+    let console = Console::open(&app.admin_address).await;
+    let (status, fine) = console.get("/console/mappings").await;
+    assert_eq!(status, 200, "{fine}");
+    assert!(fine.contains("demo/findAllDepartments.sql"), "{fine}");
+    assert!(!fine.contains("class=\"load-errors\""), "{fine}");
+    // A broken edit: the reload refuses it, the page says where.
+    std::fs::write(
+        mappings.join("demo/findAllDepartments.sql"),
+        "-- a comment line\nSELECT 1 AS departmentName WHERE 1 = :noSuchParameter",
+    )
+    .unwrap();
+    let mut shown = String::new();
+    for _ in 0..60 {
+        shown = console.get("/console/mappings").await.1;
+        if shown.contains("load-errors") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(
+        shown.contains("demo/findAllDepartments.sql:2<"),
+        "file:line: {shown}"
+    );
+    assert!(shown.contains("noSuchParameter"), "{shown}");
+    assert!(
+        shown.contains("重新加载"),
+        "the last load was a reload: {shown}"
+    );
+    app.call("findAllDepartments", &[]).await.assert_success();
+    // Check now: the same fault from `hisgw check`, kept for the page.
+    let (status, _) = console.post("/console/mappings/check", &[]).await;
+    assert_eq!(status, 303);
+    let (_, checked) = console.get("/console/mappings").await;
+    assert!(
+        !element(&checked, "check-errors").starts_with('0'),
+        "{checked}"
+    );
+    assert!(
+        element(&checked, "check-findings").contains("noSuchParameter")
+            || checked.contains("noSuchParameter"),
+        "{checked}"
+    );
+    let (status, _) = console
+        .client
+        .post(format!("{}/console/mappings/check", app.admin_address))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("csrf=forged")
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(status, 403, "a forged check is refused");
+}
+
+#[tokio::test]
+async fn a_refund_asked_in_the_console_is_confirmed_first_and_sent_once() {
+    use hisgw_e2e::platform::Platform;
+    let platform = Platform::start("demo-key").await;
+    let url = platform.url.clone();
+    let Some(app) = hisgw_e2e::spawn_demo_with(hisgw_e2e::Backend::Sqlite, move |t| {
+        let mut p = toml::Table::new();
+        p.insert("address".into(), url.into());
+        p.insert("hospital_id".into(), "demoyyadmin".into());
+        p.insert("hospital_area_id".into(), "01".into());
+        p.insert("timeout_ms".into(), toml::Value::Integer(1500));
+        t.insert("platform".into(), p.into());
+    })
+    .await
+    else {
+        return;
+    };
+    let console = Console::open(&app.admin_address).await;
+    let (status, form) = console.get("/console/refund").await;
+    assert_eq!(status, 200, "{form}");
+    assert!(form.contains("id=\"refund-form\""), "{form}");
+    let fields = [
+        ("hospital", "demo"),
+        ("trade_no", "EH-PAID-7"),
+        ("refund_amount", "8.50"),
+        ("his_id", "TF-CONSOLE-1"),
+        ("patient_card", "12345678"),
+        ("real_name", "李明"),
+        ("operator", "收费员01"),
+    ];
+    // A wrong amount is named, and nothing is sent.
+    let mut wrong = fields.to_vec();
+    wrong[2] = ("refund_amount", "0");
+    let (status, refused) = console.post("/console/refund", &wrong).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(
+        element(&refused, "refund-error").contains("退款金额"),
+        "{refused}"
+    );
+    // First a confirmation page: nothing sent yet.
+    let (status, asked) = console.post("/console/refund", &fields).await;
+    assert_eq!(status, 200, "{asked}");
+    assert!(
+        asked.contains("id=\"refund-confirm\"") && asked.contains("8.50"),
+        "{asked}"
+    );
+    assert!(
+        platform.calls_for("refundApply").is_empty(),
+        "not before it is confirmed"
+    );
+    // Confirmed: sent once, and its state shown.
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirmed", "yes"));
+    let (status, _) = console.post("/console/refund", &confirmed).await;
+    assert_eq!(status, 303);
+    let calls = platform.calls_for("refundApply");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].field("refundAmount"), Some("8.50"));
+    assert_eq!(calls[0].field("hisId"), Some("TF-CONSOLE-1"));
+    let (status, state) = console
+        .get("/console/refund?hospital=demo&his_id=TF-CONSOLE-1")
+        .await;
+    assert_eq!(status, 200, "{state}");
+    assert!(
+        element(&state, "refund-state").contains("退款状态"),
+        "{state}"
+    );
+    assert!(state.contains(">sent<"), "{state}");
+    assert!(
+        !state.contains("12345678") && !state.contains("李明"),
+        "the patient is masked: {state}"
+    );
+    // The same refund again reports the first one's state, unsent; another
+    // refund under the same hisId is refused.
+    let (status, _) = console.post("/console/refund", &confirmed).await;
+    assert_eq!(status, 303);
+    assert_eq!(platform.calls_for("refundApply").len(), 1);
+    let mut other = confirmed.clone();
+    other[2] = ("refund_amount", "9.00");
+    let (status, refused) = console.post("/console/refund", &other).await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(
+        element(&refused, "refund-error").contains("TF-CONSOLE-1"),
+        "{refused}"
+    );
+    assert_eq!(platform.calls_for("refundApply").len(), 1);
 }

@@ -10,8 +10,11 @@
 //! from the audit trail, masked when recorded, and is masked again on the
 //! way out.
 
+mod mappings;
 mod pages;
+mod refund;
 mod text;
+mod trial;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +25,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::pipeline::Gateway;
+pub use mappings::LastCheck;
 pub use text::Lang;
 
 /// The session cookie.
@@ -112,7 +116,16 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/console/reports/{hospital}/{name}", web::get().to(report))
         .route("/console/outbox", web::get().to(outbox))
         .route("/console/outbox/confirm", web::get().to(outbox_confirm))
-        .route("/console/outbox/{action}", web::post().to(outbox_action));
+        .route("/console/outbox/{action}", web::post().to(outbox_action))
+        .route("/console/refund", web::get().to(refund::form))
+        .route("/console/refund", web::post().to(refund::ask))
+        .route("/console/mappings", web::get().to(mappings::show))
+        .route(
+            "/console/mappings/check",
+            web::post().to(mappings::check_now),
+        )
+        .route("/console/try", web::get().to(trial::form))
+        .route("/console/try", web::post().to(trial::run));
 }
 
 /// What a page needs to know about who asks.
@@ -127,6 +140,8 @@ struct Viewer {
     new_csrf: bool,
     /// Who acts, for the audit trail.
     who: String,
+    /// The browser's address.
+    source: String,
 }
 
 /// The viewer of a page; `None` when a login is needed first.
@@ -144,6 +159,7 @@ fn viewer(request: &HttpRequest, sessions: &Sessions) -> Option<Viewer> {
             logged_in: false,
             new_csrf,
             who: format!("console (no login) from {source}"),
+            source,
         });
     }
     let session = request.cookie(SESSION)?;
@@ -154,6 +170,7 @@ fn viewer(request: &HttpRequest, sessions: &Sessions) -> Option<Viewer> {
         logged_in: true,
         new_csrf: false,
         who: format!("console session {short} from {source}"),
+        source,
     })
 }
 
@@ -257,6 +274,49 @@ async fn logout(
         }
     }
     to_login()
+}
+
+/// A refusal when a form's CSRF token is missing or not the page's (a
+/// form posted from elsewhere); `None` when the form may act.
+fn forged(viewer: &Viewer, given: &str) -> Option<HttpResponse> {
+    if !viewer.new_csrf && csrf_matches(viewer, given) {
+        return None;
+    }
+    tracing::warn!(who = %viewer.who, "console action refused: no or wrong CSRF token");
+    Some(
+        HttpResponse::Forbidden()
+            .content_type("text/plain; charset=utf-8")
+            .body("the form's CSRF token does not match: reload the page"),
+    )
+}
+
+/// One action taken in the console, for the audit trail.
+struct Action<'a> {
+    hospital: &'a str,
+    method: String,
+    trade_no: Option<String>,
+    outcome: String,
+    started: Instant,
+    /// Masked `name=value; …` pairs of what was asked.
+    request: String,
+}
+
+/// Writes `action` into the audit trail with who took it and from where.
+fn audit_action(gateway: &Gateway, viewer: &Viewer, action: Action<'_>) {
+    gateway.audit_record(crate::audit::Record {
+        request_id: random_hex().unwrap_or_default().chars().take(16).collect(),
+        hospital: action.hospital.to_string(),
+        direction: "admin",
+        transport: "console",
+        method: action.method,
+        trade_no: action.trade_no,
+        outcome: action.outcome,
+        status: 200,
+        duration_ms: action.started.elapsed().as_secs_f64() * 1e3,
+        request: format!("{}; by={}", action.request, viewer.who),
+        response: String::new(),
+        source: viewer.source.clone(),
+    });
 }
 
 /// Whether a form's CSRF token is the session's.
@@ -425,10 +485,8 @@ async fn outbox_action(
     let Some(viewer) = viewer(&request, &sessions) else {
         return to_login();
     };
-    if viewer.new_csrf || !csrf_matches(&viewer, &form.csrf) {
-        tracing::warn!(who = %viewer.who, "console action refused: no or wrong CSRF token");
-        return HttpResponse::Forbidden()
-            .body("the form's CSRF token does not match: reload the page");
+    if let Some(refused) = forged(&viewer, &form.csrf) {
+        return refused;
     }
     let Some(h) = gateway.hospital(&form.hospital) else {
         return HttpResponse::NotFound().body("no such hospital");
@@ -445,19 +503,18 @@ async fn outbox_action(
         Ok(false) => "unchanged".to_string(),
         Err(e) => format!("error: {e}"),
     };
-    gateway.audit_record(crate::audit::Record {
-        request_id: random_hex().unwrap_or_default().chars().take(16).collect(),
-        hospital: form.hospital.clone(),
-        direction: "admin",
-        transport: "console",
-        method: format!("outbox.{}", action.as_str()),
-        trade_no: None,
-        outcome,
-        status: 303,
-        duration_ms: started.elapsed().as_secs_f64() * 1e3,
-        request: format!("id={}; by={}", form.id, viewer.who),
-        response: String::new(),
-    });
+    audit_action(
+        &gateway,
+        &viewer,
+        Action {
+            hospital: &form.hospital,
+            method: format!("outbox.{}", action.as_str()),
+            trade_no: None,
+            outcome,
+            started,
+            request: format!("id={}", form.id),
+        },
+    );
     see_other(&format!(
         "/console/outbox?hospital={}",
         pages::encode(&form.hospital)

@@ -19,13 +19,15 @@ table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;p
 th{background:#eef2f6}.bad{color:#b00020}.ok{color:#1b7f2a}section{margin-bottom:1.5em}\
 form.filter input,form.filter select{margin-right:.6em}pre{white-space:pre-wrap;margin:0}";
 
-fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
+pub(super) fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
     let lang = viewer.lang;
     html! {
         (DOCTYPE)
         html lang=(if lang == Lang::Zh { "zh-CN" } else { "en" }) {
             head {
                 meta charset="utf-8";
+                // No favicon request (a 404 in the browser's console).
+                link rel="icon" href="data:,";
                 title { (title) " · " (lang.t("title")) }
                 style { (PreEscaped(STYLE)) }
             }
@@ -36,6 +38,9 @@ fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
                     a href="/console/calls" { (lang.t("calls")) }
                     a href="/console/payments" { (lang.t("payments")) }
                     a href="/console/outbox" { (lang.t("outbox")) }
+                    a href="/console/refund" { (lang.t("refund")) }
+                    a href="/console/mappings" { (lang.t("mappings")) }
+                    a href="/console/try" { (lang.t("try")) }
                     a href={ "?lang=" (lang.other().code()) } { (lang.t("switch")) }
                     @if viewer.logged_in {
                         form method="post" action="/console/logout" {
@@ -56,6 +61,8 @@ pub(super) fn login(lang: Lang, wrong: bool) -> Markup {
         html lang=(if lang == Lang::Zh { "zh-CN" } else { "en" }) {
             head {
                 meta charset="utf-8";
+                // No favicon request (a 404 in the browser's console).
+                link rel="icon" href="data:,";
                 title { (lang.t("login")) " · " (lang.t("title")) }
                 style { (PreEscaped(STYLE)) }
             }
@@ -381,6 +388,7 @@ pub(super) fn call(viewer: &Viewer, found: Result<&Option<Entry>, &String>) -> M
                     tr { th { (t("hospital")) } td { (e.hospital) } }
                     tr { th { (t("method")) } td { (e.method) } }
                     tr { th { (t("direction")) } td { (e.direction) " " (e.transport) } }
+                    tr { th { (t("source")) } td id="call-source" { (e.source) } }
                     tr { th { (t("result")) } td { (e.outcome) } }
                     tr { th { (t("duration")) } td { (format!("{:.1} ms", e.duration_ms)) } }
                     tr { th { "tradeNo" } td { (crate::mask::text(&e.trade_no)) } }
