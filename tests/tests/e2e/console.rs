@@ -156,6 +156,16 @@ hisgw_e2e::on_both_backends! {
         std::fs::write(reports.join("reconcile-demo-2026-12-01.csv"), "tradeNo,difference\nEH-1,missing\n").unwrap();
         let listed = page(&client, &format!("{}/console/payments", app.admin_address), None).await.1;
         assert!(listed.contains("reconcile-demo-2026-12-01.csv"), "{listed}");
+        // Its differences counted, and shown on asking.
+        let (status, shown) = page(
+            &client,
+            &format!("{}/console/payments?report=reconcile-demo-2026-12-01.csv", app.admin_address),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{shown}");
+        let at = shown.find("id=\"report-differences\"").expect("the report's differences");
+        assert!(shown[at..].contains("<td>EH-1</td><td>missing</td>"), "{shown}");
         let (status, csv) = page(
             &client,
             &format!("{}/console/reports/demo/reconcile-demo-2026-12-01.csv", app.admin_address),

@@ -526,6 +526,8 @@ async fn outbox_action(
 struct PaymentsFilter {
     day: String,
     trade_no: String,
+    /// A report file of the hospital's to show.
+    report: String,
     lang: String,
 }
 
@@ -557,10 +559,22 @@ async fn payments(
         }
         let sets = h.db.query(statements).await.map_err(|e| e.to_string());
         let reports_dir = data_dir.join(h.mapping.reports_dir());
+        let reports = pages::reports(&reports_dir, &h.mapping.id);
+        // Only a report of the hospital's own is read (a name is never a path).
+        let shown = reports
+            .iter()
+            .find(|r| r.name == filter.report && r.name.ends_with(".csv"))
+            .map(|r| {
+                let rows = std::fs::read_to_string(reports_dir.join(&r.name))
+                    .map(|text| pages::csv_rows(&text))
+                    .map_err(|e| e.to_string());
+                (r.name.clone(), rows)
+            });
         facts.push(pages::PaymentFacts {
             hospital: h.mapping.id.clone(),
             sets,
-            reports: pages::reports(&reports_dir, &h.mapping.id),
+            reports,
+            shown,
         });
     }
     let notifications = if trade_no.is_empty() {
@@ -606,7 +620,7 @@ async fn report(
         .join(h.mapping.reports_dir());
     let known = pages::reports(&dir, &hospital)
         .into_iter()
-        .any(|(file, _)| file == name);
+        .any(|r| r.name == name);
     if !known {
         return HttpResponse::NotFound().finish();
     }

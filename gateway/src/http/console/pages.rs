@@ -98,6 +98,7 @@ pub(super) struct HospitalFacts {
 
 pub(super) struct OverviewFacts {
     hospitals: Vec<HospitalFacts>,
+    last_load: crate::hospitals::LastLoad,
     refused: Vec<(String, String)>,
     last_hour: Result<Vec<MethodStats>, String>,
 }
@@ -172,6 +173,7 @@ impl OverviewFacts {
                 .and_then(|r| r);
         OverviewFacts {
             hospitals,
+            last_load: gateway.hospitals().last_load(),
             refused,
             last_hour,
         }
@@ -237,7 +239,19 @@ pub(super) fn overview(viewer: &Viewer, facts: &OverviewFacts) -> Markup {
                 }
             }
         }
-        @for (id, why) in &facts.refused {
+        section {
+            p {
+                (t("last load")) ": " (facts.last_load.at.format("%Y-%m-%d %H:%M:%S")) " · "
+                (t(if facts.last_load.reload { "reload" } else { "start" }))
+                @if facts.last_load.failed.is_some() || !facts.refused.is_empty() {
+                    " · " a.bad href="/console/mappings" {
+                        @if facts.last_load.failed.is_some() { (t("load failed")) }
+                        @else { (facts.refused.len()) " " (t("hospitals refused")) }
+                    }
+                }
+            }
+        }
+        @for (id, why) in facts.refused.iter().filter(|(id, _)| !facts.hospitals.iter().any(|h| h.id == *id)) {
             section { h2.bad { (id) " — " (t("not served")) } pre { (why) } }
         }
         section {
@@ -501,14 +515,28 @@ pub(super) struct PaymentFacts {
     pub hospital: String,
     /// The day's payments, then (when a tradeNo was asked) its ledger row.
     pub sets: Result<Vec<Vec<ResultSet>>, String>,
-    /// Report files: (name, size in bytes), newest first.
-    pub reports: Vec<(String, u64)>,
+    /// Report files, newest first.
+    pub reports: Vec<ReportFile>,
+    /// The report asked for (`?report=`): its rows of differences, the
+    /// header first.
+    pub shown: Option<ShownReport>,
+}
+
+/// A report's name and its rows (or why they could not be read).
+pub(super) type ShownReport = (String, Result<Vec<Vec<String>>, String>);
+
+/// A reconciliation report file of a hospital's.
+pub(super) struct ReportFile {
+    pub name: String,
+    pub size: u64,
+    /// A CSV's differences (its rows after the header).
+    pub differences: Option<usize>,
 }
 
 /// The reconciliation reports of `hospital` in `dir`, newest first.
-pub(super) fn reports(dir: &std::path::Path, hospital: &str) -> Vec<(String, u64)> {
+pub(super) fn reports(dir: &std::path::Path, hospital: &str) -> Vec<ReportFile> {
     let prefix = format!("reconcile-{hospital}-");
-    let mut found: Vec<(String, u64)> = std::fs::read_dir(dir)
+    let mut found: Vec<ReportFile> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
@@ -516,12 +544,49 @@ pub(super) fn reports(dir: &std::path::Path, hospital: &str) -> Vec<(String, u64
             let name = entry.file_name().into_string().ok()?;
             let size = entry.metadata().ok()?.len();
             (name.starts_with(&prefix) && (name.ends_with(".csv") || name.ends_with(".txt")))
-                .then_some((name, size))
+                .then_some(ReportFile {
+                    name,
+                    size,
+                    differences: None,
+                })
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by(|a, b| b.name.cmp(&a.name));
     found.truncate(60);
+    for report in found.iter_mut().filter(|r| r.name.ends_with(".csv")) {
+        report.differences = std::fs::read_to_string(dir.join(&report.name))
+            .ok()
+            .map(|text| text.lines().count().saturating_sub(1));
+    }
     found
+}
+
+/// A report CSV's rows (the header first), as reconcile writes them:
+/// comma separated, text fields in double quotes with `""` for a quote.
+pub(super) fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let mut fields = Vec::new();
+            let mut field = String::new();
+            let mut quoted = false;
+            let mut chars = line.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (c, quoted) {
+                    ('"', true) if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    ('"', _) => quoted = !quoted,
+                    (',', false) => fields.push(std::mem::take(&mut field)),
+                    (c, _) => field.push(c),
+                }
+            }
+            fields.push(field);
+            fields
+        })
+        .collect()
 }
 
 pub(super) fn payments(
@@ -578,10 +643,32 @@ pub(super) fn payments(
             }
             h3 { (t("reports")) }
             @if f.reports.is_empty() { p { (t("none")) } } @else {
-                ul {
-                    @for (name, size) in &f.reports {
-                        li { a href={ "/console/reports/" (encode(&f.hospital)) "/" (encode(name)) } { (name) } " (" (size) " B)" }
+                table {
+                    tr { th { (t("file")) } th { (t("differences")) } th { "" } }
+                    @for r in &f.reports {
+                        tr {
+                            td { (r.name) " (" (r.size) " B)" }
+                            td class=(if r.differences.unwrap_or(0) > 0 { "bad" } else { "" }) {
+                                @if let Some(n) = r.differences {
+                                    a href={ "/console/payments?report=" (encode(&r.name)) "#report" } { (n) }
+                                }
+                            }
+                            td { a href={ "/console/reports/" (encode(&f.hospital)) "/" (encode(&r.name)) } { (t("download")) } }
+                        }
                     }
+                }
+            }
+            @if let Some((name, rows)) = &f.shown {
+                h3 id="report" { (name) }
+                @match rows {
+                    Err(e) => p.bad { (e) },
+                    Ok(rows) if rows.len() <= 1 => p.ok { (t("no differences")) },
+                    Ok(rows) => table id="report-differences" {
+                        tr { @for h in &rows[0] { th { (h) } } }
+                        @for row in &rows[1..] {
+                            tr { @for v in row { td { (crate::mask::text(v)) } } }
+                        }
+                    },
                 }
             }
         }
@@ -605,4 +692,20 @@ pub(super) fn payments(
         }
     };
     page(viewer, t("payments"), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_csv_is_read_back_as_written() {
+        let rows = csv_rows(
+            "\u{feff}difference,tradeNo,order\nmissing,\"EH,1\",payment\nextra,\"say \"\"hi\"\"\",refund\n",
+        );
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0], ["difference", "tradeNo", "order"]);
+        assert_eq!(rows[1], ["missing", "EH,1", "payment"]);
+        assert_eq!(rows[2], ["extra", "say \"hi\"", "refund"]);
+    }
 }

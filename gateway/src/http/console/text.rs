@@ -90,6 +90,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("mappings", "映射", "Mappings"),
     ("try", "试调用", "Try"),
     ("last load", "最近一次加载", "Last load"),
+    (
+        "hospitals refused",
+        "家医院的映射有错误",
+        "hospital(s) with mapping errors",
+    ),
     ("reload", "重新加载", "reload"),
     ("start", "启动", "start"),
     (
@@ -239,4 +244,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("patient", "患者", "Patient"),
     ("payments", "支付与对账", "Payments"),
     ("reports", "对账报告", "Reconciliation reports"),
+    ("differences", "差异数", "Differences"),
+    ("download", "下载", "Download"),
+    ("no differences", "没有差异", "No differences"),
 ];
