@@ -157,7 +157,8 @@ fn open(path: &Path) -> Result<Connection, String> {
          CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at);
          DROP INDEX IF EXISTS ix_audit_trade;
          CREATE INDEX IF NOT EXISTS ix_audit_trade_no ON audit (trade_no) WHERE trade_no IS NOT NULL;
-         CREATE INDEX IF NOT EXISTS ix_audit_method ON audit (method, at);
+         DROP INDEX IF EXISTS ix_audit_method;
+         CREATE INDEX IF NOT EXISTS ix_audit_method_id ON audit (method);
          CREATE INDEX IF NOT EXISTS ix_audit_request ON audit (request_id);",
     )
     .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -355,6 +356,35 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
         return Ok(Vec::new());
     }
     let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+    // A time range becomes a range of ids (records are numbered in the
+    // order they are stamped), so a search walks the newest ids first
+    // through the index of its condition and stops at the page's end
+    // instead of sorting every record of the range. The times are still
+    // checked exactly (`+at`: a check, not an index to choose).
+    let first_at = |at: &String| -> Result<Option<i64>, String> {
+        conn.query_row(
+            "SELECT id FROM audit WHERE at >= ? ORDER BY at, id LIMIT 1",
+            [at],
+            |row| row.get(0),
+        )
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e.to_string()),
+        })
+    };
+    let from_id = match q.since.as_ref() {
+        Some(since) => match first_at(since)? {
+            Some(id) => Some(id),
+            // Nothing recorded since then.
+            None => return Ok(Vec::new()),
+        },
+        None => None,
+    };
+    let to_id = match q.until.as_ref() {
+        Some(until) => first_at(until)?,
+        None => None,
+    };
     // Only the conditions asked for, each one an index can serve (a
     // "?1 IS NULL OR …" condition would make every search read the whole
     // trail); the values are bound, as everywhere.
@@ -363,12 +393,18 @@ pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
     for (condition, value) in [
         ("trade_no = ?", q.trade_no.as_ref()),
         ("method = ?", q.method.as_ref()),
-        ("at >= ?", q.since.as_ref()),
-        ("at < ?", q.until.as_ref()),
+        ("+at >= ?", q.since.as_ref()),
+        ("+at < ?", q.until.as_ref()),
         ("request_id = ?", q.request_id.as_ref()),
         ("outcome = ?", q.outcome.as_ref()),
         ("transport = ?", q.transport.as_ref()),
     ] {
+        if let Some(value) = value {
+            conditions.push(condition);
+            values.push(value);
+        }
+    }
+    for (condition, value) in [("id >= ?", from_id.as_ref()), ("id < ?", to_id.as_ref())] {
         if let Some(value) = value {
             conditions.push(condition);
             values.push(value);
@@ -635,5 +671,59 @@ mod tests {
             (found.request_id.as_str(), found.source.as_str()),
             ("old", "")
         );
+    }
+
+    #[test]
+    fn a_time_range_finds_exactly_the_records_inside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&path(dir.path())).unwrap();
+        let day = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 3, d)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+        };
+        let batch: Vec<(Record, chrono::NaiveDateTime)> = (1..=6)
+            .map(|d| {
+                let record = Record {
+                    request_id: format!("d{d}"),
+                    method: if d % 2 == 0 {
+                        "outpatientPay"
+                    } else {
+                        "findAllDepartments"
+                    }
+                    .into(),
+                    ..Record::default()
+                };
+                (record, day(d))
+            })
+            .collect();
+        insert(&mut conn, &batch).unwrap();
+        let ids = |q: Query| -> Vec<String> {
+            find(dir.path(), &Query { limit: 10, ..q })
+                .unwrap()
+                .into_iter()
+                .map(|e| e.request_id)
+                .collect()
+        };
+        let range = |since: &str, until: Option<&str>| Query {
+            since: Some(since.into()),
+            until: until.map(String::from),
+            ..Query::default()
+        };
+        assert_eq!(
+            ids(range("2026-03-02", Some("2026-03-05"))),
+            ["d4", "d3", "d2"]
+        );
+        assert_eq!(
+            ids(Query {
+                method: Some("outpatientPay".into()),
+                ..range("2026-03-02 12:00", Some("2026-03-06"))
+            }),
+            ["d4", "d2"]
+        );
+        assert_eq!(ids(range("2026-03-05", None)), ["d6", "d5"]);
+        assert!(ids(range("2026-04-01", None)).is_empty(), "nothing since");
+        assert_eq!(ids(range("2026-01-01", Some("2026-03-02"))), ["d1"]);
     }
 }
