@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use hisgw::settings::default_mappings_dir;
 use hisgw::{Application, Settings};
 
+pub mod browser;
 pub mod mssql;
 pub mod mysql;
 pub mod platform;

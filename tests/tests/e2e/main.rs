@@ -3,6 +3,7 @@
 //! `hisgw_e2e` library). One test binary with a module per subject, so the
 //! suite is compiled and linked once.
 
+mod browser;
 mod console;
 mod demo_values;
 mod errors;
