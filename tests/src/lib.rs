@@ -535,3 +535,70 @@ pub async fn first_poll(app: &TestApp, source: &str) {
     }
     panic!("{source} was never polled");
 }
+
+/// A demo gateway with one dead outbox row (`event_key`) for the console's
+/// retry tests: its platform cannot be reached and no delivery runs, so
+/// the row stays as the console leaves it.
+pub struct DeadOutboxRow {
+    /// The admin listener's address.
+    pub admin: String,
+    pub gateway: std::sync::Arc<hisgw::pipeline::Gateway>,
+    event_key: String,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _data: tempfile::TempDir,
+}
+
+impl DeadOutboxRow {
+    pub async fn start(event_key: &str) -> DeadOutboxRow {
+        let data = tempfile::tempdir().unwrap();
+        let mappings = sqlite_demo_mappings(data.path());
+        let path = mappings.join("demo/hospital.toml");
+        let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        let mut platform = toml::Table::new();
+        platform.insert("address".into(), "http://127.0.0.1:9/ws".into());
+        platform.insert("hospital_id".into(), "demoyyadmin".into());
+        table.insert("platform".into(), platform.into());
+        std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+        let mut settings = test_settings(data.path().join("data"), Some(mappings));
+        settings.outbound = false;
+        let app = Application::build(settings).await.unwrap();
+        let admin = format!("http://127.0.0.1:{}", app.admin_port());
+        let gateway = app.gateway();
+        let server = tokio::spawn(app.run_until_stopped());
+        let db = &gateway.hospital("demo").unwrap().db;
+        db.execute(vec![hisgw::execute::Statement::new(
+            "INSERT INTO hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at, last_result, last_message) \
+             VALUES ('push', 'pushClinicFinish', ?, '{}', 'dead', 5, '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000', 'error', 'platform unreachable')",
+            vec![hisgw::execute::Param::Text(event_key.to_string())],
+        )])
+        .await
+        .unwrap();
+        DeadOutboxRow {
+            admin,
+            gateway,
+            event_key: event_key.to_string(),
+            server,
+            _data: data,
+        }
+    }
+
+    /// The row's state and attempts.
+    pub async fn state(&self) -> (String, i64) {
+        let db = &self.gateway.hospital("demo").unwrap().db;
+        let sets = db
+            .query(vec![hisgw::execute::Statement::new(
+                "SELECT state, attempts FROM hisgw_outbox WHERE event_key = ?",
+                vec![hisgw::execute::Param::Text(self.event_key.clone())],
+            )])
+            .await
+            .unwrap();
+        let row = &sets[0][0].rows[0];
+        (row[0].text(), row[1].int())
+    }
+}
+
+impl Drop for DeadOutboxRow {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}

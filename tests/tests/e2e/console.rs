@@ -341,41 +341,9 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn retrying_a_dead_outbox_row_needs_the_form_and_is_audited() {
-    let data = tempfile::tempdir().unwrap();
-    let mappings = hisgw_e2e::sqlite_demo_mappings(data.path());
-    let path = mappings.join("demo/hospital.toml");
-    let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
-    let mut platform = toml::Table::new();
-    platform.insert("address".into(), "http://127.0.0.1:9/ws".into());
-    platform.insert("hospital_id".into(), "demoyyadmin".into());
-    table.insert("platform".into(), platform.into());
-    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
-    let mut settings = hisgw_e2e::test_settings(data.path().join("data"), Some(mappings));
-    // No delivery workers: the row stays as the console leaves it.
-    settings.outbound = false;
-    let app = hisgw::Application::build(settings).await.unwrap();
-    let admin = format!("http://127.0.0.1:{}", app.admin_port());
-    let gateway = app.gateway();
-    tokio::spawn(app.run_until_stopped());
-    let db = &gateway.hospital("demo").unwrap().db;
-    let state = async || {
-        let sets = db
-            .query(vec![hisgw::execute::Statement::new(
-                "SELECT state, attempts FROM hisgw_outbox WHERE event_key = 'console-test'",
-                vec![],
-            )])
-            .await
-            .unwrap();
-        let row = &sets[0][0].rows[0];
-        (row[0].text(), row[1].int())
-    };
-    db.execute(vec![hisgw::execute::Statement::new(
-        "INSERT INTO hisgw_outbox (kind, data_type, event_key, payload, state, attempts, next_attempt_at, created_at, last_result, last_message) \
-         VALUES ('push', 'pushClinicFinish', 'console-test', '{}', 'dead', 5, '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000', 'error', 'platform unreachable')",
-        vec![],
-    )])
-    .await
-    .unwrap();
+    let row = hisgw_e2e::DeadOutboxRow::start("console-test").await;
+    let admin = row.admin.clone();
+    let state = || row.state();
     let client = client();
     let (status, list) = page(&client, &format!("{admin}/console/outbox?state=dead"), None).await;
     assert_eq!(status, 200, "{list}");

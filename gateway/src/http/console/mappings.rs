@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::pages::page;
 use super::Viewer;
-use super::{audit_action, forged, see_other, to_login, viewer, viewer_html, Action, Sessions};
+use super::{actor, audit_action, see_other, to_login, viewer, viewer_html, Action, Sessions};
 use crate::check::{Level, Report};
 use crate::hospitals::HospitalError;
 use crate::pipeline::Gateway;
@@ -74,12 +74,10 @@ pub(super) async fn check_now(
     gateway: web::Data<Gateway>,
     last_check: web::Data<LastCheck>,
 ) -> HttpResponse {
-    let Some(viewer) = viewer(&request, &sessions) else {
-        return to_login();
+    let viewer = match actor(&request, &sessions, &form.csrf) {
+        Ok(viewer) => viewer,
+        Err(refused) => return *refused,
     };
-    if let Some(refused) = forged(&viewer, &form.csrf) {
-        return refused;
-    }
     let started = Instant::now();
     let live = form.live.is_some();
     let report = crate::check::check_source(gateway.hospitals().source(), live).await;

@@ -276,6 +276,20 @@ async fn logout(
     to_login()
 }
 
+/// Who posts a form that changes something: a viewer (else the login page)
+/// whose form carries the page's CSRF token (else 403).
+fn actor(
+    request: &HttpRequest,
+    sessions: &Sessions,
+    csrf: &str,
+) -> Result<Viewer, Box<HttpResponse>> {
+    let viewer = viewer(request, sessions).ok_or_else(|| Box::new(to_login()))?;
+    match forged(&viewer, csrf) {
+        Some(refused) => Err(Box::new(refused)),
+        None => Ok(viewer),
+    }
+}
+
 /// A refusal when a form's CSRF token is missing or not the page's (a
 /// form posted from elsewhere); `None` when the form may act.
 fn forged(viewer: &Viewer, given: &str) -> Option<HttpResponse> {
@@ -482,12 +496,10 @@ async fn outbox_action(
     sessions: web::Data<Sessions>,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
-    let Some(viewer) = viewer(&request, &sessions) else {
-        return to_login();
+    let viewer = match actor(&request, &sessions, &form.csrf) {
+        Ok(viewer) => viewer,
+        Err(refused) => return *refused,
     };
-    if let Some(refused) = forged(&viewer, &form.csrf) {
-        return refused;
-    }
     let Some(h) = gateway.hospital(&form.hospital) else {
         return HttpResponse::NotFound().body("no such hospital");
     };

@@ -14,7 +14,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::pages::{encode, page};
-use super::{audit_action, forged, to_login, viewer, viewer_html, Action, Sessions, Viewer};
+use super::{actor, audit_action, to_login, viewer, viewer_html, Action, Sessions, Viewer};
 use crate::outbound::outbox::{Outbox, Row, RowKind};
 use crate::outbound::{OutboundError, Platform, RefundRequest};
 use crate::pipeline::Gateway;
@@ -100,12 +100,10 @@ pub(super) async fn ask(
     sessions: web::Data<Sessions>,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
-    let Some(viewer) = viewer(&request, &sessions) else {
-        return to_login();
+    let viewer = match actor(&request, &sessions, &form.csrf) {
+        Ok(viewer) => viewer,
+        Err(refused) => return *refused,
     };
-    if let Some(refused) = forged(&viewer, &form.csrf) {
-        return refused;
-    }
     let form = form.into_inner();
     let refused = |status: u16, why: String, facts: &Facts| {
         let mut response = viewer_html(&request, &viewer, markup(&viewer, facts, &form, Some(why)));

@@ -15,7 +15,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::pages::{encode, page};
-use super::{audit_action, forged, to_login, viewer, viewer_html, Action, Sessions, Viewer};
+use super::{actor, audit_action, to_login, viewer, viewer_html, Action, Sessions, Viewer};
 use crate::catalogue::{self, Field, FieldType, Method};
 use crate::decode::RawRequest;
 use crate::pipeline::{Gateway, Rehearsed};
@@ -124,13 +124,11 @@ pub(super) async fn run(
     sessions: web::Data<Sessions>,
     gateway: web::Data<Gateway>,
 ) -> HttpResponse {
-    let Some(viewer) = viewer(&request, &sessions) else {
-        return to_login();
-    };
     let asked = Asked::from_pairs(form.into_inner());
-    if let Some(refused) = forged(&viewer, &asked.csrf) {
-        return refused;
-    }
+    let viewer = match actor(&request, &sessions, &asked.csrf) {
+        Ok(viewer) => viewer,
+        Err(refused) => return *refused,
+    };
     if asked.commit && !asked.confirmed {
         return viewer_html(&request, &viewer, confirm(&viewer, &asked));
     }
