@@ -286,6 +286,25 @@ async fn the_console_asks_for_a_login_when_a_token_is_set() {
     let cookie = set.split(';').next().unwrap().to_string();
     let (status, overview) = page(&client, &format!("{admin}/console"), Some(&cookie)).await;
     assert_eq!(status, 200, "{overview}");
+    // Both logins, the refused one and the good one, are in the trail.
+    let mut logins = String::new();
+    for _ in 0..100 {
+        logins = page(
+            &client,
+            &format!("{admin}/console/calls?method=console.login"),
+            Some(&cookie),
+        )
+        .await
+        .1;
+        if logins.matches("/console/calls/").count() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        logins.contains("refused: wrong token") && logins.contains("success"),
+        "{logins}"
+    );
     // The rest of the admin listener still wants the bearer token.
     let metrics = client
         .get(format!("{admin}/metrics"))

@@ -239,12 +239,20 @@ async fn login(
     request: HttpRequest,
     form: web::Form<LoginForm>,
     sessions: web::Data<Sessions>,
+    gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     let Some(expected) = sessions.token.as_deref() else {
         return see_other("/console");
     };
     if !crate::access::same_secret(form.token.trim(), expected) {
         tracing::warn!(source = ?request.peer_addr(), "console login refused: wrong token");
+        audit_login(
+            &gateway,
+            &request,
+            "console.login",
+            "refused: wrong token",
+            "",
+        );
         let mut response = html(&request, pages::login(language(&request), true));
         *response.status_mut() = actix_web::http::StatusCode::UNAUTHORIZED;
         return response;
@@ -253,6 +261,8 @@ async fn login(
         return HttpResponse::InternalServerError().body("no random numbers from the system");
     };
     tracing::info!(source = ?request.peer_addr(), "console login");
+    let short: String = id.chars().take(8).collect();
+    audit_login(&gateway, &request, "console.login", "success", &short);
     let mut response = see_other("/console");
     let _ = response.add_cookie(&console_cookie(SESSION, id));
     response
@@ -267,10 +277,23 @@ async fn logout(
     request: HttpRequest,
     form: web::Form<CsrfForm>,
     sessions: web::Data<Sessions>,
+    gateway: web::Data<Gateway>,
 ) -> HttpResponse {
     if let Some(viewer) = viewer(&request, &sessions) {
         if viewer.logged_in && csrf_matches(&viewer, &form.csrf) {
             sessions.end(&request);
+            audit_action(
+                &gateway,
+                &viewer,
+                Action {
+                    hospital: "",
+                    method: "console.logout".into(),
+                    trade_no: None,
+                    outcome: "success".into(),
+                    started: Instant::now(),
+                    request: String::new(),
+                },
+            );
         }
     }
     to_login()
@@ -330,6 +353,30 @@ fn audit_action(gateway: &Gateway, viewer: &Viewer, action: Action<'_>) {
         request: format!("{}; by={}", action.request, viewer.who),
         response: String::new(),
         source: viewer.source.clone(),
+    });
+}
+
+/// A login, or a refused one, in the audit trail (the session by the first
+/// characters of its id, as every later action names it).
+fn audit_login(
+    gateway: &Gateway,
+    request: &HttpRequest,
+    method: &str,
+    outcome: &str,
+    session: &str,
+) {
+    let source = request
+        .peer_addr()
+        .map_or_else(String::new, |a| a.ip().to_string());
+    gateway.audit_record(crate::audit::Record {
+        request_id: random_hex().unwrap_or_default().chars().take(16).collect(),
+        direction: "admin",
+        transport: "console",
+        method: method.to_string(),
+        outcome: outcome.to_string(),
+        request: format!("session={session}; from={source}"),
+        source,
+        ..Default::default()
     });
 }
 
