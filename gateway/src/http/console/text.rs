@@ -126,6 +126,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "请选择医院和方法",
         "Pick a hospital and a method",
     ),
+    (
+        "no fields",
+        "此方法没有请求字段",
+        "This method takes no request fields",
+    ),
     ("field", "字段", "Field"),
     ("value", "值", "Value"),
     ("type", "类型", "Type"),

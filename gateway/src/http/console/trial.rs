@@ -226,10 +226,14 @@ fn fields_form(viewer: &Viewer, hospital: &str, method: &Method, asked: &Asked) 
             input type="hidden" name="csrf" value=(viewer.csrf);
             input type="hidden" name="hospital" value=(hospital);
             input type="hidden" name="method" value=(method.name);
-            table {
-                tr { th { (t("field")) } th { (t("value")) } th { (t("type")) } th { (t("about")) } }
-                @for f in method.request.fields {
-                    (field_row(viewer, f, asked.value(f.name).unwrap_or_default()))
+            @if method.request.fields.is_empty() {
+                p { (t("no fields")) }
+            } @else {
+                table {
+                    tr { th { (t("field")) } th { (t("value")) } th { (t("type")) } th { (t("about")) } }
+                    @for f in method.request.fields {
+                        (field_row(viewer, f, asked.value(f.name).unwrap_or_default()))
+                    }
                 }
             }
             p { small { "* " (t("required")) " · " (t("empty is absent")) @if method.sign.is_some() { " · " (t("sign empty")) } } }
