@@ -733,3 +733,14 @@ fn fault(status: u16, code: &str, message: &str) -> HttpResponse {
         .content_type("text/xml;charset=UTF-8")
         .body(body)
 }
+
+/// A hospital.toml's `[platform]` for the stand-in at `url` (the demo's
+/// platform ids, a short timeout).
+pub fn table(url: &str) -> toml::Table {
+    let mut p = toml::Table::new();
+    p.insert("address".into(), url.into());
+    p.insert("hospital_id".into(), "demoyyadmin".into());
+    p.insert("hospital_area_id".into(), "01".into());
+    p.insert("timeout_ms".into(), toml::Value::Integer(1500));
+    p
+}

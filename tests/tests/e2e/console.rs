@@ -574,12 +574,7 @@ async fn a_refund_asked_in_the_console_is_confirmed_first_and_sent_once() {
     let platform = Platform::start("demo-key").await;
     let url = platform.url.clone();
     let Some(app) = hisgw_e2e::spawn_demo_with(hisgw_e2e::Backend::Sqlite, move |t| {
-        let mut p = toml::Table::new();
-        p.insert("address".into(), url.into());
-        p.insert("hospital_id".into(), "demoyyadmin".into());
-        p.insert("hospital_area_id".into(), "01".into());
-        p.insert("timeout_ms".into(), toml::Value::Integer(1500));
-        t.insert("platform".into(), p.into());
+        t.insert("platform".into(), hisgw_e2e::platform::table(&url).into());
     })
     .await
     else {

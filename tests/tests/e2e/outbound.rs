@@ -17,12 +17,7 @@ async fn spawn(backend: Backend, platform: &Platform, sources: &[&str]) -> Optio
     let url = platform.url.clone();
     let sources: Vec<toml::Value> = sources.iter().map(|s| (*s).into()).collect();
     hisgw_e2e::spawn_demo_with(backend, move |t| {
-        let mut p = toml::Table::new();
-        p.insert("address".into(), url.into());
-        p.insert("hospital_id".into(), "demoyyadmin".into());
-        p.insert("hospital_area_id".into(), "01".into());
-        p.insert("timeout_ms".into(), toml::Value::Integer(1500));
-        t.insert("platform".into(), p.into());
+        t.insert("platform".into(), hisgw_e2e::platform::table(&url).into());
         if !sources.is_empty() {
             let mut push = toml::Table::new();
             push.insert("sources".into(), sources.into());

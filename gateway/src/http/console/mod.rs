@@ -1,14 +1,17 @@
 //! The web console for hospital IT, served by the admin listener under
-//! `/console`: an overview of each hospital (database, outbox, today's
-//! payments and refunds, the last hour's calls per method) and a browser
-//! of the audit trail (a call's masked request and answer).
+//! `/console`: an overview of each hospital (database, last mapping load,
+//! outbox, today's payments and refunds, the last hour's calls per method),
+//! a browser of the audit trail (a call's masked request and answer),
+//! payments and reconciliation reports, the outbox, refunds (`refund`),
+//! the mappings' errors (`mappings`) and the Try page (`trial`).
 //!
 //! It owns the console's sessions: with `admin_token_env` set, a login
 //! page takes the token and sets an HttpOnly, SameSite=Strict cookie; every
-//! form that changes something carries the session's CSRF token. It must
-//! never show an unmasked identifier: everything it shows of a call comes
-//! from the audit trail, masked when recorded, and is masked again on the
-//! way out.
+//! form that changes something carries the session's CSRF token (`actor`)
+//! and is written into the audit trail with who sent it (`audit_action`).
+//! It must never show an unmasked identifier: everything it shows of a call
+//! comes from the audit trail, masked when recorded, and is masked again on
+//! the way out.
 
 mod mappings;
 mod pages;
