@@ -191,7 +191,11 @@ impl Facts {
                     .refund(his_id.trim())
                     .await
                     .map_err(|e| e.to_string());
-                found = Some((h.mapping.id.clone(), row));
+                // Without a hospital asked, the first that knows the id.
+                let known = matches!(found, Some((_, Ok(Some(_)))));
+                if !known {
+                    found = Some((h.mapping.id.clone(), row));
+                }
             }
             hospitals.push((h.mapping.id.clone(), rows));
         }
@@ -209,7 +213,7 @@ fn markup(viewer: &Viewer, facts: &Facts, form: &RefundForm, error: Option<Strin
                 @match row {
                     Err(e) => p.bad { (crate::mask::text(e)) },
                     Ok(None) => p { (t("not found")) },
-                    Ok(Some(r)) => (rows(viewer, std::slice::from_ref(r))),
+                    Ok(Some(r)) => (rows(viewer, hospital, std::slice::from_ref(r))),
                 }
             }
         }
@@ -242,7 +246,7 @@ fn markup(viewer: &Viewer, facts: &Facts, form: &RefundForm, error: Option<Strin
             @match list {
                 Err(e) => p.bad { (crate::mask::text(e)) },
                 Ok(list) if list.is_empty() => p { (t("none")) },
-                Ok(list) => (rows(viewer, list)),
+                Ok(list) => (rows(viewer, hospital, list)),
             }
         }
     };
@@ -259,14 +263,14 @@ fn input(label: &str, name: &str, value: &str, required: bool) -> Markup {
 }
 
 /// Refund rows with their state; the payload's identifiers masked.
-fn rows(viewer: &Viewer, rows: &[Row]) -> Markup {
+fn rows(viewer: &Viewer, hospital: &str, rows: &[Row]) -> Markup {
     let t = |k| viewer.lang.t(k);
     html! {
         table.refunds {
             tr { th { "hisId" } th { (t("state")) } th { (t("attempts")) } th { (t("result")) } th { (t("request")) } }
             @for r in rows {
                 tr {
-                    td { a href={ "/console/refund?his_id=" (encode(&r.event_key)) } { (crate::mask::text(&r.event_key)) } }
+                    td { a href={ "/console/refund?hospital=" (encode(hospital)) "&his_id=" (encode(&r.event_key)) } { (crate::mask::text(&r.event_key)) } }
                     td class=(state_class(r)) { (r.state.as_str()) }
                     td { (r.attempts) }
                     td { (r.last_result) " " (crate::mask::text(&r.last_message)) }
