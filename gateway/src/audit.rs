@@ -349,13 +349,26 @@ pub struct Entry {
     pub source: String,
 }
 
-/// Calls matching `q`, newest first.
-pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
+/// A connection to read the trail (`None` when there is none yet). A trail
+/// an older gateway wrote gains its newer columns first, so that `hisgw
+/// audit` and the console can read it before `serve` has opened it.
+fn reader(data_dir: &Path) -> Result<Option<Connection>, String> {
     let path = path(data_dir);
     if !path.exists() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+    let conn = Connection::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    conn.busy_timeout(Duration::from_secs(5))
+        .and_then(|()| add_source_column(&conn))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Some(conn))
+}
+
+/// Calls matching `q`, newest first.
+pub fn find(data_dir: &Path, q: &Query) -> Result<Vec<Entry>, String> {
+    let Some(conn) = reader(data_dir)? else {
+        return Ok(Vec::new());
+    };
     // A time range becomes a range of ids (records are numbered in the
     // order they are stamped), so a search walks the newest ids first
     // through the index of its condition and stops at the page's end
@@ -455,11 +468,9 @@ fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 
 /// One record by its id.
 pub fn entry(data_dir: &Path, id: i64) -> Result<Option<Entry>, String> {
-    let path = path(data_dir);
-    if !path.exists() {
+    let Some(conn) = reader(data_dir)? else {
         return Ok(None);
-    }
-    let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+    };
     let mut stmt = conn
         .prepare(&format!("SELECT {COLUMNS} FROM audit WHERE id = ?"))
         .map_err(|e| e.to_string())?;
@@ -491,11 +502,9 @@ pub fn method_stats(
     since: chrono::NaiveDateTime,
     until: chrono::NaiveDateTime,
 ) -> Result<Vec<MethodStats>, String> {
-    let path = path(data_dir);
-    if !path.exists() {
+    let Some(conn) = reader(data_dir)? else {
         return Ok(Vec::new());
-    }
-    let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+    };
     let format = "%Y-%m-%d %H:%M:%S";
     // SQLite works out each record's twelfth of the period; the loop below
     // only borrows each row's text (an overview at 100 calls/s reads
@@ -670,6 +679,9 @@ mod tests {
         )
         .unwrap();
         drop(old);
+        // Read before `serve` ever opened it (`hisgw audit` after an upgrade).
+        let found = entry(dir.path(), 1).unwrap().expect("the old row");
+        assert_eq!(found.source, "");
         let audit = Audit::open(dir.path(), 90000).unwrap();
         assert!(audit.flush(Duration::from_secs(5)));
         let found = entry(dir.path(), 1).unwrap().expect("the old row");

@@ -105,31 +105,42 @@ pub(super) async fn ask(
         Err(refused) => return *refused,
     };
     let form = form.into_inner();
-    let refused = |status: u16, why: String, facts: &Facts| {
-        let mut response = viewer_html(&request, &viewer, markup(&viewer, facts, &form, Some(why)));
-        *response.status_mut() = actix_web::http::StatusCode::from_u16(status).unwrap_or_default();
-        response
-    };
-    let facts = Facts::gather(&gateway, &form.hospital, "").await;
-    let Some(hospital) = gateway.hospital(&form.hospital) else {
-        return refused(404, viewer.lang.t("no such hospital").into(), &facts);
-    };
-    let asked = match form.request(&viewer) {
-        Ok(asked) => asked,
-        Err(why) => return refused(400, why.into(), &facts),
-    };
-    let platform = match Platform::of(&hospital) {
-        Ok(p) => p,
-        Err(e) => return refused(409, e.to_string(), &facts),
-    };
+    match send(&request, &viewer, &form, &gateway).await {
+        Ok(response) => response,
+        Err((status, why)) => {
+            // The page again, with what is wrong and the refunds so far.
+            let facts = Facts::gather(&gateway, &form.hospital, "").await;
+            let mut response =
+                viewer_html(&request, &viewer, markup(&viewer, &facts, &form, Some(why)));
+            *response.status_mut() =
+                actix_web::http::StatusCode::from_u16(status).unwrap_or_default();
+            response
+        }
+    }
+}
+
+/// The confirmation page, or (confirmed) the refund sent and audited and
+/// the browser sent on to its state; else the status and what is wrong.
+async fn send(
+    request: &HttpRequest,
+    viewer: &Viewer,
+    form: &RefundForm,
+    gateway: &Gateway,
+) -> Result<HttpResponse, (u16, String)> {
+    let hospital = gateway
+        .hospital(&form.hospital)
+        .ok_or_else(|| (404, viewer.lang.t("no such hospital").to_string()))?;
+    let asked = form.request(viewer).map_err(|why| (400, why.to_string()))?;
+    let platform = Platform::of(&hospital).map_err(|e| (409, e.to_string()))?;
     if form.confirmed != "yes" {
-        return viewer_html(&request, &viewer, confirm(&viewer, &form, &asked));
+        return Ok(viewer_html(request, viewer, confirm(viewer, form, &asked)));
     }
     let started = Instant::now();
     let sent = platform.refund(&asked, WAIT).await;
+    let amount = crate::money::format_money(asked.amount);
     audit_action(
-        &gateway,
-        &viewer,
+        gateway,
+        viewer,
         Action {
             hospital: &form.hospital,
             method: "refund".into(),
@@ -141,7 +152,7 @@ pub(super) async fn ask(
             started,
             request: crate::audit::masked_fields([
                 ("hisId", asked.his_id.as_str()),
-                ("refundAmount", form.refund_amount.trim()),
+                ("refundAmount", amount.as_str()),
                 ("patientCard", asked.patient_card.as_str()),
                 ("realName", asked.real_name.as_str()),
                 ("reverse", if asked.reverse { "1" } else { "0" }),
@@ -149,13 +160,13 @@ pub(super) async fn ask(
         },
     );
     match sent {
-        Ok(_) => super::see_other(&format!(
+        Ok(_) => Ok(super::see_other(&format!(
             "/console/refund?hospital={}&his_id={}",
             encode(&form.hospital),
             encode(&asked.his_id)
-        )),
-        Err(e @ OutboundError::Refused(_)) => refused(409, e.to_string(), &facts),
-        Err(e) => refused(503, e.to_string(), &facts),
+        ))),
+        Err(e @ OutboundError::Refused(_)) => Err((409, e.to_string())),
+        Err(e) => Err((503, e.to_string())),
     }
 }
 

@@ -56,16 +56,14 @@ impl Asked {
         asked
     }
 
-    /// The request: the fields given a value (an empty input is a field
-    /// left out, as the platform would leave it out).
-    fn request(&self) -> RawRequest {
-        RawRequest::new(
-            self.fields
-                .iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .cloned()
-                .collect(),
-        )
+    /// The fields given a value (an empty input is a field left out, as
+    /// the platform would leave it out).
+    fn given(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .cloned()
+            .collect()
     }
 
     fn value(&self, field: &str) -> Option<&str> {
@@ -133,14 +131,10 @@ pub(super) async fn run(
         return viewer_html(&request, &viewer, confirm(&viewer, &asked));
     }
     let started = Instant::now();
-    let raw = match gateway.hospital(&asked.hospital) {
-        Some(h) => RawRequest::new(crate::mapping_tests::signed(
-            &h.mapping,
-            &asked.method,
-            asked.request().fields().to_vec(),
-        )),
-        None => asked.request(),
-    };
+    let raw = RawRequest::new(match gateway.hospital(&asked.hospital) {
+        Some(h) => crate::mapping_tests::signed(&h.mapping, &asked.method, asked.given()),
+        None => asked.given(),
+    });
     let rehearsed = gateway
         .rehearse(&asked.hospital, &asked.method, &raw, asked.commit)
         .await;
@@ -153,7 +147,7 @@ pub(super) async fn run(
         Action {
             hospital: &asked.hospital,
             method: format!("try.{}", asked.method.chars().take(64).collect::<String>()),
-            trade_no: raw.get("tradeNo").map(str::to_string),
+            trade_no: raw.get(catalogue::field::TRADE_NO).map(str::to_string),
             outcome: format!(
                 "{} ({})",
                 rehearsed.reply.result,
@@ -457,7 +451,7 @@ mod tests {
         ]);
         assert_eq!(asked.csrf, "abc");
         assert!(asked.commit && !asked.confirmed);
-        let request = asked.request();
+        let request = RawRequest::new(asked.given());
         assert_eq!(request.get("patientCard"), Some("100034567"));
         assert_eq!(request.get("remark"), None, "an empty input is left out");
         assert_eq!(request.get("csrf"), Some("a field named csrf"));
